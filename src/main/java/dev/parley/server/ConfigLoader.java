@@ -1,0 +1,241 @@
+package dev.parley.server;
+
+import dev.parley.signaling.IceServer;
+import dev.parley.signaling.SignalingSettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Builds {@link ParleyConfig} from CLI flags, {@code PARLEY_*} environment variables and an optional
+ * YAML file, in that order of precedence, over the embedded defaults.
+ */
+public final class ConfigLoader {
+
+    /** Every option Parley understands; {@code --help} and the README table are made from this list. */
+    static final List<Option> OPTIONS = List.of(
+            new Option("config", "", "YAML file with any of these options as top-level keys"),
+            new Option("host", "0.0.0.0", "address the HTTP/WebSocket listener binds to"),
+            new Option("port", "8080", "HTTP/WebSocket port (apps, /ws, /metrics, /healthz)"),
+            new Option("allowed-origins", "",
+                    "extra origins allowed to open /ws, comma-separated (same-origin is always allowed; * allows any)"),
+            new Option("web-root", "", "serve web/ assets from this folder instead of the jar (for UI development)"),
+            new Option("log-level", "INFO", "root log level: TRACE, DEBUG, INFO, WARN, ERROR"),
+            new Option("ws-max-message-bytes", "65536", "largest signaling message accepted, in bytes"),
+            new Option("ws-rate-limit", "50", "signaling messages per second allowed per connection (sustained)"),
+            new Option("ws-rate-burst", "200", "signaling messages a connection may send in a burst"),
+            new Option("ws-max-send-buffer-bytes", "4194304", "bytes queued to a slow client before it is dropped"),
+            new Option("heartbeat-interval", "4s", "server ping interval on the signaling socket"),
+            new Option("heartbeat-timeout", "10s", "silence after which a signaling socket is declared dead"),
+            new Option("resume-grace", "30s", "how long a dropped session can be resumed before peers get peer-left"),
+            new Option("resume-queue", "256", "events queued for a session while its socket is away"),
+            new Option("max-room-size", "100", "largest room capacity (used when a join asks for none)"),
+            new Option("ice-servers", "", "STUN/TURN URLs returned on join, comma-separated (e.g. stun:stun.example.org:3478)"),
+            new Option("ice-username", "", "username for the TURN URLs in ice-servers (static credentials)"),
+            new Option("ice-credential", "", "credential for the TURN URLs in ice-servers (static credentials)"));
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+    private ConfigLoader() {}
+
+    /** Loads the configuration; throws {@link ConfigException} naming the bad option and its source. */
+    public static ParleyConfig load(String[] args, Map<String, String> env) {
+        Map<String, String> cli = parseArgs(args);
+        String configFile = cli.getOrDefault("config", env.getOrDefault(option("config").envVar(), ""));
+        Map<String, String> yaml = configFile.isBlank() ? Map.of() : readYaml(Path.of(configFile));
+
+        Map<String, Sourced> values = new LinkedHashMap<>();
+        for (Option option : OPTIONS) {
+            if (cli.containsKey(option.name())) {
+                values.put(option.name(), new Sourced(cli.get(option.name()), option.flag()));
+            } else if (env.containsKey(option.envVar())) {
+                values.put(option.name(), new Sourced(env.get(option.envVar()), option.envVar()));
+            } else if (yaml.containsKey(option.yamlKey())) {
+                values.put(option.name(), new Sourced(yaml.get(option.yamlKey()), configFile + ": " + option.yamlKey()));
+            } else {
+                values.put(option.name(), new Sourced(option.defaultValue(), "default of " + option.flag()));
+            }
+        }
+        return build(values);
+    }
+
+    /** True if the arguments ask for help instead of a run. */
+    public static boolean wantsHelp(String[] args) {
+        return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+    }
+
+    /** The text of {@code --help}: every option with its environment variable and default. */
+    public static String helpText() {
+        StringBuilder help = new StringBuilder();
+        help.append("Usage: parley [options]\n\n")
+                .append("Runs signaling, the web apps and (in later versions) TURN and the SFU in one process.\n")
+                .append("Each option may also be set as an environment variable or as a key in the --config YAML file.\n")
+                .append("Precedence: command line > environment > YAML file > default.\n\n");
+        for (Option option : OPTIONS) {
+            help.append(String.format(Locale.ROOT, "  %-30s %s%n", option.flag() + " <value>", option.description()));
+            help.append(String.format(Locale.ROOT, "  %-30s env %s, default: %s%n", "", option.envVar(),
+                    option.defaultValue().isEmpty() ? "(none)" : option.defaultValue()));
+        }
+        help.append(String.format(Locale.ROOT, "  %-30s %s%n", "--help", "print this text and exit"));
+        return help.toString();
+    }
+
+    static Option option(String name) {
+        return OPTIONS.stream().filter(o -> o.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(name));
+    }
+
+    private static Map<String, String> parseArgs(String[] args) {
+        Map<String, String> cli = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) continue;
+            if (!arg.startsWith("--")) throw new ConfigException("unexpected argument '" + arg + "' (options start with --)");
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) throw new ConfigException("option --" + name + " needs a value");
+                value = args[++i];
+            }
+            String known = name;
+            if (OPTIONS.stream().noneMatch(o -> o.name().equals(known))) {
+                throw new ConfigException("unknown option --" + name + " (see --help)");
+            }
+            cli.put(name, value);
+        }
+        return cli;
+    }
+
+    private static Map<String, String> readYaml(Path file) {
+        Object root;
+        try (Reader reader = Files.newBufferedReader(file)) {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new ConfigException("config file " + file + " is not valid YAML: " + e.getMessage());
+        }
+        if (root == null) return Map.of();
+        if (!(root instanceof Map<?, ?> map)) throw new ConfigException("config file " + file + " must be a YAML mapping");
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            if (key.equals("config") || OPTIONS.stream().noneMatch(o -> o.yamlKey().equals(key))) {
+                throw new ConfigException("config file " + file + ": unknown key '" + key + "'");
+            }
+            Object value = entry.getValue();
+            values.put(key, value instanceof List<?> list
+                    ? String.join(",", list.stream().map(String::valueOf).toList())
+                    : value == null ? "" : String.valueOf(value));
+        }
+        return values;
+    }
+
+    private static ParleyConfig build(Map<String, Sourced> v) {
+        List<IceServer> iceServers = new ArrayList<>();
+        List<String> urls = list(v.get("ice-servers").value());
+        if (!urls.isEmpty()) {
+            for (String url : urls) {
+                if (!url.matches("(stun|stuns|turn|turns):.+")) {
+                    throw invalid(v.get("ice-servers"), "'" + url + "' is not a stun:, stuns:, turn: or turns: URL");
+                }
+            }
+            String username = blankToNull(v.get("ice-username").value());
+            String credential = blankToNull(v.get("ice-credential").value());
+            List<String> stun = urls.stream().filter(u -> u.startsWith("stun")).toList();
+            List<String> turn = urls.stream().filter(u -> u.startsWith("turn")).toList();
+            if (!stun.isEmpty()) iceServers.add(new IceServer(stun, null, null));
+            if (!turn.isEmpty()) iceServers.add(new IceServer(turn, username, credential));
+        }
+        SignalingSettings signaling;
+        try {
+            signaling = new SignalingSettings(
+                    intValue(v.get("ws-max-message-bytes"), 256, 16 * 1024 * 1024),
+                    intValue(v.get("ws-rate-limit"), 1, 100_000),
+                    intValue(v.get("ws-rate-burst"), 1, 1_000_000),
+                    duration(v.get("heartbeat-interval")),
+                    duration(v.get("heartbeat-timeout")),
+                    duration(v.get("resume-grace")),
+                    intValue(v.get("resume-queue"), 1, 1_000_000),
+                    intValue(v.get("max-room-size"), 2, 100_000),
+                    intValue(v.get("ws-max-send-buffer-bytes"), 65536, Integer.MAX_VALUE),
+                    iceServers);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("inconsistent signaling options: " + e.getMessage());
+        }
+        String logLevel = v.get("log-level").value().toUpperCase(Locale.ROOT);
+        if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(logLevel)) {
+            throw invalid(v.get("log-level"), "must be one of TRACE, DEBUG, INFO, WARN, ERROR");
+        }
+        String webRoot = v.get("web-root").value();
+        if (!webRoot.isBlank() && !Files.isDirectory(Path.of(webRoot))) {
+            throw invalid(v.get("web-root"), "'" + webRoot + "' is not a directory");
+        }
+        return new ParleyConfig(
+                v.get("host").value(),
+                intValue(v.get("port"), 0, 65535),
+                list(v.get("allowed-origins").value()),
+                webRoot.isBlank() ? Optional.empty() : Optional.of(Path.of(webRoot)),
+                logLevel,
+                signaling);
+    }
+
+    private static int intValue(Sourced s, int min, int max) {
+        try {
+            long value = Long.parseLong(s.value().trim());
+            if (value < min || value > max) throw invalid(s, "must be between " + min + " and " + max);
+            return (int) value;
+        } catch (NumberFormatException e) {
+            throw invalid(s, "'" + s.value() + "' is not a whole number");
+        }
+    }
+
+    /** Durations are written {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number means seconds. */
+    static Duration duration(Sourced s) {
+        Matcher m = DURATION.matcher(s.value().trim());
+        if (!m.matches()) throw invalid(s, "'" + s.value() + "' is not a duration like 500ms, 30s, 5m or 1h");
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        Duration d = switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
+        };
+        if (d.isZero()) throw invalid(s, "must be longer than zero");
+        return d;
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static ConfigException invalid(Sourced s, String why) {
+        return new ConfigException("invalid value from " + s.source() + ": " + why);
+    }
+
+    /** A raw value and where it came from, for error messages. */
+    record Sourced(String value, String source) {}
+}

@@ -1,0 +1,49 @@
+package dev.parley.server;
+
+import dev.parley.signaling.IceServer;
+import dev.parley.signaling.SignalingSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole, immutable configuration of one Parley process. Built once by {@link ConfigLoader};
+ * nothing below the server layer reads flags, environment variables or files.
+ */
+public record ParleyConfig(
+        String host,
+        int port,
+        List<String> allowedOrigins,
+        Optional<Path> webRoot,
+        String logLevel,
+        SignalingSettings signaling) {
+
+    /** Embedded defaults, as {@code java -jar parley.jar} with no options uses them. */
+    public static ParleyConfig defaults() {
+        return ConfigLoader.load(new String[0], java.util.Map.of());
+    }
+
+    /** A copy listening on another port (tests use port 0 for a free one). */
+    public ParleyConfig withPort(int newPort) {
+        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling);
+    }
+
+    /** A copy with other signaling settings. */
+    public ParleyConfig withSignaling(SignalingSettings newSignaling) {
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling);
+    }
+
+    /** A copy with another origin allow-list. */
+    public ParleyConfig withAllowedOrigins(List<String> origins) {
+        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling);
+    }
+
+    static List<IceServer> noIceServers() {
+        return List.of();
+    }
+
+    static Duration seconds(long s) {
+        return Duration.ofSeconds(s);
+    }
+}

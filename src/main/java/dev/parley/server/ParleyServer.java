@@ -1,0 +1,132 @@
+package dev.parley.server;
+
+import dev.parley.signaling.SignalingService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Parley process: wires configuration, metrics, signaling and the HTTP/WebSocket listener.
+ * The only class that knows how the layers fit together.
+ */
+public final class ParleyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
+
+    private final ParleyConfig config;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final SignalingService signaling;
+    private final Server jetty;
+    private final ServerConnector connector;
+    private volatile boolean started;
+    private volatile boolean stopped;
+
+    public ParleyServer(ParleyConfig config) {
+        this.config = config;
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+        this.signaling = new SignalingService(config.signaling(), metrics);
+
+        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+        threads.setName("http");
+        jetty = new Server(threads);
+        connector = new ServerConnector(jetty);
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        jetty.addConnector(connector);
+
+        Counter rejectedOrigins = Counter.builder("parley.signaling.upgrades.rejected").tag("reason", "origin")
+                .description("WebSocket upgrades refused").register(metrics);
+        OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+        ContextHandler context = new ContextHandler("/");
+        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
+            // Frames up to 4x the protocol limit reach the signaling layer, which answers with a
+            // coded error; anything larger is closed by Jetty with 1009 before it is buffered.
+            container.setMaxTextMessageSize(4L * config.signaling().maxMessageBytes());
+            container.setMaxBinaryMessageSize(1024);
+            container.setIdleTimeout(config.signaling().heartbeatTimeout().multipliedBy(3));
+            container.addMapping("/ws", (request, response, callback) -> {
+                String origin = request.getHeaders().get("Origin");
+                String host = request.getHeaders().get("Host");
+                if (!origins.allows(origin, host)) {
+                    rejectedOrigins.increment();
+                    log.info("refused WebSocket from origin {} (host {})", origin, host);
+                    response.setStatus(HttpStatus.FORBIDDEN_403);
+                    callback.succeeded();
+                    return null;
+                }
+                String remote = String.valueOf(org.eclipse.jetty.server.Request.getRemoteAddr(request))
+                        + ":" + org.eclipse.jetty.server.Request.getRemotePort(request);
+                return new WebSocketConnection(signaling, remote);
+            });
+        });
+        ws.setHandler(new HttpRoutes(metrics, signaling, new StaticAssets(config.webRoot()), () -> started && !stopped));
+        context.setHandler(ws);
+        GracefulHandler graceful = new GracefulHandler(context);
+        jetty.setHandler(graceful);
+        jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
+    }
+
+    /** Starts listening; returns once the port is bound. */
+    public ParleyServer start() throws Exception {
+        jetty.start();
+        started = true;
+        log.info("Parley listening on http://{}:{} (signaling at /ws)", displayHost(), port());
+        return this;
+    }
+
+    /** The bound port (useful when configured with port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public ParleyConfig config() {
+        return config;
+    }
+
+    public SignalingService signaling() {
+        return signaling;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    private String displayHost() {
+        String host = config.host();
+        return host.equals("0.0.0.0") || host.isEmpty() ? "localhost" : host;
+    }
+
+    /** Tells every client, closes every socket, then stops the listener. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (stopped) return;
+        stopped = true;
+        log.info("shutting down: telling {} clients", signaling.snapshot().sockets());
+        signaling.close();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            log.warn("HTTP listener did not stop cleanly", e);
+        }
+        metrics.close();
+        log.info("stopped");
+    }
+}

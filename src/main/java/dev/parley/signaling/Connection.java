@@ -1,0 +1,19 @@
+package dev.parley.signaling;
+
+/**
+ * A client's text socket as the signaling layer sees it. The server layer implements it over a
+ * WebSocket; signaling never sees HTTP or Jetty types.
+ */
+public interface Connection {
+    /** Queues a text frame; never blocks. */
+    void send(String text);
+
+    /** Closes the socket with a WebSocket close code; idempotent. */
+    void close(int statusCode, String reason);
+
+    /** Bytes queued for sending but not yet written to the network. */
+    long queuedBytes();
+
+    /** Remote address for logs. */
+    String remoteAddress();
+}

@@ -1,0 +1,46 @@
+package dev.parley.signaling;
+
+import java.util.Locale;
+
+/** Stable error codes of the signaling protocol; {@code docs/protocol.md} lists each one. */
+public enum ErrorCode {
+    /** The frame is not valid JSON. */
+    BAD_JSON("the message is not valid JSON"),
+    /** Valid JSON but not a valid message: not an object, missing or ill-typed field. */
+    BAD_MESSAGE("the message is missing a field or has a field of the wrong type"),
+    /** {@code type} names no message this server knows. */
+    UNKNOWN_TYPE("unknown message type"),
+    /** The frame is larger than the configured limit. */
+    TOO_LARGE("the message is larger than the server accepts"),
+    /** The connection sends faster than its rate limit; the message was dropped. */
+    RATE_LIMITED("too many messages; this one was dropped"),
+    /** The message needs a joined room, and this connection has not joined one. */
+    NOT_JOINED("join a room first"),
+    /** The connection has already joined a room (leave first). */
+    ALREADY_JOINED("this connection is already in a room"),
+    /** The target peer is not in the sender's room. */
+    UNKNOWN_PEER("no such peer in this room"),
+    /** The room has reached its capacity. */
+    ROOM_FULL("the room is full"),
+    /** The resume token is unknown, expired, or the queued events no longer cover the gap. */
+    RESUME_FAILED("the session cannot be resumed; join again"),
+    /** The server is shutting down and takes no new work. */
+    SHUTTING_DOWN("the server is shutting down"),
+    /** An unexpected failure on the server; the message was not processed. */
+    INTERNAL("internal server error");
+
+    private final String defaultMessage;
+
+    ErrorCode(String defaultMessage) {
+        this.defaultMessage = defaultMessage;
+    }
+
+    /** The code as it appears on the wire, e.g. {@code room-full}. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public String defaultMessage() {
+        return defaultMessage;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.parley.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One peer's membership in a room. It outlives its socket for the resume grace period: events
+ * for it are numbered ({@code seq}) and kept until the client acknowledges them, so a resumed
+ * client receives exactly what it missed. Touched only on the signaling thread.
+ */
+final class Session {
+    private final String peerId;
+    private final String name;
+    private final JsonNode meta;
+    private final String resumeToken;
+    private final Room room;
+    private final int queueLimit;
+    private final ArrayDeque<Queued> unacked = new ArrayDeque<>();
+    private long lastSeq;
+    /** Highest seq that was dropped from the queue unacknowledged; resume below it is impossible. */
+    private long lostUpTo;
+    private SignalingSocket socket;
+    private ScheduledFuture<?> graceTimer;
+    private boolean closed;
+
+    Session(String peerId, String name, JsonNode meta, String resumeToken, Room room, int queueLimit) {
+        this.peerId = peerId;
+        this.name = name;
+        this.meta = meta;
+        this.resumeToken = resumeToken;
+        this.room = room;
+        this.queueLimit = queueLimit;
+    }
+
+    String peerId() {
+        return peerId;
+    }
+
+    String name() {
+        return name;
+    }
+
+    JsonNode meta() {
+        return meta;
+    }
+
+    String resumeToken() {
+        return resumeToken;
+    }
+
+    Room room() {
+        return room;
+    }
+
+    SignalingSocket socket() {
+        return socket;
+    }
+
+    boolean isAway() {
+        return socket == null;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void markClosed() {
+        closed = true;
+        cancelGraceTimer();
+        unacked.clear();
+    }
+
+    void attach(SignalingSocket newSocket) {
+        socket = newSocket;
+        cancelGraceTimer();
+    }
+
+    void detach(ScheduledFuture<?> expiry) {
+        socket = null;
+        graceTimer = expiry;
+    }
+
+    private void cancelGraceTimer() {
+        if (graceTimer != null) {
+            graceTimer.cancel(false);
+            graceTimer = null;
+        }
+    }
+
+    /**
+     * Numbers an event, keeps it until acknowledged and sends it if the socket is here.
+     *
+     * @return false if the session is away and its queue overflowed: it can no longer be resumed
+     */
+    boolean deliver(ObjectNode event) {
+        event.put("seq", ++lastSeq);
+        String text = Wire.write(event);
+        unacked.addLast(new Queued(lastSeq, text));
+        while (unacked.size() > queueLimit) {
+            lostUpTo = unacked.removeFirst().seq();
+            if (socket == null) return false;
+        }
+        if (socket != null) socket.send(text);
+        return true;
+    }
+
+    /** The client has everything up to {@code seq}. */
+    void acknowledge(long seq) {
+        while (!unacked.isEmpty() && unacked.peekFirst().seq() <= seq) unacked.removeFirst();
+    }
+
+    /** True if every event after {@code clientSeq} is still queued. */
+    boolean canReplayAfter(long clientSeq) {
+        return clientSeq >= lostUpTo && clientSeq <= lastSeq;
+    }
+
+    /** Sends every queued event after {@code clientSeq}, in order. */
+    void replayAfter(long clientSeq) {
+        acknowledge(clientSeq);
+        for (Queued q : unacked) socket.send(q.text());
+    }
+
+    int queuedEvents() {
+        return unacked.size();
+    }
+
+    private record Queued(long seq, String text) {}
+}

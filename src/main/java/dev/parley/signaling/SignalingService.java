@@ -1,0 +1,486 @@
+package dev.parley.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rooms, sessions and the signaling protocol (docs/protocol.md). All state lives on one
+ * signaling thread, so no state is shared between threads; sockets call in through
+ * {@link #open}, {@link #receive} and {@link #closed}, which only enqueue work.
+ */
+public final class SignalingService implements AutoCloseable {
+    /** WebSocket close code (RFC 6455 §7.4.1 private range) for a socket replaced by a resume. */
+    public static final int CLOSE_REPLACED = 4000;
+    /** Close code for a socket that stopped answering heartbeats. */
+    public static final int CLOSE_HEARTBEAT_TIMEOUT = 4001;
+    /** Close code for a client that keeps exceeding its rate limit (RFC 6455 policy violation). */
+    public static final int CLOSE_POLICY = 1008;
+    /** Close code for a client whose outgoing queue grew beyond the limit. */
+    public static final int CLOSE_SLOW_CONSUMER = 4002;
+
+    private static final Logger log = LoggerFactory.getLogger(SignalingService.class);
+    private static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final int MAX_NAME = 64;
+    private static final int MAX_SDP = 60_000;
+
+    private final SignalingSettings settings;
+    private final SignalingMetrics metrics;
+    private final ScheduledExecutorService loop;
+    private final SecureRandom random = new SecureRandom();
+    private final Set<SignalingSocket> sockets = new LinkedHashSet<>();
+    private final Map<String, Room> rooms = new HashMap<>();
+    private final Map<String, Session> sessionsByToken = new HashMap<>();
+    private volatile boolean shuttingDown;
+
+    public SignalingService(SignalingSettings settings, MeterRegistry registry) {
+        this.settings = settings;
+        this.metrics = new SignalingMetrics(registry);
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "signaling");
+            t.setDaemon(true);
+            return t;
+        });
+        loop.scheduleWithFixedDelay(this::checkHeartbeats, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    public SignalingSettings settings() {
+        return settings;
+    }
+
+    // ---- socket events (any thread) -------------------------------------------------------
+
+    /** A socket opened; returns the handle the caller passes back on every later event. */
+    public SignalingSocket open(Connection connection) {
+        SignalingSocket socket = new SignalingSocket(connection,
+                new TokenBucket(settings.rateLimitPerSecond(), settings.rateLimitBurst(), System.nanoTime()),
+                metrics, System.nanoTime());
+        loop.execute(() -> {
+            if (shuttingDown) {
+                socket.send(Wire.write(shutdownMessage()));
+                socket.close(1001, "server shutting down");
+                return;
+            }
+            sockets.add(socket);
+            metrics.sockets.set(sockets.size());
+            ObjectNode welcome = Wire.message("welcome");
+            welcome.put("heartbeatInterval", settings.heartbeatInterval().toMillis());
+            welcome.put("heartbeatTimeout", settings.heartbeatTimeout().toMillis());
+            welcome.put("resumeGrace", settings.resumeGrace().toMillis());
+            welcome.put("maxMessageBytes", settings.maxMessageBytes());
+            socket.send(Wire.write(welcome));
+        });
+        return socket;
+    }
+
+    /** A text frame arrived. Parsing happens on the caller's thread, state changes on the loop. */
+    public void receive(SignalingSocket socket, String text) {
+        long now = System.nanoTime();
+        if (text.length() > settings.maxMessageBytes()
+                || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > settings.maxMessageBytes()) {
+            loop.execute(() -> {
+                socket.heard(now);
+                reject(socket, null, null, new SignalingException(ErrorCode.TOO_LARGE,
+                        "messages are limited to " + settings.maxMessageBytes() + " bytes"));
+            });
+            return;
+        }
+        ObjectNode parsed;
+        SignalingException parseError = null;
+        try {
+            parsed = Wire.parse(text);
+        } catch (SignalingException e) {
+            parsed = null;
+            parseError = e;
+        }
+        ObjectNode message = parsed;
+        SignalingException error = parseError;
+        loop.execute(() -> {
+            if (socket.isClosed()) return;
+            metrics.messageIn();
+            socket.heard(now);
+            if (!socket.rateLimit().tryTake(now)) {
+                int dropped = socket.dropped();
+                if (dropped > 2 * settings.rateLimitBurst()) {
+                    metrics.error(ErrorCode.RATE_LIMITED);
+                    log.info("closing {}: kept exceeding its rate limit", socket.connection().remoteAddress());
+                    dropSocket(socket, CLOSE_POLICY, "rate limit exceeded");
+                } else if (socket.shouldReportRateLimit(now)) {
+                    reject(socket, message == null ? null : message.get("id"), null,
+                            new SignalingException(ErrorCode.RATE_LIMITED));
+                } else {
+                    metrics.error(ErrorCode.RATE_LIMITED);
+                }
+                return;
+            }
+            socket.accepted();
+            if (error != null) {
+                reject(socket, null, null, error);
+                return;
+            }
+            handle(socket, message);
+        });
+    }
+
+    /** The socket closed (either side). Its session, if any, waits for a resume. */
+    public void closed(SignalingSocket socket) {
+        loop.execute(() -> detachSocket(socket));
+    }
+
+    /** The server layer rejected a socket before it became one (for metrics), e.g. a bad origin. */
+    public void countRejectedFrame(ErrorCode code) {
+        metrics.error(code);
+    }
+
+    // ---- message handling (signaling thread) --------------------------------------------------
+
+    private void handle(SignalingSocket socket, ObjectNode message) {
+        String type = message.get("type").textValue();
+        JsonNode id = message.get("id");
+        try {
+            switch (type) {
+                case "join" -> join(socket, message);
+                case "leave" -> leave(socket, message);
+                case "resume" -> resume(socket, message);
+                case "offer", "answer", "candidate", "message" -> relay(socket, type, message);
+                case "ping" -> {
+                    acknowledge(socket, message);
+                    ObjectNode pong = Wire.message("pong");
+                    if (message.has("t")) pong.set("t", message.get("t"));
+                    socket.send(Wire.write(pong));
+                }
+                case "pong" -> acknowledge(socket, message);
+                case "ack" -> acknowledge(socket, message);
+                default -> throw new SignalingException(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + type + "'");
+            }
+        } catch (SignalingException e) {
+            reject(socket, id, type, e);
+        } catch (RuntimeException e) {
+            log.error("failed to handle a '{}' message", type, e);
+            reject(socket, id, type, new SignalingException(ErrorCode.INTERNAL));
+        }
+    }
+
+    private void join(SignalingSocket socket, ObjectNode message) throws SignalingException {
+        if (shuttingDown) throw new SignalingException(ErrorCode.SHUTTING_DOWN);
+        if (socket.session() != null) throw new SignalingException(ErrorCode.ALREADY_JOINED);
+        String roomId = Wire.optionalString(message, "room", 64);
+        if (roomId != null && !ROOM_ID.matcher(roomId).matches()) {
+            throw new SignalingException(ErrorCode.BAD_MESSAGE, "room ids are 1-64 of A-Z a-z 0-9 _ -");
+        }
+        String name = Wire.optionalString(message, "name", MAX_NAME);
+        JsonNode capacityNode = message.get("capacity");
+        int capacity = settings.maxRoomSize();
+        if (capacityNode != null && !capacityNode.isNull()) {
+            if (!capacityNode.canConvertToInt() || !capacityNode.isIntegralNumber()
+                    || capacityNode.intValue() < 1 || capacityNode.intValue() > settings.maxRoomSize()) {
+                throw new SignalingException(ErrorCode.BAD_MESSAGE,
+                        "field 'capacity' must be a whole number from 1 to " + settings.maxRoomSize());
+            }
+            capacity = capacityNode.intValue();
+        }
+        JsonNode meta = message.get("meta");
+        if (meta != null && !meta.isNull() && !meta.isObject()) {
+            throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'meta' must be an object");
+        }
+        Room room = roomId == null ? null : rooms.get(roomId);
+        if (room == null) {
+            room = new Room(roomId == null ? newRoomId() : roomId, capacity);
+            rooms.put(room.id(), room);
+            metrics.rooms.set(rooms.size());
+        } else if (room.isFull()) {
+            throw new SignalingException(ErrorCode.ROOM_FULL,
+                    "room " + room.id() + " is full (capacity " + room.capacity() + ")");
+        }
+        String peerId = randomId(9);
+        Session session = new Session(peerId, name == null || name.isBlank() ? "Guest" : name.strip(),
+                meta == null || meta.isNull() ? null : meta, randomId(24), room, settings.resumeQueueLimit());
+        session.attach(socket);
+        socket.session(session);
+        sessionsByToken.put(session.resumeToken(), session);
+        metrics.sessionsConnected.incrementAndGet();
+
+        ObjectNode joined = Wire.message("peer-joined");
+        joined.set("peer", Wire.peer(session));
+        broadcast(room, session, joined);
+        room.add(session);
+
+        ObjectNode result = sessionResult(session);
+        result.put("capacity", room.capacity());
+        socket.send(Wire.write(Wire.response(message.get("id"), result)));
+        log.debug("peer {} joined room {} ({} members)", peerId, room.id(), room.members().size());
+    }
+
+    private ObjectNode sessionResult(Session session) {
+        ObjectNode result = Wire.JSON.createObjectNode();
+        result.put("room", session.room().id());
+        result.put("peerId", session.peerId());
+        result.put("name", session.name());
+        result.put("resumeToken", session.resumeToken());
+        var peers = result.putArray("peers");
+        for (Session other : session.room().members()) {
+            if (other != session) peers.add(Wire.peer(other));
+        }
+        result.set("iceServers", Wire.iceServers(settings.iceServers()));
+        return result;
+    }
+
+    private void leave(SignalingSocket socket, ObjectNode message) throws SignalingException {
+        Session session = socket.session();
+        if (session == null) throw new SignalingException(ErrorCode.NOT_JOINED);
+        socket.session(null);
+        metrics.sessionsConnected.decrementAndGet();
+        endSession(session, "left");
+        socket.send(Wire.write(Wire.response(message.get("id"), Wire.JSON.createObjectNode())));
+    }
+
+    private void resume(SignalingSocket socket, ObjectNode message) throws SignalingException {
+        if (shuttingDown) throw new SignalingException(ErrorCode.SHUTTING_DOWN);
+        if (socket.session() != null) throw new SignalingException(ErrorCode.ALREADY_JOINED);
+        String token = Wire.requiredString(message, "token", 128);
+        JsonNode lastSeqNode = message.get("lastSeq");
+        long lastSeq = lastSeqNode == null || lastSeqNode.isNull() ? 0 : lastSeqNode.asLong(-1);
+        if (lastSeq < 0) throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'lastSeq' must be a whole number");
+        Session session = sessionsByToken.get(token);
+        if (session == null || session.isClosed()) {
+            throw new SignalingException(ErrorCode.RESUME_FAILED, "session expired or unknown; join again");
+        }
+        if (!session.canReplayAfter(lastSeq)) {
+            endSession(session, "resume-failed");
+            throw new SignalingException(ErrorCode.RESUME_FAILED,
+                    "events after " + lastSeq + " are no longer queued; join again");
+        }
+        boolean wasAway = session.isAway();
+        if (!wasAway) {
+            // The old socket is dead but the server has not noticed yet: the new one wins.
+            SignalingSocket old = session.socket();
+            old.session(null);
+            dropSocket(old, CLOSE_REPLACED, "session resumed on another connection");
+        } else {
+            metrics.sessionsAway.decrementAndGet();
+        }
+        metrics.sessionsConnected.incrementAndGet();
+        session.attach(socket);
+        socket.session(session);
+        metrics.resumed();
+        socket.send(Wire.write(Wire.response(message.get("id"), sessionResult(session))));
+        session.replayAfter(lastSeq);
+        if (wasAway) {
+            ObjectNode back = Wire.message("peer-reconnected");
+            back.put("peerId", session.peerId());
+            broadcast(session.room(), session, back);
+        }
+        log.debug("peer {} resumed in room {} after seq {}", session.peerId(), session.room().id(), lastSeq);
+    }
+
+    private void relay(SignalingSocket socket, String type, ObjectNode message) throws SignalingException {
+        Session from = socket.session();
+        if (from == null) throw new SignalingException(ErrorCode.NOT_JOINED);
+        String to = Wire.optionalString(message, "to", 64);
+        switch (type) {
+            case "offer", "answer" -> Wire.requiredString(message, "sdp", MAX_SDP);
+            case "candidate" -> {
+                JsonNode candidate = message.get("candidate");
+                if (candidate == null || !(candidate.isNull() || candidate.isObject())) {
+                    throw new SignalingException(ErrorCode.BAD_MESSAGE,
+                            "field 'candidate' must be an RTCIceCandidateInit object, or null for end-of-candidates");
+                }
+            }
+            default -> { }
+        }
+        if (!type.equals("message") && to == null) {
+            throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'to' (peer id) is required for " + type);
+        }
+        Session target = null;
+        if (to != null) {
+            target = from.room().member(to);
+            if (target == null || target == from) {
+                throw new SignalingException(ErrorCode.UNKNOWN_PEER, "no peer '" + to + "' in this room");
+            }
+        }
+        JsonNode id = message.remove("id");
+        message.remove("to");
+        message.remove("seq");
+        message.put("from", from.peerId());
+        if (target != null) {
+            deliver(target, message);
+        } else {
+            broadcast(from.room(), from, message);
+        }
+        metrics.relayed(type);
+        if (id != null) socket.send(Wire.write(Wire.response(id, Wire.JSON.createObjectNode())));
+    }
+
+    private void acknowledge(SignalingSocket socket, ObjectNode message) {
+        JsonNode ack = message.get("ack");
+        if (ack != null && ack.isIntegralNumber() && socket.session() != null) {
+            socket.session().acknowledge(ack.longValue());
+        }
+    }
+
+    private void reject(SignalingSocket socket, JsonNode id, String type, SignalingException e) {
+        metrics.error(e.code());
+        socket.send(Wire.write(Wire.error(id, type, e.code(), e.getMessage())));
+    }
+
+    // ---- session lifecycle ----------------------------------------------------------------
+
+    private void detachSocket(SignalingSocket socket) {
+        socket.markClosed();
+        if (!sockets.remove(socket)) return;
+        metrics.sockets.set(sockets.size());
+        Session session = socket.session();
+        if (session == null || session.socket() != socket) return;
+        socket.session(null);
+        metrics.sessionsConnected.decrementAndGet();
+        metrics.sessionsAway.incrementAndGet();
+        session.detach(loop.schedule(() -> expire(session), settings.resumeGrace().toMillis(), TimeUnit.MILLISECONDS));
+        ObjectNode away = Wire.message("peer-disconnected");
+        away.put("peerId", session.peerId());
+        broadcast(session.room(), session, away);
+    }
+
+    private void expire(Session session) {
+        if (session.isClosed() || !session.isAway()) return;
+        metrics.sessionsAway.decrementAndGet();
+        metrics.expired();
+        endSession(session, "timeout");
+    }
+
+    /** Removes the session from its room and tells the others; idempotent. */
+    private void endSession(Session session, String reason) {
+        if (session.isClosed()) return;
+        session.markClosed();
+        sessionsByToken.remove(session.resumeToken());
+        Room room = session.room();
+        room.remove(session);
+        ObjectNode left = Wire.message("peer-left");
+        left.put("peerId", session.peerId());
+        left.put("reason", reason);
+        broadcast(room, session, left);
+        if (room.isEmpty()) {
+            rooms.remove(room.id());
+            metrics.rooms.set(rooms.size());
+        }
+    }
+
+    private void broadcast(Room room, Session except, ObjectNode event) {
+        List<Session> targets = new ArrayList<>(room.members());
+        for (Session member : targets) {
+            if (member != except) deliver(member, event.deepCopy());
+        }
+    }
+
+    private void deliver(Session target, ObjectNode event) {
+        if (!target.deliver(event)) {
+            // Away too long with too much traffic: it could never be resumed consistently.
+            metrics.sessionsAway.decrementAndGet();
+            endSession(target, "queue-overflow");
+            return;
+        }
+        SignalingSocket socket = target.socket();
+        if (socket != null && socket.connection().queuedBytes() > settings.maxSendBufferBytes()) {
+            log.info("dropping slow client {}: {} bytes queued", socket.connection().remoteAddress(),
+                    socket.connection().queuedBytes());
+            dropSocket(socket, CLOSE_SLOW_CONSUMER, "client reads too slowly");
+        }
+    }
+
+    private void dropSocket(SignalingSocket socket, int code, String reason) {
+        socket.close(code, reason);
+        detachSocket(socket);
+    }
+
+    private void checkHeartbeats() {
+        long now = System.nanoTime();
+        long interval = settings.heartbeatInterval().toNanos();
+        long timeout = settings.heartbeatTimeout().toNanos();
+        for (SignalingSocket socket : new ArrayList<>(sockets)) {
+            if (now - socket.lastHeardNanos() > timeout) {
+                log.debug("socket {} silent for {} ms: closing", socket.connection().remoteAddress(),
+                        (now - socket.lastHeardNanos()) / 1_000_000);
+                dropSocket(socket, CLOSE_HEARTBEAT_TIMEOUT, "heartbeat timeout");
+            } else if (now - socket.lastPingNanos() >= interval) {
+                socket.pinged(now);
+                ObjectNode ping = Wire.message("ping");
+                ping.put("t", System.currentTimeMillis());
+                socket.send(Wire.write(ping));
+            }
+        }
+    }
+
+    // ---- shutdown and introspection ---------------------------------------------------------
+
+    private static ObjectNode shutdownMessage() {
+        ObjectNode bye = Wire.message("shutdown");
+        bye.put("reason", "server shutting down");
+        return bye;
+    }
+
+    /** Tells every client the server is going away, closes their sockets, and stops the loop. */
+    @Override
+    public void close() {
+        shuttingDown = true;
+        try {
+            loop.submit(() -> {
+                String bye = Wire.write(shutdownMessage());
+                for (SignalingSocket socket : new ArrayList<>(sockets)) {
+                    socket.send(bye);
+                    socket.close(1001, "server shutting down");
+                }
+                sockets.clear();
+                metrics.sockets.set(0);
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("signaling shutdown did not finish cleanly", e);
+        }
+        loop.shutdown();
+    }
+
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /** A consistent count of sockets, sessions and rooms, taken on the signaling thread. */
+    public Snapshot snapshot() {
+        try {
+            return ((ExecutorService) loop).submit(() -> new Snapshot(sockets.size(), sessionsByToken.size(), rooms.size()))
+                    .get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("signaling loop did not answer", e);
+        }
+    }
+
+    /** Counts of live objects. */
+    public record Snapshot(int sockets, int sessions, int rooms) {}
+
+    private String newRoomId() {
+        String id;
+        do {
+            id = randomId(16);
+        } while (rooms.containsKey(id));
+        return id;
+    }
+
+    /** {@code bytes} random bytes, base64url without padding: 16 bytes give 128 unguessable bits. */
+    private String randomId(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

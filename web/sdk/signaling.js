@@ -1,0 +1,341 @@
+// Parley signaling client (docs/protocol.md): one WebSocket to /ws with request/response
+// promises, heartbeats both ways, automatic reconnect with backoff and session resume.
+import { backoffDelay } from './backoff.js';
+
+/** An `error` answer from the server, or a request that could not complete. */
+export class SignalingError extends Error {
+  constructor(code, message, request) {
+    super(message);
+    this.name = 'SignalingError';
+    this.code = code;
+    this.request = request;
+  }
+}
+
+/** The URL of the signaling socket of the server that served this page. */
+export function defaultSignalingUrl(location = globalThis.location) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws`;
+}
+
+const RELAYED = new Set(['offer', 'answer', 'candidate', 'message']);
+const EVENTS = new Set(['peer-joined', 'peer-left', 'peer-disconnected', 'peer-reconnected', ...RELAYED]);
+
+/**
+ * States: idle → connecting → open ⇄ reconnecting → closed.
+ * Events (CustomEvent, message in `detail`): statechange, joined, resumed, rejoined, session-lost,
+ * peer-joined, peer-left, peer-disconnected, peer-reconnected, offer, answer, candidate, message,
+ * server-error, shutdown.
+ */
+export class SignalingClient extends EventTarget {
+  /**
+   * @param {string} [url] ws(s)://host/ws; defaults to the page's own server
+   * @param {object} [options]
+   * @param {typeof WebSocket} [options.WebSocket] WebSocket implementation (tests inject a fake)
+   * @param {{initial?: number, max?: number, factor?: number}} [options.backoff]
+   * @param {number} [options.requestTimeout] ms before a request fails with `timeout`
+   * @param {boolean} [options.rejoin] join again (new peer id) if the session cannot be resumed
+   * @param {number} [options.maxQueued] relays kept while reconnecting
+   */
+  constructor(url = defaultSignalingUrl(), options = {}) {
+    super();
+    this.url = url;
+    this.options = { requestTimeout: 10_000, rejoin: true, maxQueued: 1000, backoff: {}, ...options };
+    this.WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
+    this.state = 'idle';
+    this.socket = null;
+    this.peerId = null;
+    this.room = null;
+    this.name = null;
+    this.peers = new Map();
+    this.iceServers = [];
+    this.resumeToken = null;
+    this.lastSeq = 0;
+    this.heartbeat = { interval: 4000, timeout: 10_000 };
+    this._joinParams = null;
+    this._pending = new Map();
+    this._nextId = 1;
+    this._queue = [];
+    this._attempt = 0;
+    this._timers = { ping: null, watchdog: null, reconnect: null };
+    this._welcomed = null;
+  }
+
+  /** Opens the socket; resolves once the server's welcome arrives. */
+  connect() {
+    if (this.state === 'open') return Promise.resolve();
+    if (this._welcomed) return this._welcomed.promise;
+    this._welcomed = deferred();
+    this._setState(this.state === 'reconnecting' ? 'reconnecting' : 'connecting');
+    this._openSocket();
+    return this._welcomed.promise;
+  }
+
+  /**
+   * Joins a room (created when it does not exist, or with a server-made id when `room` is omitted).
+   * @returns {Promise<{room: string, peerId: string, peers: object[], iceServers: object[], capacity: number}>}
+   */
+  async join({ room, name, capacity, meta } = {}) {
+    await this.connect();
+    const result = await this.request('join', { room, name, capacity, meta });
+    this._joinParams = { room: result.room, name, capacity, meta };
+    this._adoptSession(result);
+    this._emit('joined', result);
+    return result;
+  }
+
+  /** Leaves the room; the socket stays open for another join. */
+  async leave() {
+    this._joinParams = null;
+    if (!this.resumeToken) return;
+    this.resumeToken = null;
+    this.peers.clear();
+    this.room = null;
+    this.peerId = null;
+    this._queue = [];
+    if (this.state === 'open') await this.request('leave', {});
+  }
+
+  /** Sends a request and resolves with its result, or rejects with a SignalingError. */
+  request(type, body = {}) {
+    if (this.state !== 'open' && !(type === 'resume' || type === 'join') || !this._isSocketOpen()) {
+      return Promise.reject(new SignalingError('disconnected', 'not connected to the server', type));
+    }
+    const id = this._nextId++;
+    const pending = deferred();
+    const timer = setTimeout(() => {
+      this._pending.delete(id);
+      pending.reject(new SignalingError('timeout', `no answer to ${type} in ${this.options.requestTimeout} ms`, type));
+    }, this.options.requestTimeout);
+    this._pending.set(id, { ...pending, timer, type });
+    this._write({ ...stripUndefined(body), type, id });
+    return pending.promise;
+  }
+
+  /** Relays `offer`/`answer`/`candidate`/`message` to one peer; queued while reconnecting. */
+  sendTo(peerId, type, body = {}) {
+    this.send(type, { ...body, to: peerId });
+  }
+
+  /** Sends an app message to every other peer in the room. */
+  broadcast(data) {
+    this.send('message', { data });
+  }
+
+  /** Fire-and-forget send; kept (bounded) while the socket is away and sent after resume. */
+  send(type, body = {}) {
+    const message = { ...stripUndefined(body), type };
+    if (this.state === 'open' && this._isSocketOpen()) {
+      this._write(message);
+    } else if (this.state !== 'closed') {
+      this._queue.push(message);
+      if (this._queue.length > this.options.maxQueued) this._queue.shift();
+    }
+  }
+
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on(type, listener) {
+    const wrapped = (event) => listener(event.detail, event);
+    this.addEventListener(type, wrapped);
+    return () => this.removeEventListener(type, wrapped);
+  }
+
+  /** Closes for good: no reconnect; the server keeps the session for its grace period. */
+  close() {
+    this._setState('closed');
+    this._clearTimers();
+    this._failPending('closed', 'client closed');
+    if (this.socket) {
+      this.socket.onclose = null;
+      try { this.socket.close(1000, 'bye'); } catch { /* already closed */ }
+    }
+  }
+
+  /** Drops the socket as a network failure would; the client reconnects and resumes (tests, debugging). */
+  dropSocket() {
+    if (this.socket) this.socket.close(4100, 'dropped by client');
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  _openSocket() {
+    const socket = new this.WebSocketImpl(this.url);
+    this.socket = socket;
+    socket.onmessage = (event) => { if (socket === this.socket) this._onMessage(event.data); };
+    socket.onclose = () => { if (socket === this.socket) this._onSocketGone(); };
+    socket.onerror = () => { /* onclose follows */ };
+  }
+
+  _isSocketOpen() {
+    return this.socket && this.socket.readyState === 1;
+  }
+
+  _write(message) {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  _onMessage(text) {
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    this._armWatchdog();
+    if (typeof message.seq === 'number') {
+      if (message.seq <= this.lastSeq) return; // replayed twice across a resume
+      this.lastSeq = message.seq;
+    }
+    switch (message.type) {
+      case 'welcome': return this._onWelcome(message);
+      case 'ping': return this._write({ type: 'pong', t: message.t, ack: this.lastSeq });
+      case 'pong': return undefined;
+      case 'response': return this._settle(message.id, (p) => p.resolve(message.result));
+      case 'error':
+        if (message.id !== undefined && this._pending.has(message.id)) {
+          return this._settle(message.id, (p) => p.reject(new SignalingError(message.code, message.message, message.request)));
+        }
+        return this._emit('server-error', message);
+      case 'shutdown':
+        this._emit('shutdown', message);
+        return undefined;
+      default:
+        this._trackPeers(message);
+        if (EVENTS.has(message.type)) this._emit(message.type, message);
+        return undefined;
+    }
+  }
+
+  async _onWelcome(welcome) {
+    this.heartbeat = { interval: welcome.heartbeatInterval, timeout: welcome.heartbeatTimeout };
+    this._startHeartbeat();
+    if (this.resumeToken) {
+      try {
+        const result = await this.request('resume', { token: this.resumeToken, lastSeq: this.lastSeq });
+        this._adoptSession(result, true);
+        this._opened();
+        this._emit('resumed', result);
+      } catch (error) {
+        if (error.code !== 'resume-failed') return; // socket dropped again: the next attempt retries
+        this.resumeToken = null;
+        this.lastSeq = 0;
+        this._emit('session-lost', { reason: error.message });
+        this._opened();
+        if (this.options.rejoin && this._joinParams) {
+          const params = this._joinParams;
+          try {
+            const result = await this.request('join', params);
+            this._adoptSession(result);
+            this._emit('rejoined', result);
+          } catch (joinError) {
+            this._emit('server-error', { code: joinError.code, message: joinError.message });
+          }
+        }
+      }
+    } else {
+      this._opened();
+    }
+  }
+
+  _opened() {
+    this._attempt = 0;
+    this._setState('open');
+    const queued = this._queue;
+    this._queue = [];
+    for (const message of queued) this._write(message);
+    if (this._welcomed) {
+      this._welcomed.resolve();
+      this._welcomed = null;
+    }
+  }
+
+  _adoptSession(result, resumed = false) {
+    this.peerId = result.peerId;
+    this.room = result.room;
+    this.name = result.name;
+    this.resumeToken = result.resumeToken;
+    this.iceServers = result.iceServers ?? [];
+    if (!resumed) this.lastSeq = 0;
+    this.peers = new Map(result.peers.map((p) => [p.id, p]));
+  }
+
+  _trackPeers(message) {
+    if (message.type === 'peer-joined') this.peers.set(message.peer.id, message.peer);
+    else if (message.type === 'peer-left') this.peers.delete(message.peerId);
+    else if (message.type === 'peer-disconnected' && this.peers.has(message.peerId)) this.peers.get(message.peerId).away = true;
+    else if (message.type === 'peer-reconnected' && this.peers.has(message.peerId)) this.peers.get(message.peerId).away = false;
+  }
+
+  _settle(id, action) {
+    const pending = this._pending.get(id);
+    if (!pending) return;
+    this._pending.delete(id);
+    clearTimeout(pending.timer);
+    action(pending);
+  }
+
+  _failPending(code, text) {
+    for (const [id, pending] of this._pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new SignalingError(code, text, pending.type));
+      this._pending.delete(id);
+    }
+  }
+
+  _startHeartbeat() {
+    clearInterval(this._timers.ping);
+    this._timers.ping = setInterval(() => {
+      if (this._isSocketOpen()) this._write({ type: 'ping', t: Date.now(), ack: this.lastSeq });
+    }, this.heartbeat.interval);
+    this._armWatchdog();
+  }
+
+  /** A socket that hears nothing (not even the server's pings) for the timeout is dead. */
+  _armWatchdog() {
+    clearTimeout(this._timers.watchdog);
+    this._timers.watchdog = setTimeout(() => {
+      if (this.socket) {
+        const dead = this.socket;
+        this._onSocketGone();
+        try { dead.close(4001, 'heartbeat timeout'); } catch { /* ignore */ }
+      }
+    }, this.heartbeat.timeout);
+  }
+
+  _clearTimers() {
+    clearInterval(this._timers.ping);
+    clearTimeout(this._timers.watchdog);
+    clearTimeout(this._timers.reconnect);
+  }
+
+  _onSocketGone() {
+    this.socket = null;
+    this._clearTimers();
+    this._failPending('disconnected', 'connection to the server was lost');
+    if (this.state === 'closed') return;
+    this._setState('reconnecting');
+    const delay = backoffDelay(this._attempt++, this.options.backoff);
+    this._timers.reconnect = setTimeout(() => this._openSocket(), delay);
+  }
+
+  _setState(state) {
+    if (this.state === state) return;
+    this.state = state;
+    this._emit('statechange', { state });
+  }
+
+  _emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+function deferred() {
+  let resolve;
+  let reject;
+  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  return { promise, resolve, reject };
+}
+
+function stripUndefined(body) {
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+}
