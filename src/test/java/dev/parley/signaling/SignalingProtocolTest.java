@@ -1,0 +1,377 @@
+package dev.parley.signaling;
+
+import static dev.parley.testing.WsClient.msg;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testing.TestServer;
+import dev.parley.testing.WsClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The signaling protocol of docs/protocol.md, spoken by a plain WebSocket client. */
+class SignalingProtocolTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static WsClient client() {
+        WsClient c = WsClient.connect(server.wsUri());
+        JsonNode welcome = c.next("welcome");
+        assertEquals(65536, welcome.get("maxMessageBytes").asInt());
+        return c;
+    }
+
+    @Test
+    void joinWithoutRoomCreatesAnUnguessableRoom() {
+        try (WsClient a = client(); WsClient b = client()) {
+            JsonNode first = a.join(null, "Ann");
+            JsonNode second = b.join(null, "Bob");
+            String room = first.get("room").asText();
+            assertTrue(room.matches("[A-Za-z0-9_-]{22}"), "128-bit base64url id, got " + room);
+            assertNotEquals(room, second.get("room").asText());
+            assertEquals(0, first.get("peers").size());
+            assertTrue(first.get("iceServers").isArray());
+            assertFalse(first.get("resumeToken").asText().isEmpty());
+        }
+    }
+
+    @Test
+    void peersSeeEachOtherJoinAndLeaveWithNames() {
+        try (WsClient a = client(); WsClient b = client()) {
+            JsonNode ann = a.join(null, "Ann");
+            String room = ann.get("room").asText();
+            JsonNode bob = b.join(room, "Bob");
+            assertEquals("Ann", bob.get("peers").get(0).get("name").asText());
+            assertEquals(ann.get("peerId").asText(), bob.get("peers").get(0).get("id").asText());
+
+            JsonNode joined = a.next("peer-joined");
+            assertEquals("Bob", joined.get("peer").get("name").asText());
+            assertEquals(bob.get("peerId").asText(), joined.get("peer").get("id").asText());
+
+            assertEquals("response", b.request(msg("leave")).get("type").asText());
+            JsonNode left = a.next("peer-left");
+            assertEquals(bob.get("peerId").asText(), left.get("peerId").asText());
+            assertEquals("left", left.get("reason").asText());
+        }
+    }
+
+    @Test
+    void offerAnswerAndCandidatesAreRelayedToTheNamedPeer() {
+        try (WsClient a = client(); WsClient b = client(); WsClient c = client()) {
+            JsonNode ann = a.join(null, "A");
+            String room = ann.get("room").asText();
+            String aId = ann.get("peerId").asText();
+            String bId = b.join(room, "B").get("peerId").asText();
+            c.join(room, "C");
+
+            a.send(msg("offer", "to", bId, "sdp", "v=0 offer"));
+            JsonNode offer = b.next("offer");
+            assertEquals(aId, offer.get("from").asText());
+            assertEquals("v=0 offer", offer.get("sdp").asText());
+            assertFalse(offer.has("to"));
+
+            b.send(msg("answer", "to", aId, "sdp", "v=0 answer"));
+            assertEquals("v=0 answer", a.next("answer").get("sdp").asText());
+
+            a.send(msg("candidate", "to", bId, "candidate",
+                    Map.of("candidate", "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host", "sdpMid", "0")));
+            assertEquals("0", b.next("candidate").get("candidate").get("sdpMid").asText());
+            a.sendRaw("{\"type\":\"candidate\",\"to\":\"" + bId + "\",\"candidate\":null}");
+            assertTrue(b.next("candidate").get("candidate").isNull(), "end-of-candidates is a null candidate");
+
+            assertFalse(c.receives("offer", Duration.ofMillis(300)), "a third peer sees nothing addressed to B");
+        }
+    }
+
+    @Test
+    void appMessagesGoToOnePeerOrTheWholeRoom() {
+        try (WsClient a = client(); WsClient b = client(); WsClient c = client()) {
+            String room = a.join(null, "A").get("room").asText();
+            String bId = b.join(room, "B").get("peerId").asText();
+            c.join(room, "C");
+            a.send(msg("message", "data", Map.of("hello", "all")));
+            assertEquals("all", b.next("message").get("data").get("hello").asText());
+            assertEquals("all", c.next("message").get("data").get("hello").asText());
+
+            JsonNode ack = a.request(msg("message", "to", bId, "data", "just you"));
+            assertEquals("response", ack.get("type").asText(), "a relay with an id is acknowledged");
+            assertEquals("just you", b.next("message").get("data").asText());
+            assertFalse(c.receives("message", Duration.ofMillis(300)));
+        }
+    }
+
+    @Test
+    void relayToUnknownPeerIsACodedError() {
+        try (WsClient a = client()) {
+            a.join(null, "A");
+            JsonNode error = a.request(msg("offer", "to", "nobody", "sdp", "v=0"));
+            assertEquals("error", error.get("type").asText());
+            assertEquals("unknown-peer", error.get("code").asText());
+            assertEquals("offer", error.get("request").asText());
+            assertFalse(error.get("message").asText().isBlank());
+        }
+    }
+
+    @Test
+    void relayBeforeJoinIsRefused() {
+        try (WsClient a = client()) {
+            assertEquals("not-joined", a.request(msg("message", "data", 1)).get("code").asText());
+        }
+    }
+
+    @Test
+    void joiningAFullRoomIsRefusedAndTheRoomIsUntouched() {
+        try (WsClient a = client(); WsClient b = client(); WsClient c = client()) {
+            JsonNode created = a.request(msg("join", "name", "A", "capacity", 2));
+            assertEquals(2, created.get("result").get("capacity").asInt());
+            String room = created.get("result").get("room").asText();
+            b.join(room, "B");
+            JsonNode refused = c.request(msg("join", "room", room, "name", "C"));
+            assertEquals("room-full", refused.get("code").asText());
+            a.send(msg("message", "data", "still here"));
+            assertEquals("still here", b.next("message").get("data").asText());
+        }
+    }
+
+    @Test
+    void malformedInputGetsCodedErrorsAndTheSocketStaysUsable() {
+        try (WsClient a = client()) {
+            a.sendRaw("{not json");
+            assertEquals("bad-json", a.next("error").get("code").asText());
+            a.sendRaw("[1,2,3]");
+            assertEquals("bad-message", a.next("error").get("code").asText());
+            a.sendRaw("{\"id\":5}");
+            assertEquals("bad-message", a.next("error").get("code").asText());
+            assertEquals("unknown-type", a.request(msg("teleport")).get("code").asText());
+            assertEquals("bad-message", a.request(msg("join", "room", "../etc")).get("code").asText());
+            assertEquals("bad-message", a.request(msg("join", "capacity", "two")).get("code").asText());
+            assertEquals("bad-message", a.request(msg("join", "name", "x".repeat(65))).get("code").asText());
+            a.sendRaw("{\"type\":\"join\",\"id\":1,\"meta\":" + "[".repeat(100) + "]".repeat(100) + "}");
+            assertEquals("bad-json", a.next("error").get("code").asText(), "deep nesting is refused by the parser");
+            JsonNode joined = a.join(null, "A");
+            assertFalse(joined.get("peerId").asText().isEmpty());
+            assertEquals("already-joined", a.request(msg("join")).get("code").asText());
+            assertEquals("bad-message", a.request(msg("offer", "sdp", "v=0")).get("code").asText(), "offer needs 'to'");
+        }
+    }
+
+    @Test
+    void oversizedMessageIsRefusedWithoutDisturbingOthers() {
+        try (WsClient a = client(); WsClient b = client()) {
+            String room = a.join(null, "A").get("room").asText();
+            b.join(room, "B");
+            a.next("peer-joined");
+            a.sendRaw("{\"type\":\"message\",\"data\":\"" + "x".repeat(70_000) + "\"}");
+            assertEquals("too-large", a.next("error").get("code").asText());
+            b.send(msg("message", "data", "ok"));
+            assertEquals("ok", a.next("message").get("data").asText(), "the sender's socket still works");
+
+            a.sendRaw("x".repeat(300_000));
+            int code = a.awaitClose(Duration.ofSeconds(5));
+            assertEquals(1009, code, "frames far over the limit are closed with 1009 (message too big)");
+            assertEquals("peer-disconnected", b.next("peer-disconnected").get("type").asText());
+            b.send(msg("ping", "t", 7));
+            assertEquals(7, b.next("pong").get("t").asInt(), "the other peer's socket is unaffected");
+        }
+    }
+
+    @Test
+    void floodIsRateLimitedThenDisconnectedWhileOthersAreServed() {
+        try (TestServer strict = TestServer.withSignaling(s -> s.withRateLimit(5, 10))) {
+            WsClient flooder = WsClient.connect(strict.wsUri());
+            WsClient calm = WsClient.connect(strict.wsUri());
+            calm.next("welcome");
+            for (int i = 0; i < 15 && !flooder.isClosed(); i++) flooder.sendRaw("{\"type\":\"ack\"}");
+            JsonNode limited = flooder.next(m -> m.path("code").asText().equals("rate-limited"));
+            assertEquals("error", limited.get("type").asText());
+            try {
+                for (int i = 0; i < 100 && !flooder.isClosed(); i++) flooder.sendRaw("{\"type\":\"ack\"}");
+            } catch (RuntimeException closedUnderUs) {
+                // the server closed the socket mid-flood: that is the expected outcome
+            }
+            assertEquals(1008, flooder.awaitClose(Duration.ofSeconds(5)));
+            assertEquals("Calm", calm.join(null, "Calm").get("name").asText());
+            calm.close();
+            flooder.abort();
+        }
+    }
+
+    @Test
+    void crossOriginUpgradeIsRefusedAndCounted() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () ->
+                http.newWebSocketBuilder().header("Origin", "https://evil.example")
+                        .buildAsync(server.wsUri(), new java.net.http.WebSocket.Listener() {}).join());
+        var handshake = (java.net.http.WebSocketHandshakeException) failure.getCause();
+        assertEquals(403, handshake.getResponse().statusCode());
+        try (WsClient sameOrigin = WsClient.connect(server.wsUri(),
+                Map.of("Origin", "http://127.0.0.1:" + server.port()))) {
+            assertEquals("welcome", sameOrigin.next("welcome").get("type").asText());
+        }
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(server.httpUrl("/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.matches("(?s).*parley_signaling_upgrades_rejected_total\\{reason=\"origin\"} [1-9].*"), metrics);
+    }
+
+    @Test
+    void allowedOriginFromConfigurationMayConnect() {
+        try (TestServer open = TestServer.start(c -> c.withAllowedOrigins(java.util.List.of("https://app.example")));
+             WsClient c = WsClient.connect(open.wsUri(), Map.of("Origin", "https://app.example"))) {
+            assertEquals("welcome", c.next("welcome").get("type").asText());
+        }
+    }
+
+    @Test
+    void resumedSessionKeepsIdentityAndReceivesWhatWasSentMeanwhile() {
+        try (WsClient a = client(); WsClient b = client()) {
+            JsonNode ann = a.join(null, "A");
+            String room = ann.get("room").asText();
+            String aId = ann.get("peerId").asText();
+            JsonNode bob = b.join(room, "B");
+            a.next("peer-joined");
+            long seqBefore = b.lastSeq();
+            b.abort();
+            JsonNode away = a.next("peer-disconnected");
+            assertEquals(bob.get("peerId").asText(), away.get("peerId").asText());
+
+            a.send(msg("message", "to", bob.get("peerId").asText(), "data", "while you were away"));
+            a.send(msg("offer", "to", bob.get("peerId").asText(), "sdp", "v=0 restart"));
+
+            try (WsClient b2 = client()) {
+                JsonNode resumed = b2.request(msg("resume", "token", bob.get("resumeToken").asText(), "lastSeq", seqBefore));
+                assertEquals("response", resumed.get("type").asText(), resumed.toString());
+                assertEquals(bob.get("peerId").asText(), resumed.get("result").get("peerId").asText());
+                assertEquals(room, resumed.get("result").get("room").asText());
+                assertEquals(aId, resumed.get("result").get("peers").get(0).get("id").asText());
+                assertEquals("while you were away", b2.next("message").get("data").asText());
+                assertEquals("v=0 restart", b2.next("offer").get("sdp").asText());
+                assertEquals(bob.get("peerId").asText(), a.next("peer-reconnected").get("peerId").asText());
+                b2.send(msg("message", "to", aId, "data", "back"));
+                assertEquals("back", a.next("message").get("data").asText());
+            }
+        }
+    }
+
+    @Test
+    void resumeReplacesASocketTheServerStillThinksIsAlive() {
+        try (WsClient a = client(); WsClient b = client()) {
+            String room = a.join(null, "A").get("room").asText();
+            JsonNode bob = b.join(room, "B");
+            a.next("peer-joined");
+            try (WsClient b2 = client()) {
+                JsonNode resumed = b2.request(msg("resume", "token", bob.get("resumeToken").asText(), "lastSeq", b.lastSeq()));
+                assertEquals("response", resumed.get("type").asText());
+                assertEquals(SignalingService.CLOSE_REPLACED, b.awaitClose(Duration.ofSeconds(5)));
+                a.send(msg("message", "data", "to the new socket"));
+                assertEquals("to the new socket", b2.next("message").get("data").asText());
+            }
+        }
+    }
+
+    @Test
+    void unknownOrExpiredResumeTokenIsRefused() {
+        try (WsClient a = client()) {
+            assertEquals("resume-failed", a.request(msg("resume", "token", "made-up", "lastSeq", 0)).get("code").asText());
+        }
+    }
+
+    @Test
+    void afterTheGracePeriodPeersGetPeerLeftAndResumeFails() {
+        try (TestServer quick = TestServer.withSignaling(s -> s.withResume(Duration.ofMillis(600), 256));
+             WsClient a = WsClient.connect(quick.wsUri()); WsClient b = WsClient.connect(quick.wsUri())) {
+            String room = a.join(null, "A").get("room").asText();
+            JsonNode bob = b.join(room, "B");
+            b.abort();
+            assertEquals("peer-disconnected", a.next("peer-disconnected").get("type").asText());
+            JsonNode left = a.next("peer-left");
+            assertEquals("timeout", left.get("reason").asText());
+            try (WsClient b2 = WsClient.connect(quick.wsUri())) {
+                assertEquals("resume-failed",
+                        b2.request(msg("resume", "token", bob.get("resumeToken").asText(), "lastSeq", 0)).get("code").asText());
+            }
+        }
+    }
+
+    @Test
+    void queueOverflowWhileAwayEndsTheSession() {
+        try (TestServer small = TestServer.withSignaling(s -> s.withResume(Duration.ofSeconds(30), 3));
+             WsClient a = WsClient.connect(small.wsUri()); WsClient b = WsClient.connect(small.wsUri())) {
+            String room = a.join(null, "A").get("room").asText();
+            JsonNode bob = b.join(room, "B");
+            a.next("peer-joined");
+            b.abort();
+            a.next("peer-disconnected");
+            for (int i = 0; i < 5; i++) a.send(msg("message", "data", i));
+            assertEquals("queue-overflow", a.next("peer-left").get("reason").asText());
+            try (WsClient b2 = WsClient.connect(small.wsUri())) {
+                assertEquals("resume-failed",
+                        b2.request(msg("resume", "token", bob.get("resumeToken").asText(), "lastSeq", 0)).get("code").asText());
+            }
+        }
+    }
+
+    @Test
+    void silentSocketIsDetectedByHeartbeatAndPeersAreTold() {
+        try (TestServer fast = TestServer.withSignaling(s -> s.withHeartbeat(Duration.ofMillis(200), Duration.ofMillis(800)));
+             WsClient a = WsClient.connect(fast.wsUri()); WsClient b = WsClient.connect(fast.wsUri())) {
+            String room = a.join(null, "A").get("room").asText();
+            b.join(room, "B");
+            assertEquals("ping", a.next("ping").get("type").asText(), "the server pings");
+            b.playDead();
+            assertEquals(SignalingService.CLOSE_HEARTBEAT_TIMEOUT, b.awaitClose(Duration.ofSeconds(10)));
+            a.next("peer-disconnected");
+            assertFalse(a.isClosed(), "a client that answers pings stays connected");
+        }
+    }
+
+    @Test
+    void clientPingIsAnsweredWithPong() {
+        try (WsClient a = client()) {
+            a.send(msg("ping", "t", 42));
+            assertEquals(42, a.next("pong").get("t").asInt());
+        }
+    }
+
+    @Test
+    void shutdownTellsClientsAndClosesSockets() {
+        TestServer doomed = TestServer.start();
+        WsClient a = WsClient.connect(doomed.wsUri());
+        a.join(null, "A");
+        doomed.close();
+        assertEquals("shutdown", a.next("shutdown").get("type").asText());
+        assertEquals(1001, a.awaitClose(Duration.ofSeconds(5)));
+        a.abort();
+    }
+
+    @Test
+    void manyRoomsGetDistinctIds() {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            try (WsClient c = client()) {
+                ids.add(c.join(null, "x").get("room").asText());
+            }
+        }
+        assertEquals(20, ids.size());
+    }
+}
