@@ -1,0 +1,104 @@
+package dev.parley.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @Test
+    void defaultsServeLocalhost8080() {
+        ParleyConfig config = ConfigLoader.load(new String[0], Map.of());
+        assertEquals(8080, config.port());
+        assertEquals(65536, config.signaling().maxMessageBytes());
+        assertEquals(Duration.ofSeconds(30), config.signaling().resumeGrace());
+        assertEquals(Duration.ofSeconds(10), config.signaling().heartbeatTimeout());
+        assertTrue(config.signaling().iceServers().isEmpty());
+    }
+
+    @Test
+    void commandLineBeatsEnvironmentBeatsYamlBeatsDefault(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("parley.yaml");
+        Files.writeString(yaml, "port: 9001\nresume-grace: 45s\nmax-room-size: 12\nws-rate-limit: 7\n");
+        ParleyConfig config = ConfigLoader.load(
+                new String[] {"--config", yaml.toString(), "--port", "9003"},
+                Map.of("PARLEY_PORT", "9002", "PARLEY_RESUME_GRACE", "20s", "PARLEY_MAX_ROOM_SIZE", "10"));
+        assertEquals(9003, config.port(), "CLI wins");
+        assertEquals(Duration.ofSeconds(20), config.signaling().resumeGrace(), "env beats YAML");
+        assertEquals(10, config.signaling().maxRoomSize(), "env beats YAML");
+        assertEquals(7.0, config.signaling().rateLimitPerSecond(), "YAML beats default");
+        assertEquals(200, config.signaling().rateLimitBurst(), "default when nobody sets it");
+    }
+
+    @Test
+    void configFileMayComeFromTheEnvironmentAndHoldLists(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("p.yml");
+        Files.writeString(yaml, "ice-servers:\n  - stun:stun.example.org:3478\n  - turn:turn.example.org:3478\n"
+                + "ice-username: u\nice-credential: p\nallowed-origins: [https://a.example, https://b.example]\n");
+        ParleyConfig config = ConfigLoader.load(new String[0], Map.of("PARLEY_CONFIG", yaml.toString()));
+        assertEquals(2, config.signaling().iceServers().size());
+        assertEquals("u", config.signaling().iceServers().get(1).username());
+        assertEquals(2, config.allowedOrigins().size());
+    }
+
+    @Test
+    void flagsAcceptEqualsForm() {
+        assertEquals(1234, ConfigLoader.load(new String[] {"--port=1234"}, Map.of()).port());
+    }
+
+    @Test
+    void durationsTakeUnits() {
+        ParleyConfig config = ConfigLoader.load(new String[] {"--heartbeat-interval", "500ms", "--heartbeat-timeout", "2"}, Map.of());
+        assertEquals(Duration.ofMillis(500), config.signaling().heartbeatInterval());
+        assertEquals(Duration.ofSeconds(2), config.signaling().heartbeatTimeout());
+    }
+
+    @Test
+    void badValuesNameTheOptionAndItsSource(@TempDir Path dir) throws Exception {
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[] {"--port", "http"}, Map.of()))
+                .getMessage().contains("--port"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[0], Map.of("PARLEY_PORT", "70000")))
+                .getMessage().contains("PARLEY_PORT"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[] {"--prot", "1"}, Map.of()))
+                .getMessage().contains("unknown option --prot"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[] {"--resume-grace", "soon"}, Map.of()))
+                .getMessage().contains("duration"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[] {"--ice-servers", "http://x"}, Map.of()))
+                .getMessage().contains("not a stun:"));
+        assertTrue(assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(new String[] {"--heartbeat-interval", "20s", "--heartbeat-timeout", "10s"}, Map.of()))
+                .getMessage().contains("heartbeat"));
+        Path yaml = dir.resolve("bad.yaml");
+        Files.writeString(yaml, "colour: blue\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[] {"--config", yaml.toString()}, Map.of()))
+                .getMessage().contains("unknown key 'colour'"));
+        assertTrue(assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(new String[] {"--config", dir.resolve("missing.yaml").toString()}, Map.of()))
+                .getMessage().contains("cannot read"));
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsEnvironmentVariable() {
+        String help = ConfigLoader.helpText();
+        for (Option option : ConfigLoader.OPTIONS) {
+            assertTrue(help.contains(option.flag()), option.flag());
+            assertTrue(help.contains(option.envVar()), option.envVar());
+        }
+    }
+
+    @Test
+    void readmeConfigurationTableListsEveryOption() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        for (Option option : ConfigLoader.OPTIONS) {
+            assertTrue(readme.contains("`" + option.flag() + "`"), "README lacks " + option.flag());
+            assertTrue(readme.contains("`" + option.envVar() + "`"), "README lacks " + option.envVar());
+        }
+    }
+}
