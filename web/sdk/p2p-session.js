@@ -1,0 +1,239 @@
+// One peer-to-peer RTCPeerConnection to one remote peer, negotiated through Parley signaling
+// with "perfect negotiation" (W3C webrtc-pc §10.7 example) and self-healing: ICE restart on
+// disconnect/failure with jittered backoff, then a brand-new connection as the last resort.
+import { backoffDelay } from './backoff.js';
+
+/** Whether this side yields on offer collisions: exactly one side of a pair is polite. */
+export function isPolite(localPeerId, remotePeerId) {
+  return localPeerId < remotePeerId;
+}
+
+/**
+ * States: new → connecting → connected ⇄ reconnecting → failed → (restart()) connecting; → closed.
+ * Events (CustomEvent detail): statechange {state, reason, attempt}, track {event}, datachannel {channel},
+ * connection {pc, generation} for every new RTCPeerConnection (the `setup` option runs before it).
+ */
+export class P2PSession extends EventTarget {
+  /**
+   * @param {import('./signaling.js').SignalingClient} signaling joined client
+   * @param {string} peerId remote peer id
+   * @param {object} options
+   * @param {(pc: RTCPeerConnection, info: {generation: number}) => void} [options.setup] adds tracks and
+   *   negotiated data channels to each new connection (called again after a full reconnect)
+   * @param {RTCConfiguration} [options.rtcConfig] defaults to the iceServers from join
+   * @param {string} [options.label] separates several sessions between the same two peers
+   * @param {number} [options.disconnectGrace] ms to wait on ICE "disconnected" before restarting ICE
+   * @param {number} [options.restartTimeout] ms an ICE restart may take before the next attempt
+   * @param {number} [options.maxIceRestarts] ICE restarts before a new connection is built
+   * @param {number} [options.maxConnections] new connections before giving up (state failed)
+   */
+  constructor(signaling, peerId, options = {}) {
+    super();
+    this.signaling = signaling;
+    this.peerId = peerId;
+    this.options = {
+      label: 'main', disconnectGrace: 2000, restartTimeout: 8000, maxIceRestarts: 2, maxConnections: 3,
+      backoff: { initial: 1000, max: 8000 }, ...options,
+    };
+    this.polite = options.polite ?? isPolite(signaling.peerId, peerId);
+    this.state = 'new';
+    this.pc = null;
+    this.generation = 0;
+    this.attempt = 0;
+    this._connectionsBuilt = 0;
+    this._makingOffer = false;
+    this._ignoreOffer = false;
+    this._settingRemoteAnswer = false;
+    this._timers = { grace: null, restart: null };
+    this._unsubscribe = [];
+  }
+
+  /** Builds the first connection and starts listening for the peer's signals. */
+  start() {
+    const sig = this.signaling;
+    const mine = (m) => m.from === this.peerId && (m.label ?? 'main') === this.options.label;
+    this._unsubscribe.push(
+      sig.on('offer', (m) => mine(m) && this._onDescription(m, { type: 'offer', sdp: m.sdp })),
+      sig.on('answer', (m) => mine(m) && this._onDescription(m, { type: 'answer', sdp: m.sdp })),
+      sig.on('candidate', (m) => mine(m) && this._onCandidate(m)),
+      sig.on('peer-left', (m) => m.peerId === this.peerId && this.close('peer left')),
+      sig.on('peer-reconnected', (m) => m.peerId === this.peerId && this.state === 'reconnecting' && this._restartIce('peer back')),
+    );
+    this._build();
+    return this;
+  }
+
+  /** Manual retry from the failed state (a "Retry" button). */
+  restart() {
+    if (this.state === 'closed') return;
+    this.attempt = 0;
+    this._connectionsBuilt = 0;
+    this._rebuild('retry requested');
+  }
+
+  /** Hangs up: closes the connection and stops listening. */
+  close(reason = 'closed') {
+    if (this.state === 'closed') return;
+    this._clearTimers();
+    this._unsubscribe.forEach((off) => off());
+    this._unsubscribe = [];
+    if (this.pc) this.pc.close();
+    this._setState('closed', reason);
+  }
+
+  // ---- negotiation -------------------------------------------------------------------------
+
+  _build() {
+    this.generation += 1;
+    this._connectionsBuilt += 1;
+    const config = this.options.rtcConfig ?? { iceServers: this.signaling.iceServers };
+    const pc = new RTCPeerConnection(config);
+    const generation = this.generation;
+    this.pc = pc;
+    this._makingOffer = false;
+    this._ignoreOffer = false;
+    this._settingRemoteAnswer = false;
+    const current = () => this.pc === pc;
+    pc.onnegotiationneeded = async () => {
+      if (!current()) return;
+      try {
+        this._makingOffer = true;
+        await pc.setLocalDescription();
+        if (current()) this._signal('offer', { sdp: pc.localDescription.sdp });
+      } catch (error) {
+        console.warn('parley: offer failed', error);
+      } finally {
+        this._makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => {
+      if (current()) this._signal('candidate', { candidate: candidate ? candidate.toJSON() : null });
+    };
+    pc.ontrack = (event) => current() && this._emit('track', { event, streams: event.streams, track: event.track });
+    pc.ondatachannel = ({ channel }) => current() && this._emit('datachannel', { channel });
+    pc.oniceconnectionstatechange = () => current() && this._onIceState();
+    pc.onconnectionstatechange = () => current() && this._onIceState();
+    if (this.state === 'new') this._setState('connecting', 'negotiating');
+    this.options.setup?.(pc, { generation });
+    this._emit('connection', { pc, generation });
+  }
+
+  _signal(type, body) {
+    this.signaling.sendTo(this.peerId, type, { ...body, label: this.options.label, generation: this.generation });
+  }
+
+  async _onDescription(message, description) {
+    if ((message.generation ?? 1) > this.generation && description.type === 'offer') {
+      // The other side built a new connection: follow it.
+      this._adoptGeneration(message.generation);
+    } else if ((message.generation ?? 1) < this.generation) {
+      return; // stale, from a connection that no longer exists
+    }
+    const pc = this.pc;
+    try {
+      const readyForOffer = !this._makingOffer && (pc.signalingState === 'stable' || this._settingRemoteAnswer);
+      const collision = description.type === 'offer' && !readyForOffer;
+      this._ignoreOffer = !this.polite && collision;
+      if (this._ignoreOffer) return;
+      this._settingRemoteAnswer = description.type === 'answer';
+      await pc.setRemoteDescription(description); // polite side rolls back implicitly
+      this._settingRemoteAnswer = false;
+      if (description.type === 'offer') {
+        await pc.setLocalDescription();
+        this._signal('answer', { sdp: pc.localDescription.sdp });
+      }
+    } catch (error) {
+      this._settingRemoteAnswer = false;
+      console.warn('parley: applying remote description failed', error);
+    }
+  }
+
+  async _onCandidate(message) {
+    if ((message.generation ?? 1) !== this.generation) return;
+    try {
+      await this.pc.addIceCandidate(message.candidate ?? null);
+    } catch (error) {
+      if (!this._ignoreOffer) console.warn('parley: bad remote candidate', error);
+    }
+  }
+
+  _adoptGeneration(generation) {
+    this._clearTimers();
+    if (this.pc) this.pc.close();
+    this.generation = generation - 1;
+    this._build();
+  }
+
+  // ---- recovery ----------------------------------------------------------------------------
+
+  _onIceState() {
+    const ice = this.pc.iceConnectionState;
+    const conn = this.pc.connectionState;
+    if (ice === 'connected' || ice === 'completed' || conn === 'connected') {
+      this._clearTimers();
+      this.attempt = 0;
+      this._connectionsBuilt = 1;
+      this._setState('connected', 'media path up');
+      return;
+    }
+    // Chrome may report connectionState "failed" while ICE still says "disconnected": that is a failure.
+    const failed = ice === 'failed' || conn === 'failed';
+    if (failed) {
+      clearTimeout(this._timers.grace);
+      this._restartIce('connection failed');
+    } else if (ice === 'disconnected' && this.state === 'connected') {
+      this._setState('reconnecting', 'connection interrupted, waiting for it to come back', 0);
+      clearTimeout(this._timers.grace);
+      this._timers.grace = setTimeout(() => this._restartIce('still disconnected'), this.options.disconnectGrace);
+    }
+  }
+
+  _restartIce(reason) {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    clearTimeout(this._timers.restart);
+    if (this.attempt >= this.options.maxIceRestarts) {
+      this._rebuild(`${reason}; ICE restarts exhausted`);
+      return;
+    }
+    this.attempt += 1;
+    this._setState('reconnecting', `restarting ICE (try ${this.attempt} of ${this.options.maxIceRestarts}): ${reason}`, this.attempt);
+    this.pc.restartIce();
+    const wait = this.options.restartTimeout + backoffDelay(this.attempt - 1, this.options.backoff);
+    this._timers.restart = setTimeout(() => this._restartIce('ICE restart did not reconnect'), wait);
+  }
+
+  _rebuild(reason) {
+    this._clearTimers();
+    if (this._connectionsBuilt >= this.options.maxConnections) {
+      this._setState('failed', `could not reconnect: ${reason}`);
+      return;
+    }
+    this.attempt = 0;
+    this._setState('reconnecting', `building a new connection: ${reason}`, 0);
+    const delay = backoffDelay(this._connectionsBuilt - 1, this.options.backoff);
+    this._timers.restart = setTimeout(() => {
+      if (this.state === 'closed') return;
+      this.pc.close();
+      this._build();
+      // The new connection negotiates itself (setup adds tracks/channels → negotiationneeded);
+      // if setup added nothing, force an offer so the peer follows to the new generation.
+      if (this.pc.getTransceivers().length === 0 && this.pc.sctp === null) this.pc.createDataChannel('parley-keepalive');
+      this._timers.restart = setTimeout(() => this._restartIce('new connection did not come up'), this.options.restartTimeout);
+    }, delay);
+  }
+
+  _clearTimers() {
+    clearTimeout(this._timers.grace);
+    clearTimeout(this._timers.restart);
+  }
+
+  _setState(state, reason, attempt = this.attempt) {
+    if (this.state === state && state !== 'reconnecting') return;
+    this.state = state;
+    this._emit('statechange', { state, reason, attempt });
+  }
+
+  _emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
