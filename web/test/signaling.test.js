@@ -1,0 +1,186 @@
+import { test, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { SignalingClient, SignalingError, defaultSignalingUrl } from '../sdk/signaling.js';
+import { FakeWebSocket, tick, until } from './fake-websocket.js';
+
+const fastBackoff = { initial: 10, max: 40 };
+const newClient = (options = {}) =>
+  new SignalingClient('ws://test/ws', { WebSocket: FakeWebSocket, backoff: fastBackoff, requestTimeout: 500, ...options });
+
+async function joinedClient(options) {
+  const client = newClient(options);
+  const connected = client.connect();
+  await tick();
+  FakeWebSocket.last.welcome();
+  await connected;
+  const joining = client.join({ name: 'Ann' });
+  await tick();
+  const join = FakeWebSocket.last.lastSent('join');
+  FakeWebSocket.last.receive({
+    type: 'response', id: join.id,
+    result: { room: 'r1', peerId: 'p1', name: 'Ann', resumeToken: 'tok', peers: [{ id: 'p2', name: 'Bob' }], iceServers: [{ urls: ['stun:x'] }] },
+  });
+  await joining;
+  return client;
+}
+
+beforeEach(() => FakeWebSocket.reset());
+
+test('default URL follows the page scheme and host', () => {
+  assert.equal(defaultSignalingUrl({ protocol: 'https:', host: 'a.example:8443' }), 'wss://a.example:8443/ws');
+  assert.equal(defaultSignalingUrl({ protocol: 'http:', host: 'localhost:8080' }), 'ws://localhost:8080/ws');
+});
+
+test('join resolves with the response matching its id and remembers the session', async () => {
+  const client = await joinedClient();
+  assert.equal(client.peerId, 'p1');
+  assert.equal(client.room, 'r1');
+  assert.deepEqual(client.iceServers, [{ urls: ['stun:x'] }]);
+  assert.equal(client.peers.get('p2').name, 'Bob');
+  assert.equal(client.state, 'open');
+  client.close();
+});
+
+test('an error answer rejects the request with its code', async () => {
+  const client = await joinedClient();
+  const pending = client.request('offer', { to: 'ghost', sdp: 'v=0' });
+  const sent = FakeWebSocket.last.lastSent('offer');
+  FakeWebSocket.last.receive({ type: 'error', id: sent.id, code: 'unknown-peer', message: 'no such peer', request: 'offer' });
+  await assert.rejects(pending, (e) => e instanceof SignalingError && e.code === 'unknown-peer' && e.request === 'offer');
+  client.close();
+});
+
+test('a request with no answer times out', async () => {
+  const client = await joinedClient({ requestTimeout: 30 });
+  await assert.rejects(client.request('leave'), (e) => e.code === 'timeout');
+  client.close();
+});
+
+test('relayed messages become events and update the peer list', async () => {
+  const client = await joinedClient();
+  const seen = [];
+  client.on('offer', (m) => seen.push(m.sdp));
+  client.on('peer-joined', (m) => seen.push(m.peer.name));
+  FakeWebSocket.last.receive({ type: 'peer-joined', peer: { id: 'p3', name: 'Cy' }, seq: 1 });
+  FakeWebSocket.last.receive({ type: 'offer', from: 'p2', sdp: 'v=0', seq: 2 });
+  FakeWebSocket.last.receive({ type: 'peer-left', peerId: 'p2', reason: 'left', seq: 3 });
+  assert.deepEqual(seen, ['Cy', 'v=0']);
+  assert.deepEqual([...client.peers.keys()], ['p3']);
+  assert.equal(client.lastSeq, 3);
+  client.close();
+});
+
+test('server pings are answered with a pong that acknowledges the last seq', async () => {
+  const client = await joinedClient();
+  FakeWebSocket.last.receive({ type: 'message', from: 'p2', data: 1, seq: 7 });
+  FakeWebSocket.last.receive({ type: 'ping', t: 99 });
+  assert.deepEqual(FakeWebSocket.last.lastSent('pong'), { type: 'pong', t: 99, ack: 7 });
+  client.close();
+});
+
+test('the client pings on its own heartbeat interval', async () => {
+  const client = await joinedClient();
+  await until(() => FakeWebSocket.last.lastSent('ping'));
+  client.close();
+});
+
+test('a dropped socket reconnects, resumes with token and lastSeq, and flushes queued relays', async () => {
+  const client = await joinedClient();
+  const states = [];
+  client.on('statechange', ({ state }) => states.push(state));
+  FakeWebSocket.last.receive({ type: 'message', from: 'p2', data: 'a', seq: 4 });
+  const first = FakeWebSocket.last;
+  first.drop();
+  assert.equal(client.state, 'reconnecting');
+  client.sendTo('p2', 'message', { data: 'queued while away' });
+  await until(() => FakeWebSocket.instances.length === 2);
+  const second = FakeWebSocket.last;
+  await tick();
+  second.welcome();
+  await until(() => second.lastSent('resume'));
+  const resume = second.lastSent('resume');
+  assert.equal(resume.token, 'tok');
+  assert.equal(resume.lastSeq, 4);
+  assert.equal(second.lastSent('message'), undefined, 'relays wait until the session is back');
+  const resumed = new Promise((r) => client.on('resumed', r));
+  second.receive({ type: 'response', id: resume.id, result: { room: 'r1', peerId: 'p1', name: 'Ann', resumeToken: 'tok', peers: [{ id: 'p2', name: 'Bob' }] } });
+  await resumed;
+  assert.equal(client.peerId, 'p1');
+  assert.deepEqual(second.lastSent('message'), { type: 'message', data: 'queued while away', to: 'p2' });
+  assert.deepEqual(states, ['reconnecting', 'open']);
+  second.receive({ type: 'message', from: 'p2', data: 'a', seq: 4 });
+  second.receive({ type: 'message', from: 'p2', data: 'b', seq: 5 });
+  client.close();
+});
+
+test('replayed events already seen are ignored', async () => {
+  const client = await joinedClient();
+  const data = [];
+  client.on('message', (m) => data.push(m.data));
+  for (const seq of [1, 2, 2, 1, 3]) FakeWebSocket.last.receive({ type: 'message', from: 'p2', data: seq, seq });
+  assert.deepEqual(data, [1, 2, 3]);
+  client.close();
+});
+
+test('when the session cannot be resumed the client joins the same room again', async () => {
+  const client = await joinedClient();
+  const lost = new Promise((r) => client.on('session-lost', r));
+  const rejoined = new Promise((r) => client.on('rejoined', r));
+  FakeWebSocket.last.drop();
+  await until(() => FakeWebSocket.instances.length === 2);
+  const socket = FakeWebSocket.last;
+  await tick();
+  socket.welcome();
+  await until(() => socket.lastSent('resume'));
+  socket.receive({ type: 'error', id: socket.lastSent('resume').id, code: 'resume-failed', message: 'expired' });
+  await lost;
+  await until(() => socket.lastSent('join'));
+  const join = socket.lastSent('join');
+  assert.equal(join.room, 'r1');
+  assert.equal(join.name, 'Ann');
+  socket.receive({ type: 'response', id: join.id, result: { room: 'r1', peerId: 'p9', name: 'Ann', resumeToken: 'tok2', peers: [] } });
+  await rejoined;
+  assert.equal(client.peerId, 'p9');
+  client.close();
+});
+
+test('a silent socket is declared dead by the watchdog and replaced', async () => {
+  const client = await joinedClient();
+  const first = FakeWebSocket.last;
+  await until(() => FakeWebSocket.instances.length === 2, 2000);
+  assert.notEqual(FakeWebSocket.last, first);
+  assert.equal(client.state, 'reconnecting');
+  client.close();
+});
+
+test('reconnect attempts back off while the server is unreachable', async () => {
+  const client = await joinedClient();
+  FakeWebSocket.last.drop();
+  const opened = [];
+  for (let i = 0; i < 3; i++) {
+    const count = FakeWebSocket.instances.length;
+    await until(() => FakeWebSocket.instances.length === count + 1);
+    opened.push(Date.now());
+    FakeWebSocket.last.drop();
+  }
+  assert.equal(client.state, 'reconnecting');
+  client.close();
+  assert.equal(client.state, 'closed');
+});
+
+test('pending requests fail with "disconnected" when the socket drops', async () => {
+  const client = await joinedClient();
+  const pending = client.request('leave');
+  FakeWebSocket.last.drop();
+  await assert.rejects(pending, (e) => e.code === 'disconnected');
+  client.close();
+});
+
+test('server errors without an id surface as server-error events', async () => {
+  const client = await joinedClient();
+  const errors = [];
+  client.on('server-error', (e) => errors.push(e.code));
+  FakeWebSocket.last.receive({ type: 'error', code: 'rate-limited', message: 'slow down' });
+  assert.deepEqual(errors, ['rate-limited']);
+  client.close();
+});
