@@ -67,6 +67,34 @@ public record GenericNack(long senderSsrc, long mediaSsrc, List<Entry> entries) 
         }
     }
 
+    /**
+     * Calls {@code action} with every sequence number lost in the NACK the iterator is on,
+     * reading the wire bytes directly: the NACK-to-RTX path allocates nothing.
+     *
+     * @throws RtcpParseException if the current packet is not a well-formed generic NACK
+     */
+    public static void forEachLost(RtcpCompoundIterator it, IntConsumer action) {
+        int off = it.packetOffset();
+        int len = it.packetLength();
+        byte[] b = it.buffer();
+        if (it.hasPadding()) {
+            len -= b[off + len - 1] & 0xFF;
+        }
+        RtcpBytes.require(it.packetType() == RtcpPacketType.RTPFB && it.countOrFormat() == RtcpPacketType.FMT_NACK,
+                "not a generic NACK");
+        RtcpBytes.require(len >= 12 && (len - 12) % 4 == 0, "NACK length is not 12 + 4n");
+        for (int p = off + 12; p < off + len; p += 4) {
+            int pid = RtcpBytes.u16(b, p);
+            int blp = RtcpBytes.u16(b, p + 2);
+            action.accept(pid);
+            for (int i = 0; i < 16; i++) {
+                if ((blp & (1 << i)) != 0) {
+                    action.accept((pid + i + 1) & 0xFFFF);
+                }
+            }
+        }
+    }
+
     /** All lost sequence numbers, expanded from PID/BLP. */
     public int[] lostSequenceNumbers() {
         int[] out = new int[17 * entries.size()];

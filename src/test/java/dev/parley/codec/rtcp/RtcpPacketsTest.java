@@ -78,6 +78,19 @@ class RtcpPacketsTest {
     }
 
     @Test
+    void nackCanBeExpandedStraightFromTheIterator() {
+        byte[] wire = Rtcp.marshalCompound(List.of(new ReceiverReport(1, List.of()), GenericNack.of(1, 2, 7, 9, 300)));
+        RtcpCompoundIterator it = new RtcpCompoundIterator().reset(wire, 0, wire.length);
+        List<Integer> lost = new java.util.ArrayList<>();
+        while (it.next()) {
+            if (it.packetType() == RtcpPacketType.RTPFB && it.countOrFormat() == RtcpPacketType.FMT_NACK) {
+                GenericNack.forEachLost(it, lost::add);
+            }
+        }
+        assertEquals(List.of(7, 9, 300), lost);
+    }
+
+    @Test
     void nackPackingWrapsAroundSequenceZero() {
         GenericNack nack = GenericNack.of(1, 2, 65534, 65535, 0, 1, 40);
         assertEquals(2, nack.entries().size());

@@ -90,6 +90,18 @@ class RtcpParserProperties {
 
     private static void exercise(byte[] bytes) {
         try {
+            RtcpCompoundIterator it = new RtcpCompoundIterator().reset(bytes, 0, bytes.length);
+            while (it.next()) {
+                it.senderSsrc();
+                it.mediaSsrc();
+                if (it.packetType() == RtcpPacketType.RTPFB && it.countOrFormat() == RtcpPacketType.FMT_NACK) {
+                    GenericNack.forEachLost(it, seq -> { });
+                }
+            }
+        } catch (RtcpParseException expected) {
+            // the only failure the iterator may report
+        }
+        try {
             for (RtcpPacket p : Rtcp.parseCompound(bytes)) {
                 p.marshal();
                 if (p instanceof GenericNack nack) {
