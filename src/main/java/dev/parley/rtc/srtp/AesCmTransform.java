@@ -1,19 +1,15 @@
 package dev.parley.rtc.srtp;
 
-import java.security.GeneralSecurityException;
-import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
-
 /**
  * AES_CM_128 encryption (RFC 3711 §4.1.1) with HMAC-SHA1 authentication (§4.2.1), for RTP
- * and RTCP. All buffers and JCE instances are created once per session.
+ * and RTCP. All buffers, the AES instances and the HMAC digests are created once per session, so a
+ * packet allocates nothing.
  */
 final class AesCmTransform implements PacketTransform {
     private final AesCounterMode rtpCipher;
     private final AesCounterMode rtcpCipher;
-    private final Mac rtpMac;
-    private final Mac rtcpMac;
+    private final HmacSha1 rtpMac;
+    private final HmacSha1 rtcpMac;
     private final byte[] rtpSalt;
     private final byte[] rtcpSalt;
     private final int rtpTagLength;
@@ -25,22 +21,12 @@ final class AesCmTransform implements PacketTransform {
     AesCmTransform(SrtpProfile profile, SessionKeys keys) {
         rtpCipher = new AesCounterMode(keys.rtpKey());
         rtcpCipher = new AesCounterMode(keys.rtcpKey());
-        rtpMac = hmac(keys.rtpAuthKey());
-        rtcpMac = hmac(keys.rtcpAuthKey());
+        rtpMac = new HmacSha1(keys.rtpAuthKey());
+        rtcpMac = new HmacSha1(keys.rtcpAuthKey());
         rtpSalt = keys.rtpSalt();
         rtcpSalt = keys.rtcpSalt();
         rtpTagLength = profile.rtpTagLength();
         rtcpTagLength = profile.rtcpTagLength();
-    }
-
-    private static Mac hmac(byte[] key) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("JCE lacks HmacSHA1", e);
-        }
     }
 
     @Override
@@ -102,12 +88,8 @@ final class AesCmTransform implements PacketTransform {
         doFinal(rtpMac);
     }
 
-    private void doFinal(Mac mac) {
-        try {
-            mac.doFinal(digest, 0);
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException(e);
-        }
+    private void doFinal(HmacSha1 mac) {
+        mac.doFinal(digest, 0);
     }
 
     /** Constant-time: how many tag bytes differ must not leak through timing. */

@@ -34,6 +34,12 @@ class DtlsHandshakeTest {
     static final class Events implements DtlsEndpoint.Listener {
         final CompletableFuture<SrtpKeyingMaterial> connected = new CompletableFuture<>();
         final CompletableFuture<DtlsClose> closed = new CompletableFuture<>();
+        final CompletableFuture<byte[]> applicationData = new CompletableFuture<>();
+
+        @Override
+        public void onApplicationData(byte[] buf, int off, int len) {
+            applicationData.complete(java.util.Arrays.copyOfRange(buf, off, off + len));
+        }
 
         @Override
         public void onConnected(SrtpKeyingMaterial keys) {
@@ -242,5 +248,49 @@ class DtlsHandshakeTest {
         server.close();
         assertEquals(1, closes[0]);
         assertTrue(server.state() == DtlsEndpoint.State.CLOSED);
+    }
+
+    @Test
+    void lostFinalServerFlightIsRetransmittedAfterTheServerConnected() throws Exception {
+        // Drop the server's ChangeCipherSpec and epoch-1 Finished once: the client times out and
+        // resends its flight, which reaches a server that already finished — only the
+        // post-handshake drain can answer it.
+        java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+        Events serverEvents = new Events();
+        Events clientEvents = new Events();
+        DtlsEndpoint[] peers = new DtlsEndpoint[2];
+        peers[0] = DtlsEndpoint.server(config(SERVER_CERT, DtlsConfig.DEFAULT_PROFILES), CLIENT_CERT.fingerprint(),
+                (b, o, l) -> {
+                    boolean finalFlight = b[o] == 20 || (b[o] == 22 && b[o + 3] == 0 && b[o + 4] == 1);
+                    if (finalFlight && dropped.get() < 2) {
+                        dropped.incrementAndGet();
+                        return;
+                    }
+                    peers[1].receive(b, o, l);
+                }, serverEvents, EXECUTOR);
+        peers[1] = DtlsEndpoint.client(config(CLIENT_CERT, DtlsConfig.DEFAULT_PROFILES), SERVER_CERT.fingerprint(),
+                (b, o, l) -> peers[0].receive(b, o, l), clientEvents, EXECUTOR);
+        peers[0].start();
+        peers[1].start();
+
+        SrtpKeyingMaterial serverKeys = await(serverEvents.connected);
+        SrtpKeyingMaterial clientKeys = await(clientEvents.connected);
+        assertEquals(2, dropped.get());
+        assertArrayEquals(serverKeys.serverWriteKey(), clientKeys.serverWriteKey());
+        peers[1].close();
+    }
+
+    @Test
+    void applicationDataReachesThePeer() throws Exception {
+        Pair pair = Pair.matching(DtlsConfig.DEFAULT_PROFILES, DtlsConfig.DEFAULT_PROFILES);
+        pair.start();
+        await(pair.serverEvents.connected);
+        await(pair.clientEvents.connected);
+        byte[] message = "sctp would ride here".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        pair.client.send(message, 0, message.length);
+
+        assertArrayEquals(message, await(pair.serverEvents.applicationData));
+        pair.client.close();
     }
 }
