@@ -143,15 +143,21 @@ public final class DtlsEndpoint {
     /** Sends close_notify if connected, stops a running handshake, reports {@link DtlsClose.Kind#LOCAL}. */
     public void close() {
         closeRequested = true;
+        // Claim CLOSED first, so the peer's answering close_notify cannot be reported instead.
+        State previous = state.getAndSet(State.CLOSED);
+        if (previous == State.CLOSED) {
+            return;
+        }
         DTLSTransport t = dtls;
-        if (t != null && state.get() == State.CONNECTED) {
+        if (previous == State.CONNECTED && t != null) {
             try {
                 t.close();
             } catch (IOException | RuntimeException ignored) {
-                // The peer may already be gone; closing is best effort.
+                // The peer may already be gone; close_notify is best effort.
             }
         }
-        finish(DtlsClose.of(DtlsClose.Kind.LOCAL, "closed locally"));
+        transport.close();
+        listener.onClosed(DtlsClose.of(DtlsClose.Kind.LOCAL, "closed locally"));
     }
 
     private void handshake() {
