@@ -24,7 +24,8 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * <p>Threads: {@code receive} and {@code close} may be called from the loop; handshake and
  * post-handshake record processing run on the executor, and so do the sender and listener
  * callbacks (except {@code onClosed} after a local {@code close()}, which runs on the caller).
- * Callers hop back to their loop inside the callbacks. Give the executor a few threads per
+ * Callers hop back to their loop inside the callbacks; {@code onClosed} can follow
+ * {@code onConnected} at once from another thread. Give the executor a few threads per
  * core: a handshake parks its thread while waiting for the peer's next flight.
  */
 public final class DtlsEndpoint {

@@ -12,5 +12,22 @@
  * <p>Peers are authenticated by certificate fingerprint from the remote SDP (RFC 8122,
  * RFC 8827 §6.5), not by a CA: {@link dev.parley.rtc.dtls.DtlsCertificate} makes the
  * self-signed ECDSA P-256 certificate and its {@code a=fingerprint} value.
+ *
+ * <p>How a transport uses it (SFU side, a=setup:passive):
+ * <pre>{@code
+ * DtlsConfig config = DtlsConfig.defaults(DtlsCertificate.generate());   // once per process
+ * DtlsEndpoint dtls = DtlsEndpoint.server(config, DtlsFingerprint.parse(remoteSdpFingerprint),
+ *         (buf, off, len) -> loop.execute(() -> socket.send(copy(buf, off, len), remote)),
+ *         new DtlsEndpoint.Listener() {
+ *             public void onConnected(SrtpKeyingMaterial keys) {
+ *                 loop.execute(() -> { inbound = keys.newReceiverSession();
+ *                                      outbound = keys.newSenderSession(); });
+ *             }
+ *             public void onClosed(DtlsClose reason) { loop.execute(transport::close); }
+ *         }, handshakeExecutor);
+ * dtls.start();
+ * // on the loop, per datagram: first byte 20..63 -> dtls.receive(buf, off, len);
+ * // 128..191 -> inbound.unprotectRtp / unprotectRtcp (RFC 7983 demultiplexing)
+ * }</pre>
  */
 package dev.parley.rtc.dtls;

@@ -293,4 +293,15 @@ class DtlsHandshakeTest {
         assertArrayEquals(message, await(pair.serverEvents.applicationData));
         pair.client.close();
     }
+
+    @Test
+    void clientHelloArrivingBeforeTheServerStartsIsKept() throws Exception {
+        Pair pair = Pair.matching(DtlsConfig.DEFAULT_PROFILES, DtlsConfig.DEFAULT_PROFILES);
+        pair.client.start();
+        Thread.sleep(100); // the ClientHello waits in the server's queue
+        pair.server.start();
+        await(pair.serverEvents.connected);
+        await(pair.clientEvents.connected);
+        pair.client.close();
+    }
 }
