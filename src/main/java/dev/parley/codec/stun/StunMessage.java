@@ -243,6 +243,15 @@ public final class StunMessage {
         return i < 0 ? null : XorAddress.decode(raw, offsets[i], lengths[i]);
     }
 
+    /** Every attribute of this type decoded as an XOR address, in wire order (RFC 8656 §9.1 allows several XOR-PEER-ADDRESS). */
+    public List<java.net.InetSocketAddress> xorAddresses(int attributeType) throws StunParseException {
+        List<java.net.InetSocketAddress> all = new ArrayList<>(1);
+        for (int i = 0; i < count; i++) {
+            if (types[i] == attributeType) all.add(XorAddress.decode(raw, offsets[i], lengths[i]));
+        }
+        return all;
+    }
+
     /** RFC 8489 §14.8 ERROR-CODE, or null. */
     public ErrorCode errorCode() throws StunParseException {
         int i = indexOf(AttributeType.ERROR_CODE);
