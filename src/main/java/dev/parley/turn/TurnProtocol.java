@@ -420,23 +420,39 @@ final class TurnProtocol {
         }
         // a Connect is also a permission for that peer (coturn does the same)
         allocation.permit(peer.getAddress());
+        InetSocketAddress relayLocal = (InetSocketAddress) allocation.relayChannel.localAddress();
+        connectPeer(link, request, result, allocation, peer, relayLocal, true);
+    }
+
+    /**
+     * RFC 6062 §5.2 asks for the connection to come from the relayed transport address. Linux refuses
+     * to share a port with a listening socket in some kernels; then the relay IP with an ephemeral port is used.
+     */
+    private void connectPeer(ClientLink link, StunMessage request, Authenticator.Result result, Allocation allocation,
+                             InetSocketAddress peer, InetSocketAddress relayLocal, boolean fromRelayPort) {
         Bootstrap b = new Bootstrap().group(allocation.loop).channel(Transports.socket())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
                 .handler(new ChannelInboundHandlerAdapter());
         if (Transports.EPOLL) b.option(EpollChannelOption.SO_REUSEPORT, true);
-        InetSocketAddress local = (InetSocketAddress) allocation.relayChannel.localAddress();
+        InetSocketAddress local = fromRelayPort ? relayLocal : new InetSocketAddress(relayLocal.getAddress(), 0);
         b.connect(peer, local).addListener((ChannelFuture f) -> {
             if (f.isSuccess() && !allocation.isClosed()) {
                 PeerConnection connection = new PeerConnection(allocation, f.channel(), table, metrics);
                 int id = connection.register(random::nextInt);
                 respond(link, request, StunMessageBuilder.successResponse(request)
                         .addUint32(AttributeType.CONNECTION_ID, id & 0xFFFFFFFFL), result);
-            } else {
-                f.channel().close();
-                error(link, request, ErrorCode.CONNECTION_TIMEOUT_OR_FAILURE, result);
+                return;
             }
+            f.channel().close();
+            String cause = String.valueOf(f.cause());
+            if (fromRelayPort && cause.contains("bind(")) {
+                connectPeer(link, request, result, allocation, peer, relayLocal, false);
+                return;
+            }
+            LOG.info("allocation {} could not connect to peer {}: {}", allocation.id, peer, cause);
+            error(link, request, ErrorCode.CONNECTION_TIMEOUT_OR_FAILURE, result);
         });
     }
 
