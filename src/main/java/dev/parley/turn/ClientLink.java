@@ -1,0 +1,85 @@
+package dev.parley.turn;
+
+import dev.parley.codec.stun.ChannelData;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+
+/** The client side of a 5-tuple: where responses, Data indications and ChannelData go. */
+sealed interface ClientLink permits ClientLink.Udp, ClientLink.Stream {
+    Channel channel();
+
+    InetSocketAddress remote();
+
+    /** Sends one STUN message. */
+    void send(byte[] message);
+
+    /** Frames {@code payload} (not consumed) as ChannelData and sends it. */
+    void sendChannelData(int channelNumber, ByteBuf payload, int offset, int length);
+
+    String transport();
+
+    /** A client reached through one of the UDP listener sockets. */
+    record Udp(Channel channel, InetSocketAddress remote) implements ClientLink {
+        @Override
+        public void send(byte[] message) {
+            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(message), remote), channel.voidPromise());
+        }
+
+        @Override
+        public void sendChannelData(int channelNumber, ByteBuf payload, int offset, int length) {
+            // RFC 8656 §12.5: no padding over UDP
+            ByteBuf frame = channel.alloc().directBuffer(ChannelData.HEADER_LENGTH + length);
+            frame.writeShort(channelNumber).writeShort(length).writeBytes(payload, offset, length);
+            channel.writeAndFlush(new DatagramPacket(frame, remote), channel.voidPromise());
+        }
+
+        @Override
+        public String transport() {
+            return "udp";
+        }
+    }
+
+    /** A client on one TCP or TLS connection; the connection is the 5-tuple and holds at most one allocation. */
+    final class Stream implements ClientLink {
+        private final Channel channel;
+        private final boolean tls;
+        volatile Allocation allocation;
+
+        Stream(Channel channel, boolean tls) {
+            this.channel = channel;
+            this.tls = tls;
+        }
+
+        @Override
+        public Channel channel() {
+            return channel;
+        }
+
+        @Override
+        public InetSocketAddress remote() {
+            return (InetSocketAddress) channel.remoteAddress();
+        }
+
+        @Override
+        public void send(byte[] message) {
+            channel.writeAndFlush(Unpooled.wrappedBuffer(message), channel.voidPromise());
+        }
+
+        @Override
+        public void sendChannelData(int channelNumber, ByteBuf payload, int offset, int length) {
+            // RFC 8656 §12.5: pad to 4 over stream transports
+            int framed = ChannelData.streamFrameLength(length);
+            ByteBuf frame = channel.alloc().directBuffer(framed);
+            frame.writeShort(channelNumber).writeShort(length).writeBytes(payload, offset, length).writeZero(framed - 4 - length);
+            channel.writeAndFlush(frame, channel.voidPromise());
+        }
+
+        @Override
+        public String transport() {
+            return tls ? "tls" : "tcp";
+        }
+    }
+}

@@ -1,0 +1,550 @@
+package dev.parley.turn;
+
+import dev.parley.codec.stun.AttributeType;
+import dev.parley.codec.stun.ErrorCode;
+import dev.parley.codec.stun.Fingerprint;
+import dev.parley.codec.stun.MessageType;
+import dev.parley.codec.stun.StunClass;
+import dev.parley.codec.stun.StunMessage;
+import dev.parley.codec.stun.StunMessageBuilder;
+import dev.parley.codec.stun.StunMethod;
+import dev.parley.codec.stun.StunParseException;
+import dev.parley.codec.stun.TurnAttributes;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The STUN/TURN request logic of RFC 8489 (Binding), RFC 8656 (Allocate, Refresh, CreatePermission,
+ * ChannelBind, Send) and RFC 6062 (Connect, ConnectionBind, ConnectionAttempt), independent of the
+ * listener a message came in on.
+ */
+final class TurnProtocol {
+    static final int DEFAULT_LIFETIME = 600;
+    static final int MAX_LIFETIME = 3600;
+    private static final Logger LOG = LoggerFactory.getLogger(TurnProtocol.class);
+    private static final Set<Integer> KNOWN = Set.of(AttributeType.MAPPED_ADDRESS, AttributeType.USERNAME,
+            AttributeType.MESSAGE_INTEGRITY, AttributeType.ERROR_CODE, AttributeType.UNKNOWN_ATTRIBUTES, AttributeType.REALM,
+            AttributeType.NONCE, AttributeType.MESSAGE_INTEGRITY_SHA256, AttributeType.PASSWORD_ALGORITHM,
+            AttributeType.XOR_MAPPED_ADDRESS, AttributeType.CHANNEL_NUMBER, AttributeType.LIFETIME, AttributeType.XOR_PEER_ADDRESS,
+            AttributeType.DATA, AttributeType.XOR_RELAYED_ADDRESS, AttributeType.REQUESTED_ADDRESS_FAMILY, AttributeType.EVEN_PORT,
+            AttributeType.REQUESTED_TRANSPORT, AttributeType.DONT_FRAGMENT, AttributeType.RESERVATION_TOKEN,
+            AttributeType.CONNECTION_ID, AttributeType.PRIORITY, AttributeType.USE_CANDIDATE);
+
+    private final TurnSettings settings;
+    private final Authenticator auth;
+    private final AllocationTable table;
+    private final PeerAddressPolicy policy;
+    private final TurnMetrics metrics;
+    private final RelayPorts ports;
+    private final InetAddress relayBind;
+    private final InetAddress relayBindV6;
+    private final InetAddress advertised;
+    private final SecureRandom random = new SecureRandom();
+
+    TurnProtocol(TurnSettings settings, Authenticator auth, AllocationTable table, PeerAddressPolicy policy, TurnMetrics metrics,
+                 InetAddress relayBind, InetAddress relayBindV6, InetAddress advertised) {
+        this.settings = settings;
+        this.auth = auth;
+        this.table = table;
+        this.policy = policy;
+        this.metrics = metrics;
+        this.ports = new RelayPorts(settings.relayPortMin(), settings.relayPortMax());
+        this.relayBind = relayBind;
+        this.relayBindV6 = relayBindV6;
+        this.advertised = advertised;
+    }
+
+    AllocationTable table() {
+        return table;
+    }
+
+    /** Entry point for every decoded STUN message from a client. Runs on the link's event loop. */
+    void handle(ClientLink link, StunMessage message) {
+        metrics.request(message.method());
+        StunClass c = message.stunClass();
+        if (c == StunClass.INDICATION) {
+            if (message.method() == StunMethod.SEND) onSend(link, message);
+            return;
+        }
+        if (c != StunClass.REQUEST) return;
+        if (message.method() == StunMethod.BINDING) {
+            onBinding(link, message);
+            return;
+        }
+        long now = System.currentTimeMillis() / 1000;
+        Authenticator.Result result = auth.authenticate(message, link.remote().getAddress(), now);
+        if (!result.ok()) {
+            metrics.authFailure(result.failure());
+            switch (result.failure()) {
+                case BAD_REQUEST -> error(link, message, ErrorCode.BAD_REQUEST, null);
+                case STALE_NONCE -> challenge(link, message, ErrorCode.STALE_NONCE, now);
+                default -> challenge(link, message, ErrorCode.UNAUTHORIZED, now);
+            }
+            return;
+        }
+        List<Integer> unknown = message.unknownComprehensionRequired(KNOWN::contains);
+        if (!unknown.isEmpty()) {
+            byte[] value = new byte[unknown.size() * 2];
+            for (int i = 0; i < unknown.size(); i++) {
+                value[2 * i] = (byte) (unknown.get(i) >> 8);
+                value[2 * i + 1] = (byte) (int) unknown.get(i);
+            }
+            metrics.error(420);
+            respond(link, message, StunMessageBuilder.errorResponse(message, ErrorCode.UNKNOWN_ATTRIBUTE)
+                    .add(AttributeType.UNKNOWN_ATTRIBUTES, value), result);
+            return;
+        }
+        Allocation existing = table.find(link);
+        if (existing != null && !existing.username.equals(result.username())) {
+            // RFC 8656 §5: same 5-tuple, different credentials
+            metrics.wrongCredentials();
+            error(link, message, ErrorCode.WRONG_CREDENTIALS, result);
+            return;
+        }
+        if (existing != null && !existing.loop.inEventLoop()) {
+            existing.loop.execute(() -> dispatch(link, message, result, existing));
+        } else {
+            dispatch(link, message, result, existing);
+        }
+    }
+
+    private void dispatch(ClientLink link, StunMessage message, Authenticator.Result result, Allocation existing) {
+        try {
+            switch (message.method()) {
+                case StunMethod.ALLOCATE -> onAllocate(link, message, result, existing);
+                case StunMethod.REFRESH -> onRefresh(link, message, result, existing);
+                case StunMethod.CREATE_PERMISSION -> onCreatePermission(link, message, result, existing);
+                case StunMethod.CHANNEL_BIND -> onChannelBind(link, message, result, existing);
+                case StunMethod.CONNECT -> onConnect(link, message, result, existing);
+                case StunMethod.CONNECTION_BIND -> onConnectionBind(link, message, result, existing);
+                default -> error(link, message, ErrorCode.BAD_REQUEST, result);
+            }
+        } catch (StunParseException e) {
+            error(link, message, ErrorCode.BAD_REQUEST, result);
+        }
+    }
+
+    // RFC 8489 §10.1.2 / §14.2: Binding success carries XOR-MAPPED-ADDRESS; no authentication for STUN.
+    private void onBinding(ClientLink link, StunMessage request) {
+        StunMessageBuilder b = StunMessageBuilder.successResponse(request)
+                .addXorAddress(AttributeType.XOR_MAPPED_ADDRESS, link.remote());
+        respond(link, request, b, null);
+    }
+
+    // RFC 8656 §7.2
+    private void onAllocate(ClientLink link, StunMessage request, Authenticator.Result result, Allocation existing)
+            throws StunParseException {
+        if (existing != null) {
+            if (request.hasTransactionId(existing.allocateTransactionId)) {
+                if (existing.relayAddress != null) sendAllocateSuccess(existing, request, result, DEFAULT_LIFETIME);
+                return; // still binding: the response is on its way
+            }
+            error(link, request, ErrorCode.ALLOCATION_MISMATCH, result);
+            return;
+        }
+        OptionalInt transport = TurnAttributes.requestedTransport(request);
+        if (transport.isEmpty()) {
+            error(link, request, ErrorCode.BAD_REQUEST, result);
+            return;
+        }
+        boolean tcp;
+        if (transport.getAsInt() == TurnAttributes.TRANSPORT_UDP) {
+            tcp = false;
+        } else if (transport.getAsInt() == TurnAttributes.TRANSPORT_TCP) {
+            // RFC 6062 §5.1: TCP relays only for clients on TCP/TLS
+            if (!(link instanceof ClientLink.Stream)) {
+                error(link, request, ErrorCode.BAD_REQUEST, result);
+                return;
+            }
+            tcp = true;
+        } else {
+            error(link, request, ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, result);
+            return;
+        }
+        OptionalInt evenPort = TurnAttributes.evenPort(request);
+        boolean token = request.has(AttributeType.RESERVATION_TOKEN);
+        OptionalInt family = TurnAttributes.requestedAddressFamily(request);
+        if (token && (evenPort.isPresent() || family.isPresent()) || tcp && evenPort.isPresent()) {
+            error(link, request, ErrorCode.BAD_REQUEST, result);
+            return;
+        }
+        if (token || evenPort.isPresent() && evenPort.getAsInt() == 1) {
+            // no port reservations: RFC 8656 §7.2 allows refusing with 508
+            error(link, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
+            return;
+        }
+        InetAddress bind;
+        if (family.isEmpty() || family.getAsInt() == TurnAttributes.FAMILY_IPV4) {
+            bind = relayBind;
+        } else if (family.getAsInt() == TurnAttributes.FAMILY_IPV6 && relayBindV6 != null) {
+            bind = relayBindV6;
+        } else {
+            error(link, request, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, result);
+            return;
+        }
+        switch (table.reserve(result.username())) {
+            case USER_QUOTA -> {
+                error(link, request, ErrorCode.ALLOCATION_QUOTA_REACHED, result);
+                return;
+            }
+            case CAPACITY -> {
+                error(link, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
+                return;
+            }
+            case OK -> {
+            }
+        }
+        int lifetime = lifetimeFor(request, true);
+        EventLoop loop = link.channel().eventLoop();
+        Allocation allocation = new Allocation(table.nextId(), result.username(), link, tcp, loop, request.transactionId(),
+                table, metrics, settings.maxPermissionsPerAllocation(), settings.bandwidthBytesPerSecond());
+        allocation.integrityKey = result.key();
+        allocation.integritySha256 = result.sha256();
+        if (!table.register(allocation)) {
+            table.release(result.username());
+            error(link, request, ErrorCode.ALLOCATION_MISMATCH, result);
+            return;
+        }
+        bindRelay(allocation, bind, evenPort.isPresent(), ports.attempts(), request, result, lifetime);
+    }
+
+    private void bindRelay(Allocation allocation, InetAddress bind, boolean even, int attemptsLeft, StunMessage request,
+                           Authenticator.Result result, int lifetime) {
+        int port = ports.next(even);
+        ChannelFuture future;
+        if (allocation.tcpRelay) {
+            ServerBootstrap sb = new ServerBootstrap().group(allocation.loop, allocation.loop).channel(Transports.server())
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            allocation.loop.execute(() -> onPeerConnected(allocation, ch));
+                        }
+                    });
+            if (Transports.EPOLL) sb.option(EpollChannelOption.SO_REUSEPORT, true);
+            future = sb.bind(bind, port);
+        } else {
+            future = new Bootstrap().group(allocation.loop).channel(Transports.datagram())
+                    .handler(new SimpleChannelInboundHandler<DatagramPacket>(false) {
+                        @Override
+                        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                            try {
+                                allocation.fromPeer(packet);
+                            } finally {
+                                packet.release();
+                            }
+                        }
+                    })
+                    .bind(bind, port);
+        }
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                InetAddress shown = bind.isAnyLocalAddress() || advertised != null && bind == relayBind ? advertised : bind;
+                if (shown == null) shown = bind;
+                allocation.activate(future.channel(), new InetSocketAddress(shown, port), lifetime);
+                if (allocation.isClosed()) return;
+                sendAllocateSuccess(allocation, request, result, lifetime);
+            } else if (attemptsLeft > 1 && !allocation.isClosed()) {
+                bindRelay(allocation, bind, even, attemptsLeft - 1, request, result, lifetime);
+            } else {
+                LOG.warn("no relay port free in {}-{}", settings.relayPortMin(), settings.relayPortMax());
+                allocation.close();
+                error(allocation.client, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
+            }
+        });
+    }
+
+    private void sendAllocateSuccess(Allocation allocation, StunMessage request, Authenticator.Result result, int lifetime) {
+        respond(allocation.client, request, StunMessageBuilder.successResponse(request)
+                .addXorAddress(AttributeType.XOR_RELAYED_ADDRESS, allocation.relayAddress)
+                .addUint32(AttributeType.LIFETIME, lifetime)
+                .addXorAddress(AttributeType.XOR_MAPPED_ADDRESS, allocation.client.remote()), result);
+    }
+
+    // RFC 8656 §7.3
+    private void onRefresh(ClientLink link, StunMessage request, Authenticator.Result result, Allocation allocation)
+            throws StunParseException {
+        if (allocation == null || allocation.relayAddress == null) {
+            error(link, request, ErrorCode.ALLOCATION_MISMATCH, result);
+            return;
+        }
+        OptionalInt family = TurnAttributes.requestedAddressFamily(request);
+        if (family.isPresent() && family.getAsInt() != (allocation.relayAddress.getAddress() instanceof Inet6Address ? 2 : 1)) {
+            error(link, request, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH, result);
+            return;
+        }
+        int lifetime = lifetimeFor(request, false);
+        allocation.refresh(lifetime);
+        respond(link, request, StunMessageBuilder.successResponse(request).addUint32(AttributeType.LIFETIME, lifetime), result);
+    }
+
+    // RFC 8656 §9.2
+    private void onCreatePermission(ClientLink link, StunMessage request, Authenticator.Result result, Allocation allocation)
+            throws StunParseException {
+        if (allocation == null || allocation.relayAddress == null) {
+            error(link, request, ErrorCode.ALLOCATION_MISMATCH, result);
+            return;
+        }
+        List<InetSocketAddress> peers = peerAddresses(request);
+        if (peers.isEmpty()) {
+            error(link, request, ErrorCode.BAD_REQUEST, result);
+            return;
+        }
+        for (InetSocketAddress peer : peers) {
+            ErrorCode refusal = checkPeer(allocation, peer);
+            if (refusal != null) {
+                error(link, request, refusal, result);
+                return;
+            }
+        }
+        int fresh = 0;
+        for (InetSocketAddress peer : peers) {
+            if (!allocation.canPermit(peer.getAddress())) fresh++;
+        }
+        if (fresh > 0) {
+            error(link, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
+            return;
+        }
+        for (InetSocketAddress peer : peers) allocation.permit(peer.getAddress());
+        respond(link, request, StunMessageBuilder.successResponse(request), result);
+    }
+
+    // RFC 8656 §11.2
+    private void onChannelBind(ClientLink link, StunMessage request, Authenticator.Result result, Allocation allocation)
+            throws StunParseException {
+        if (allocation == null || allocation.relayAddress == null) {
+            error(link, request, ErrorCode.ALLOCATION_MISMATCH, result);
+            return;
+        }
+        OptionalInt channel = TurnAttributes.channelNumber(request);
+        InetSocketAddress peer = request.xorAddress(AttributeType.XOR_PEER_ADDRESS);
+        if (channel.isEmpty() || peer == null || allocation.tcpRelay
+                || !dev.parley.codec.stun.ChannelData.isValidChannelNumber(channel.getAsInt())) {
+            error(link, request, ErrorCode.BAD_REQUEST, result);
+            return;
+        }
+        ErrorCode refusal = checkPeer(allocation, peer);
+        if (refusal != null) {
+            error(link, request, refusal, result);
+            return;
+        }
+        Allocation.Binding byNumber = allocation.bindingByNumber(channel.getAsInt());
+        Allocation.Binding byPeer = allocation.bindingByPeer(peer);
+        if (byNumber != null && !byNumber.peer.equals(peer) || byPeer != null && byPeer.number != channel.getAsInt()) {
+            error(link, request, ErrorCode.BAD_REQUEST, result);
+            return;
+        }
+        if (!allocation.canPermit(peer.getAddress()) || !allocation.bindChannel(channel.getAsInt(), peer)) {
+            error(link, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
+            return;
+        }
+        respond(link, request, StunMessageBuilder.successResponse(request), result);
+    }
+
+    // RFC 8656 §10.2: indications cannot be answered, so anything wrong is silently dropped.
+    private void onSend(ClientLink link, StunMessage indication) {
+        Allocation allocation = table.find(link);
+        if (allocation == null) return;
+        if (!allocation.loop.inEventLoop()) {
+            allocation.loop.execute(() -> onSend(allocation, indication));
+        } else {
+            onSend(allocation, indication);
+        }
+    }
+
+    private void onSend(Allocation allocation, StunMessage indication) {
+        InetSocketAddress peer;
+        try {
+            peer = indication.xorAddress(AttributeType.XOR_PEER_ADDRESS);
+        } catch (StunParseException e) {
+            return;
+        }
+        byte[] data = indication.value(AttributeType.DATA);
+        if (peer == null || data == null || allocation.relayAddress == null) return;
+        if (checkPeer(allocation, peer) != null) {
+            metrics.dropped("denied_peer");
+            return;
+        }
+        allocation.sendToPeer(peer, Unpooled.wrappedBuffer(data));
+    }
+
+    // RFC 6062 §5.2
+    private void onConnect(ClientLink link, StunMessage request, Authenticator.Result result, Allocation allocation)
+            throws StunParseException {
+        if (allocation == null || allocation.relayAddress == null) {
+            error(link, request, ErrorCode.ALLOCATION_MISMATCH, result);
+            return;
+        }
+        InetSocketAddress peer = request.xorAddress(AttributeType.XOR_PEER_ADDRESS);
+        if (peer == null || !allocation.tcpRelay) {
+            error(link, request, ErrorCode.BAD_REQUEST, result);
+            return;
+        }
+        ErrorCode refusal = checkPeer(allocation, peer);
+        if (refusal != null) {
+            error(link, request, refusal, result);
+            return;
+        }
+        for (PeerConnection c : allocation.peerConnections.values()) {
+            if (c.peerAddress.equals(peer)) {
+                error(link, request, ErrorCode.CONNECTION_ALREADY_EXISTS, result);
+                return;
+            }
+        }
+        if (allocation.peerConnections.size() >= settings.maxTcpConnectionsPerAllocation()) {
+            error(link, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
+            return;
+        }
+        // a Connect is also a permission for that peer (coturn does the same)
+        allocation.permit(peer.getAddress());
+        InetSocketAddress relayLocal = (InetSocketAddress) allocation.relayChannel.localAddress();
+        connectPeer(link, request, result, allocation, peer, relayLocal, true);
+    }
+
+    /**
+     * RFC 6062 §5.2 asks for the connection to come from the relayed transport address. Linux refuses
+     * to share a port with a listening socket in some kernels; then the relay IP with an ephemeral port is used.
+     */
+    private void connectPeer(ClientLink link, StunMessage request, Authenticator.Result result, Allocation allocation,
+                             InetSocketAddress peer, InetSocketAddress relayLocal, boolean fromRelayPort) {
+        Bootstrap b = new Bootstrap().group(allocation.loop).channel(Transports.socket())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
+                .handler(new ChannelInboundHandlerAdapter());
+        if (Transports.EPOLL) b.option(EpollChannelOption.SO_REUSEPORT, true);
+        InetSocketAddress local = fromRelayPort ? relayLocal : new InetSocketAddress(relayLocal.getAddress(), 0);
+        b.connect(peer, local).addListener((ChannelFuture f) -> {
+            if (f.isSuccess() && !allocation.isClosed()) {
+                PeerConnection connection = new PeerConnection(allocation, f.channel(), table, metrics);
+                int id = connection.register(random::nextInt);
+                respond(link, request, StunMessageBuilder.successResponse(request)
+                        .addUint32(AttributeType.CONNECTION_ID, id & 0xFFFFFFFFL), result);
+                return;
+            }
+            f.channel().close();
+            String cause = String.valueOf(f.cause());
+            if (fromRelayPort && cause.contains("bind(")) {
+                connectPeer(link, request, result, allocation, peer, relayLocal, false);
+                return;
+            }
+            LOG.info("allocation {} could not connect to peer {}: {}", allocation.id, peer, cause);
+            error(link, request, ErrorCode.CONNECTION_TIMEOUT_OR_FAILURE, result);
+        });
+    }
+
+    // RFC 6062 §5.3: a peer connected to a TCP relayed address
+    private void onPeerConnected(Allocation allocation, Channel peerChannel) {
+        InetSocketAddress peer = (InetSocketAddress) peerChannel.remoteAddress();
+        if (allocation.isClosed() || peer == null || !allocation.hasPermission(peer.getAddress())
+                || !policy.permits(peer.getAddress())
+                || allocation.peerConnections.size() >= settings.maxTcpConnectionsPerAllocation()) {
+            peerChannel.close();
+            return;
+        }
+        PeerConnection connection = new PeerConnection(allocation, peerChannel, table, metrics);
+        int id = connection.register(random::nextInt);
+        allocation.client.send(StunMessageBuilder.create(MessageType.indication(StunMethod.CONNECTION_ATTEMPT))
+                .addUint32(AttributeType.CONNECTION_ID, id & 0xFFFFFFFFL)
+                .addXorAddress(AttributeType.XOR_PEER_ADDRESS, peer)
+                .build());
+    }
+
+    // RFC 6062 §5.4: the data connection names the peer connection it wants
+    private void onConnectionBind(ClientLink link, StunMessage request, Authenticator.Result result, Allocation existing)
+            throws StunParseException {
+        OptionalInt id = TurnAttributes.connectionId(request);
+        if (!(link instanceof ClientLink.Stream stream) || existing != null || id.isEmpty()) {
+            error(link, request, ErrorCode.BAD_REQUEST, result);
+            return;
+        }
+        PeerConnection connection = table.claimConnection(id.getAsInt());
+        if (connection == null) {
+            error(link, request, ErrorCode.BAD_REQUEST, result);
+            return;
+        }
+        if (!connection.allocation.username.equals(result.username())) {
+            connection.close();
+            metrics.wrongCredentials();
+            error(link, request, ErrorCode.WRONG_CREDENTIALS, result);
+            return;
+        }
+        respond(link, request, StunMessageBuilder.successResponse(request), result);
+        connection.bind(stream.channel());
+        StreamClientHandler.becomeDataConnection(stream.channel());
+    }
+
+    /** Deny list and address-family checks every peer path goes through (403 / 443). */
+    private ErrorCode checkPeer(Allocation allocation, InetSocketAddress peer) {
+        InetAddress ip = peer.getAddress();
+        boolean relayV4 = ((InetSocketAddress) allocation.relayChannel.localAddress()).getAddress() instanceof Inet4Address;
+        if (!policy.permits(ip)) {
+            LOG.info("allocation {} refused peer {}", allocation.id, ip.getHostAddress());
+            return ErrorCode.FORBIDDEN;
+        }
+        if (relayV4 != (ip instanceof Inet4Address)) return ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH;
+        return null;
+    }
+
+    private static List<InetSocketAddress> peerAddresses(StunMessage request) throws StunParseException {
+        // RFC 8656 §9.1: one request may carry several XOR-PEER-ADDRESS attributes
+        return request.xorAddresses(AttributeType.XOR_PEER_ADDRESS);
+    }
+
+    private static int lifetimeFor(StunMessage request, boolean allocate) throws StunParseException {
+        OptionalInt requested = TurnAttributes.lifetime(request);
+        if (requested.isEmpty()) return DEFAULT_LIFETIME;
+        int value = requested.getAsInt();
+        if (value == 0 && !allocate) return 0;
+        // RFC 8656 §7.2: min(requested, maximum), but never below the default
+        return Math.max(DEFAULT_LIFETIME, Math.min(value, MAX_LIFETIME));
+    }
+
+    private void challenge(ClientLink link, StunMessage request, ErrorCode code, long now) {
+        metrics.error(code.code());
+        StunMessageBuilder b = StunMessageBuilder.errorResponse(request, code)
+                .addText(AttributeType.REALM, auth.realm())
+                .addText(AttributeType.NONCE, auth.nonceFor(link.remote().getAddress(), now));
+        respond(link, request, b, null);
+    }
+
+    private void error(ClientLink link, StunMessage request, ErrorCode code, Authenticator.Result result) {
+        metrics.error(code.code());
+        respond(link, request, StunMessageBuilder.errorResponse(request, code), result);
+    }
+
+    private static void respond(ClientLink link, StunMessage request, StunMessageBuilder b, Authenticator.Result result) {
+        if (result != null && result.ok()) {
+            if (result.sha256()) {
+                b.addMessageIntegritySha256(result.key());
+            } else {
+                b.addMessageIntegrity(result.key());
+            }
+        }
+        if (Fingerprint.isPresent(request)) b.addFingerprint();
+        link.send(b.build());
+    }
+}

@@ -1,0 +1,156 @@
+package dev.parley.turn;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in STUN/TURN server (RFC 8489, RFC 8656, RFC 6062): UDP, TCP and TLS listeners on
+ * Netty, one event loop per core. {@code new TurnServer(settings, registry).start()}, then
+ * {@link #close()}; the bound ports are readable after start (useful with port 0 in tests).
+ */
+public final class TurnServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TurnServer.class);
+
+    private final TurnSettings settings;
+    private final TurnMetrics metrics;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final AtomicInteger streamConnections = new AtomicInteger();
+    private EventLoopGroup group;
+    private TurnProtocol protocol;
+    private int udpPort = -1;
+    private int tcpPort = -1;
+    private int tlsPort = -1;
+    private boolean closed;
+
+    public TurnServer(TurnSettings settings, MeterRegistry registry) {
+        this.settings = settings;
+        this.metrics = new TurnMetrics(registry);
+    }
+
+    /** Binds every enabled listener; throws if one cannot be bound (and releases what was bound). */
+    public synchronized void start() throws Exception {
+        if (group != null) throw new IllegalStateException("already started");
+        int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
+        group = Transports.group(threads, "parley-turn");
+        try {
+            InetAddress listen = InetAddress.getByName(settings.listenAddress());
+            InetAddress relayBind = InetAddress.getByName(settings.relayAddress());
+            InetAddress relayBindV6 = settings.relayAddressV6() == null ? null : InetAddress.getByName(settings.relayAddressV6());
+            InetAddress advertised = advertisedAddress(listen, relayBind);
+            protocol = new TurnProtocol(settings, new Authenticator(settings, new Nonces()),
+                    new AllocationTable(settings.maxAllocations(), settings.maxAllocationsPerUser()),
+                    new PeerAddressPolicy(settings.allowedPeers(), settings.deniedPeers()), metrics,
+                    relayBind, relayBindV6, advertised);
+            if (settings.udpPort() >= 0) udpPort = bindUdp(listen, settings.udpPort(), threads);
+            if (settings.tcpPort() >= 0) tcpPort = bindStream(listen, settings.tcpPort(), null);
+            if (settings.tlsPort() >= 0) tlsPort = bindStream(listen, settings.tlsPort(), TlsContexts.forServer(settings));
+            LOG.info("TURN listening on {} udp={} tcp={} tls={} relay={} ({}-{}) advertised={} transport={} loops={}",
+                    listen.getHostAddress(), udpPort, tcpPort, tlsPort, relayBind.getHostAddress(), settings.relayPortMin(),
+                    settings.relayPortMax(), advertised.getHostAddress(), Transports.EPOLL ? "epoll" : "nio", threads);
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    private int bindUdp(InetAddress listen, int port, int threads) throws InterruptedException {
+        UdpListenerHandler handler = new UdpListenerHandler(protocol);
+        Bootstrap b = new Bootstrap().group(group).channel(Transports.datagram()).handler(handler)
+                .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
+        // with epoll: one socket per loop on the same port, the kernel spreads clients by 5-tuple
+        int sockets = Transports.EPOLL ? threads : 1;
+        if (Transports.EPOLL) b.option(EpollChannelOption.SO_REUSEPORT, true);
+        int bound = port;
+        for (int i = 0; i < sockets; i++) {
+            Channel ch = b.bind(listen, bound).sync().channel();
+            listeners.add(ch);
+            bound = ((InetSocketAddress) ch.localAddress()).getPort();
+        }
+        return bound;
+    }
+
+    private int bindStream(InetAddress listen, int port, SslContext tls) throws InterruptedException {
+        int maxConnections = Math.max(1024, settings.maxAllocations() * 2);
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(Transports.server())
+                .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (streamConnections.incrementAndGet() > maxConnections) {
+                            streamConnections.decrementAndGet();
+                            ch.close();
+                            return;
+                        }
+                        if (tls != null) ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        ch.pipeline().addLast("framer", new StreamFramer());
+                        ch.pipeline().addLast("turn", new StreamClientHandler(protocol, streamConnections, tls != null));
+                    }
+                });
+        Channel ch = b.bind(listen, port).sync().channel();
+        listeners.add(ch);
+        return ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /**
+     * The address put in XOR-RELAYED-ADDRESS: the configured external IP, else the relay bind
+     * address, else the listen address, else the first non-loopback IPv4 address of the host.
+     */
+    private InetAddress advertisedAddress(InetAddress listen, InetAddress relayBind) throws UnknownHostException, SocketException {
+        if (settings.externalIp() != null) return InetAddress.getByName(settings.externalIp());
+        if (!relayBind.isAnyLocalAddress()) return relayBind;
+        if (!listen.isAnyLocalAddress()) return listen;
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) continue;
+            for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+                if (a instanceof Inet4Address) return a;
+            }
+        }
+        return InetAddress.getLoopbackAddress();
+    }
+
+    /** Bound UDP port, or -1 when the UDP listener is disabled or not started. */
+    public int udpPort() {
+        return udpPort;
+    }
+
+    /** Bound TCP port, or -1. */
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    /** Bound TLS port, or -1. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** Closes every listener, relay and allocation. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        for (Channel ch : listeners) ch.close().awaitUninterruptibly();
+        if (group != null) group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+        LOG.info("TURN stopped");
+    }
+}

@@ -1,0 +1,69 @@
+package dev.parley.turn;
+
+import dev.parley.codec.stun.ChannelData;
+import dev.parley.codec.stun.StunMessage;
+import dev.parley.codec.stun.StunParseException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+
+/**
+ * One UDP listener socket (with epoll, one of several sharing the port through SO_REUSEPORT, one
+ * per event loop). ChannelData goes straight to the sender's allocation without copying; STUN
+ * messages are decoded and handed to {@link TurnProtocol}. Malformed datagrams are dropped.
+ */
+@ChannelHandler.Sharable
+final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final TurnProtocol protocol;
+    private final AllocationTable table;
+
+    UdpListenerHandler(TurnProtocol protocol) {
+        super(true);
+        this.protocol = protocol;
+        this.table = protocol.table();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        ByteBuf content = packet.content();
+        int length = content.readableBytes();
+        if (length < 4) return;
+        int start = content.readerIndex();
+        int first = content.getUnsignedByte(start);
+        if (ChannelData.looksLikeChannelData(first)) {
+            Allocation allocation = table.findUdp(packet.sender());
+            int channel = content.getUnsignedShort(start);
+            int dataLength = content.getUnsignedShort(start + 2);
+            if (allocation == null || dataLength > length - ChannelData.HEADER_LENGTH) return;
+            if (allocation.loop.inEventLoop()) {
+                allocation.fromClientChannel(channel, content, start + ChannelData.HEADER_LENGTH, dataLength);
+            } else {
+                ByteBuf held = content.retain();
+                allocation.loop.execute(() -> {
+                    try {
+                        allocation.fromClientChannel(channel, held, start + ChannelData.HEADER_LENGTH, dataLength);
+                    } finally {
+                        held.release();
+                    }
+                });
+            }
+            return;
+        }
+        if ((first & 0xC0) != 0) return;
+        StunMessage message;
+        try {
+            message = StunMessage.decode(ByteBufUtil.getBytes(content));
+        } catch (StunParseException e) {
+            return;
+        }
+        protocol.handle(new ClientLink.Udp(ctx.channel(), packet.sender()), message);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a UDP socket survives a bad datagram; nothing to close
+    }
+}
