@@ -19,7 +19,7 @@ export function defaultSignalingUrl(location = globalThis.location) {
 }
 
 const RELAYED = new Set(['offer', 'answer', 'candidate', 'message']);
-const EVENTS = new Set(['peer-joined', 'peer-left', 'peer-disconnected', 'peer-reconnected', ...RELAYED]);
+const EVENTS = new Set(['peer-joined', 'peer-left', 'peer-disconnected', 'peer-reconnected', 'sfu-offer', 'sfu-closed', ...RELAYED]);
 
 /**
  * States: idle → connecting → open ⇄ reconnecting → closed.

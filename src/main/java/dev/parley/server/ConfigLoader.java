@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.sfu.SfuSettings;
 import dev.parley.signaling.IceServer;
 import dev.parley.signaling.SignalingSettings;
 import java.io.IOException;
@@ -44,6 +45,10 @@ public final class ConfigLoader {
             new Option("resume-grace", "30s", "how long a dropped session can be resumed before peers get peer-left"),
             new Option("resume-queue", "256", "events queued for a session while its socket is away"),
             new Option("max-room-size", "100", "largest room capacity (used when a join asks for none)"),
+            new Option("sfu-port", "7882", "UDP port of the SFU media plane (all participants share it)"),
+            new Option("sfu-bind", "0.0.0.0", "address the SFU media socket binds to"),
+            new Option("sfu-announced-address", "",
+                    "IP address put in the SFU's ICE candidate, as clients reach it (default: the host's first non-loopback IPv4)"),
             new Option("ice-servers", "", "STUN/TURN URLs returned on join, comma-separated (e.g. stun:stun.example.org:3478)"),
             new Option("ice-username", "", "username for the TURN URLs in ice-servers (static credentials)"),
             new Option("ice-credential", "", "credential for the TURN URLs in ice-servers (static credentials)"));
@@ -189,13 +194,37 @@ public final class ConfigLoader {
         if (!webRoot.isBlank() && !Files.isDirectory(Path.of(webRoot))) {
             throw invalid(v.get("web-root"), "'" + webRoot + "' is not a directory");
         }
+        String announced = v.get("sfu-announced-address").value().trim();
+        if (announced.isEmpty()) announced = firstNonLoopbackIpv4();
+        else if (!announced.matches("[0-9a-fA-F.:]+")) throw invalid(v.get("sfu-announced-address"), "must be an IP address");
+        SfuSettings sfu = new SfuSettings(v.get("sfu-bind").value(), intValue(v.get("sfu-port"), 0, 65535), announced);
         return new ParleyConfig(
                 v.get("host").value(),
                 intValue(v.get("port"), 0, 65535),
                 list(v.get("allowed-origins").value()),
                 webRoot.isBlank() ? Optional.empty() : Optional.of(Path.of(webRoot)),
                 logLevel,
-                signaling);
+                signaling,
+                sfu);
+    }
+
+    /** The address remote browsers most likely reach this host on; loopback when there is none. */
+    static String firstNonLoopbackIpv4() {
+        try {
+            var interfaces = java.net.NetworkInterface.getNetworkInterfaces();
+            while (interfaces != null && interfaces.hasMoreElements()) {
+                var nic = interfaces.nextElement();
+                if (!nic.isUp() || nic.isLoopback() || nic.isVirtual()) continue;
+                for (var address : java.util.Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof java.net.Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
+                        return address.getHostAddress();
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            // fall through to loopback
+        }
+        return "127.0.0.1";
     }
 
     private static int intValue(Sourced s, int min, int max) {

@@ -1,9 +1,8 @@
 package dev.parley.server;
 
-import dev.parley.signaling.IceServer;
+import dev.parley.sfu.SfuSettings;
 import dev.parley.signaling.SignalingSettings;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,7 +16,8 @@ public record ParleyConfig(
         List<String> allowedOrigins,
         Optional<Path> webRoot,
         String logLevel,
-        SignalingSettings signaling) {
+        SignalingSettings signaling,
+        SfuSettings sfu) {
 
     /** Embedded defaults, as {@code java -jar parley.jar} with no options uses them. */
     public static ParleyConfig defaults() {
@@ -26,24 +26,21 @@ public record ParleyConfig(
 
     /** A copy listening on another port (tests use port 0 for a free one). */
     public ParleyConfig withPort(int newPort) {
-        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling);
+        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling, sfu);
     }
 
     /** A copy with other signaling settings. */
     public ParleyConfig withSignaling(SignalingSettings newSignaling) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling, sfu);
     }
 
     /** A copy with another origin allow-list. */
     public ParleyConfig withAllowedOrigins(List<String> origins) {
-        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling);
+        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling, sfu);
     }
 
-    static List<IceServer> noIceServers() {
-        return List.of();
-    }
-
-    static Duration seconds(long s) {
-        return Duration.ofSeconds(s);
+    /** A copy with other media plane settings. */
+    public ParleyConfig withSfu(SfuSettings newSfu) {
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, newSfu);
     }
 }

@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.sfu.Sfu;
 import dev.parley.signaling.SignalingService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -29,6 +30,7 @@ public final class ParleyServer implements AutoCloseable {
 
     private final ParleyConfig config;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Sfu sfu;
     private final SignalingService signaling;
     private final Server jetty;
     private final ServerConnector connector;
@@ -42,7 +44,8 @@ public final class ParleyServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
-        this.signaling = new SignalingService(config.signaling(), metrics);
+        this.sfu = new Sfu(config.sfu(), metrics);
+        this.signaling = new SignalingService(config.signaling(), metrics, sfu);
 
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("http");
@@ -105,6 +108,10 @@ public final class ParleyServer implements AutoCloseable {
         return signaling;
     }
 
+    public Sfu sfu() {
+        return sfu;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
     }
@@ -121,6 +128,7 @@ public final class ParleyServer implements AutoCloseable {
         stopped = true;
         log.info("shutting down: telling {} clients", signaling.snapshot().sockets());
         signaling.close();
+        sfu.close();
         try {
             jetty.stop();
         } catch (Exception e) {

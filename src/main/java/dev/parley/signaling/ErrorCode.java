@@ -24,6 +24,10 @@ public enum ErrorCode {
     ROOM_FULL("the room is full"),
     /** The resume token is unknown, expired, or the queued events no longer cover the gap. */
     RESUME_FAILED("the session cannot be resumed; join again"),
+    /** An SDP offer or answer for the SFU could not be used; the message names the problem. */
+    BAD_SDP("the session description cannot be used"),
+    /** An answer to an SFU offer that is no longer current (a newer offer was sent). */
+    STALE_ANSWER("this answer is for an older offer"),
     /** The server is shutting down and takes no new work. */
     SHUTTING_DOWN("the server is shutting down"),
     /** An unexpected failure on the server; the message was not processed. */

@@ -2,7 +2,12 @@ package dev.parley.signaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.sfu.Sfu;
+import dev.parley.sfu.SfuEvents;
+import dev.parley.sfu.SfuException;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -46,10 +51,19 @@ public final class SignalingService implements AutoCloseable {
     private final Set<SignalingSocket> sockets = new LinkedHashSet<>();
     private final Map<String, Room> rooms = new HashMap<>();
     private final Map<String, Session> sessionsByToken = new HashMap<>();
+    private final Sfu sfu;
     private volatile boolean shuttingDown;
 
+    /** Signaling without a media plane (P2P rooms only). */
     public SignalingService(SignalingSettings settings, MeterRegistry registry) {
+        this(settings, registry, null);
+    }
+
+    /** Signaling whose rooms can also hold SFU media ({@code sfu-*} messages). */
+    public SignalingService(SignalingSettings settings, MeterRegistry registry, Sfu sfu) {
         this.settings = settings;
+        this.sfu = sfu;
+        if (sfu != null) sfu.events(new MediaEvents());
         this.metrics = new SignalingMetrics(registry);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "signaling");
@@ -158,6 +172,7 @@ public final class SignalingService implements AutoCloseable {
                 case "leave" -> leave(socket, message);
                 case "resume" -> resume(socket, message);
                 case "offer", "answer", "candidate", "message" -> relay(socket, type, message);
+                case "sfu-join", "sfu-publish", "sfu-answer" -> media(socket, type, message);
                 case "ping" -> {
                     acknowledge(socket, message);
                     ObjectNode pong = Wire.message("pong");
@@ -326,6 +341,81 @@ public final class SignalingService implements AutoCloseable {
         if (id != null) socket.send(Wire.write(Wire.response(id, Wire.JSON.createObjectNode())));
     }
 
+    /** {@code sfu-join}, {@code sfu-publish}, {@code sfu-answer}: handed to the media plane. */
+    private void media(SignalingSocket socket, String type, ObjectNode message) throws SignalingException {
+        Session session = socket.session();
+        if (session == null) throw new SignalingException(ErrorCode.NOT_JOINED);
+        if (sfu == null) throw new SignalingException(ErrorCode.UNKNOWN_TYPE, "this server runs without an SFU");
+        String room = session.room().id();
+        String peer = session.peerId();
+        JsonNode id = message.get("id");
+        CompletableFuture<ObjectNode> result = switch (type) {
+            case "sfu-join" -> sfu.join(room, peer).thenApply(v -> Wire.JSON.createObjectNode());
+            case "sfu-publish" -> {
+                String offer = Wire.requiredString(message, "sdp", MAX_SDP);
+                yield sfu.join(room, peer).thenCompose(v -> sfu.publish(room, peer, offer))
+                        .thenApply(answer -> Wire.JSON.createObjectNode().put("sdp", answer));
+            }
+            default -> {
+                String answer = Wire.requiredString(message, "sdp", MAX_SDP);
+                JsonNode version = message.get("version");
+                if (version == null || !version.isIntegralNumber()) {
+                    throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'version' (integer) is required");
+                }
+                yield sfu.answer(room, peer, answer, version.longValue()).thenApply(v -> Wire.JSON.createObjectNode());
+            }
+        };
+        result.whenComplete((body, failure) -> loop.execute(() -> {
+            if (failure == null) {
+                socket.send(Wire.write(Wire.response(id, body)));
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof SfuException sfuError) {
+                ErrorCode code = switch (sfuError.reason()) {
+                    case BAD_SDP -> ErrorCode.BAD_SDP;
+                    case STALE_ANSWER -> ErrorCode.STALE_ANSWER;
+                    case NOT_JOINED -> ErrorCode.NOT_JOINED;
+                };
+                reject(socket, id, type, new SignalingException(code, sfuError.getMessage()));
+            } else {
+                log.error("media request '{}' failed", type, cause);
+                reject(socket, id, type, new SignalingException(ErrorCode.INTERNAL));
+            }
+        }));
+    }
+
+    /** Delivers the SFU's offers and media events to sessions, on the signaling thread. */
+    private final class MediaEvents implements SfuEvents {
+        @Override
+        public void subscriberOffer(String room, String peerId, String sdp, long version) {
+            loop.execute(() -> {
+                Session session = member(room, peerId);
+                if (session == null) return;
+                ObjectNode offer = Wire.message("sfu-offer");
+                offer.put("sdp", sdp);
+                offer.put("version", version);
+                deliver(session, offer);
+            });
+        }
+
+        @Override
+        public void mediaClosed(String room, String peerId, String reason) {
+            loop.execute(() -> {
+                Session session = member(room, peerId);
+                if (session == null) return;
+                ObjectNode closed = Wire.message("sfu-closed");
+                closed.put("reason", reason);
+                deliver(session, closed);
+            });
+        }
+
+        private Session member(String room, String peerId) {
+            Room r = rooms.get(room);
+            return r == null ? null : r.member(peerId);
+        }
+    }
+
     private void acknowledge(SignalingSocket socket, ObjectNode message) {
         JsonNode ack = message.get("ack");
         if (ack != null && ack.isIntegralNumber() && socket.session() != null) {
@@ -369,6 +459,7 @@ public final class SignalingService implements AutoCloseable {
         sessionsByToken.remove(session.resumeToken());
         Room room = session.room();
         room.remove(session);
+        if (sfu != null) sfu.leave(room.id(), session.peerId());
         ObjectNode left = Wire.message("peer-left");
         left.put("peerId", session.peerId());
         left.put("reason", reason);

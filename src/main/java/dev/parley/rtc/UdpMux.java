@@ -1,0 +1,151 @@
+package dev.parley.rtc;
+
+import dev.parley.codec.stun.StunMessage;
+import dev.parley.codec.stun.StunParseException;
+import dev.parley.rtc.ice.IceLiteAgent;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One UDP port shared by every media transport (ARCHITECTURE.md "SFU media"): a datagram goes
+ * to its transport by ICE username (STUN, RFC 8445 §7.3) or, once ICE has chosen a pair, by
+ * source address. Everything here runs on one event loop; nothing is locked.
+ */
+public final class UdpMux implements AutoCloseable {
+    private static final int MAX_DATAGRAM = 2048;
+
+    private final EventLoop loop;
+    private final RtcMetrics metrics;
+    private final Channel channel;
+    private final Map<String, RtcTransport> byUfrag = new HashMap<>();
+    private final Map<InetSocketAddress, RtcTransport> byAddress = new HashMap<>();
+    /** Received datagrams are copied here: one buffer for the loop, reused for every packet. */
+    private final byte[] receiveBuffer = new byte[MAX_DATAGRAM];
+
+    public UdpMux(EventLoop loop, InetSocketAddress bind, RtcMetrics metrics) throws InterruptedException {
+        this.loop = loop;
+        this.metrics = metrics;
+        Bootstrap bootstrap = new Bootstrap().group(loop)
+                .channel(Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                .handler(new Inbound());
+        channel = bootstrap.bind(bind).sync().channel();
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** The bound local port (useful with port 0). */
+    public int localPort() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    void register(RtcTransport transport) {
+        byUfrag.put(transport.ice().local().ufrag(), transport);
+    }
+
+    void unregister(RtcTransport transport) {
+        byUfrag.remove(transport.ice().local().ufrag());
+        byAddress.values().removeIf(t -> t == transport);
+    }
+
+    void bindAddress(InetSocketAddress address, RtcTransport transport) {
+        RtcTransport previous = byAddress.put(address, transport);
+        if (previous != null && previous != transport) {
+            // A 5-tuple belongs to one transport; the newest ICE binding wins.
+            previous.forgetAddress(address);
+        }
+    }
+
+    /** Sends a datagram; the bytes are copied, so the caller may reuse its buffer at once. */
+    void send(byte[] buf, int off, int len, InetSocketAddress to) {
+        ByteBuf out = channel.alloc().directBuffer(len);
+        out.writeBytes(buf, off, len);
+        channel.writeAndFlush(new DatagramPacket(out, to), channel.voidPromise());
+        metrics.datagramsOut.increment();
+        metrics.bytesOut.increment(len);
+    }
+
+    /** Number of transports reachable through this socket. */
+    int transportCount() {
+        return byUfrag.size();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+
+    private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            ByteBuf content = packet.content();
+            int len = content.readableBytes();
+            metrics.datagramsIn.increment();
+            metrics.bytesIn.increment(len);
+            if (len == 0 || len > MAX_DATAGRAM) {
+                metrics.malformed.increment();
+                return;
+            }
+            content.getBytes(content.readerIndex(), receiveBuffer, 0, len);
+            InetSocketAddress source = packet.sender();
+            int first = receiveBuffer[0] & 0xFF;
+            // RFC 7983 §7: 0-3 STUN, 20-63 DTLS, 128-191 RTP/RTCP.
+            if (first < 4) {
+                onStun(source, len);
+                return;
+            }
+            RtcTransport transport = byAddress.get(source);
+            if (transport == null) {
+                metrics.unknownSource.increment();
+                return;
+            }
+            try {
+                transport.onDatagram(receiveBuffer, 0, len, source);
+            } catch (RuntimeException e) {
+                // One transport's bad input never reaches the loop or the other transports.
+                metrics.malformed.increment();
+            }
+        }
+
+        private void onStun(InetSocketAddress source, int len) {
+            StunMessage message;
+            try {
+                if (!StunMessage.looksLikeStun(receiveBuffer, 0, len)) {
+                    metrics.malformed.increment();
+                    return;
+                }
+                message = StunMessage.decode(receiveBuffer, 0, len);
+            } catch (StunParseException e) {
+                metrics.malformed.increment();
+                return;
+            }
+            String ufrag = IceLiteAgent.localUfragOf(message);
+            RtcTransport transport = ufrag == null ? byAddress.get(source) : byUfrag.get(ufrag);
+            if (transport == null) {
+                metrics.unknownSource.increment();
+                return;
+            }
+            transport.onStun(message, source);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            metrics.malformed.increment();
+        }
+    }
+}

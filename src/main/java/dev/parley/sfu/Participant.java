@@ -1,0 +1,43 @@
+package dev.parley.sfu;
+
+import dev.parley.rtc.RtcTransport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One peer in a router: a publish transport (the browser offers, the SFU answers) and a
+ * subscribe transport (the SFU offers, the browser answers) — two peer connections, as LiveKit
+ * and mediasoup-client use, so renegotiation is always started by the side that changed and
+ * never glares.
+ */
+final class Participant {
+    final String peerId;
+    final Router router;
+    RtcTransport publishTransport;
+    long publishVersion;
+    final Map<String, Producer> producersByMid = new LinkedHashMap<>();
+
+    RtcTransport subscribeTransport;
+    /** m-lines of the subscribe connection, in order; a retired slot keeps its mid forever. */
+    final List<SfuSdp.SubscriberSlot> slots = new ArrayList<>();
+    final Map<Producer, Consumer> consumers = new LinkedHashMap<>();
+    long offerVersion;
+    /** An offer is out and its answer has not come back. */
+    boolean awaitingAnswer;
+    /** The subscription changed since the last offer. */
+    boolean subscriptionChanged;
+    /** Every slot of the last offer was retired: the browser dropped the transport with them. */
+    boolean subscribeTransportRetired;
+    boolean closed;
+
+    Participant(String peerId, Router router) {
+        this.peerId = peerId;
+        this.router = router;
+    }
+
+    boolean hasLiveSlots() {
+        return slots.stream().anyMatch(s -> s.consumer() != null);
+    }
+}

@@ -1,0 +1,231 @@
+package dev.parley.sfu;
+
+import dev.parley.codec.rtcp.RtcpCompoundIterator;
+import dev.parley.codec.rtp.RtpPacketView;
+import dev.parley.rtc.RtcMetrics;
+import dev.parley.rtc.RtcTransport;
+import dev.parley.rtc.UdpMux;
+import dev.parley.rtc.dtls.DtlsCertificate;
+import dev.parley.rtc.dtls.DtlsConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SFU media plane: one UDP port, one event loop holding every router, and the narrow API
+ * signaling uses (join, publish, answer, leave). Entry points may be called from any thread;
+ * they run on the loop and complete their futures there.
+ */
+public final class Sfu implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sfu.class);
+
+    private final SfuSettings settings;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final UdpMux mux;
+    private final DtlsConfig dtlsConfig;
+    private final ExecutorService handshakes;
+    private final RtcMetrics rtcMetrics;
+    final SfuMetrics metrics;
+    final LoopBuffers buffers = new LoopBuffers();
+    private final Map<String, Router> routers = new HashMap<>();
+    private volatile SfuEvents events = (room, peer, sdp, version) -> { };
+    private volatile double subscriberLoss;
+
+    public Sfu(SfuSettings settings, MeterRegistry registry) {
+        this.settings = settings;
+        this.metrics = new SfuMetrics(registry);
+        this.rtcMetrics = new RtcMetrics(registry);
+        this.group = new MultiThreadIoEventLoopGroup(1, r -> {
+            Thread t = new Thread(r, "media");
+            t.setDaemon(true);
+            return t;
+        }, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.loop = group.next();
+        AtomicInteger handshakeThreads = new AtomicInteger();
+        this.handshakes = Executors.newFixedThreadPool(Math.max(4, 4 * Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, "dtls-" + handshakeThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.dtlsConfig = DtlsConfig.defaults(DtlsCertificate.generate());
+        try {
+            this.mux = new UdpMux(loop, new InetSocketAddress(settings.bindAddress(), settings.port()), rtcMetrics);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding the media port", e);
+        }
+        loop.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        log.info("SFU media on udp {}:{} (announced as {})", settings.bindAddress(), mux.localPort(), settings.announcedAddress());
+    }
+
+    /** Who hears subscriber offers; set once by the server's wiring. */
+    public void events(SfuEvents listener) {
+        this.events = listener;
+    }
+
+    SfuEvents events() {
+        return events;
+    }
+
+    SfuSettings settings() {
+        return settings;
+    }
+
+    /** The media UDP port actually bound. */
+    public int port() {
+        return mux.localPort();
+    }
+
+    /** Adds a peer to a room's media; it will receive an offer for every track published there. */
+    public CompletableFuture<Void> join(String room, String peerId) {
+        return onLoop(() -> {
+            routers.computeIfAbsent(room, id -> {
+                metrics.routers++;
+                return new Router(id, this);
+            }).join(peerId);
+            return null;
+        });
+    }
+
+    /** Applies a publisher's offer; completes with the SFU's answer. */
+    public CompletableFuture<String> publish(String room, String peerId, String offer) {
+        return onLoop(() -> router(room).publish(participant(room, peerId), offer));
+    }
+
+    /** The subscriber's answer to offer {@code version}. */
+    public CompletableFuture<Void> answer(String room, String peerId, String answer, long version) {
+        return onLoop(() -> {
+            router(room).subscriberAnswer(participant(room, peerId), answer, version);
+            return null;
+        });
+    }
+
+    /** Removes a peer's media: closes its transports, producers and consumers. Idempotent. */
+    public void leave(String room, String peerId) {
+        loop.execute(() -> {
+            Router router = routers.get(room);
+            if (router == null) return;
+            Participant participant = router.participants.get(peerId);
+            if (participant != null) router.leave(participant, "left");
+            if (router.participants.isEmpty()) {
+                routers.remove(room);
+                metrics.routers--;
+            }
+        });
+    }
+
+    /** Counts of live media objects (for tests and the admin page). */
+    public record Counts(int routers, int participants, int transports, int producers, int consumers) {}
+
+    public Counts counts() {
+        return onLoop(() -> new Counts(routers.size(),
+                routers.values().stream().mapToInt(r -> r.participants.size()).sum(),
+                metrics.transports, metrics.producers, metrics.consumers)).join();
+    }
+
+    /** Test hook: drop this fraction (0..1) of first transmissions towards subscribers. */
+    public void subscriberLoss(double fraction) {
+        this.subscriberLoss = fraction;
+    }
+
+    boolean dropForTest() {
+        double loss = subscriberLoss;
+        if (loss > 0 && ThreadLocalRandom.current().nextDouble() < loss) {
+            metrics.simulatedLoss.increment();
+            return true;
+        }
+        return false;
+    }
+
+    void rtcMalformed() {
+        metrics.unknownSsrc.increment();
+    }
+
+    RtcTransport newTransport(String id, RtcTransport.Listener listener) {
+        metrics.transports++;
+        return new RtcTransport(id, mux, dtlsConfig, handshakes, rtcMetrics, listener);
+    }
+
+    private Router router(String room) throws SfuException {
+        Router router = routers.get(room);
+        if (router == null) throw new SfuException(SfuException.Reason.NOT_JOINED, "join the room's media first (sfu-join)");
+        return router;
+    }
+
+    private Participant participant(String room, String peerId) throws SfuException {
+        Participant participant = router(room).participants.get(peerId);
+        if (participant == null) throw new SfuException(SfuException.Reason.NOT_JOINED, "join the room's media first (sfu-join)");
+        return participant;
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        for (Router router : routers.values().toArray(Router[]::new)) {
+            try {
+                router.tick(now);
+            } catch (RuntimeException e) {
+                log.error("router {} tick failed", router.id, e);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface LoopTask<T> {
+        T run() throws Exception;
+    }
+
+    private <T> CompletableFuture<T> onLoop(LoopTask<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                result.complete(task.run());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public void close() {
+        try {
+            onLoop(() -> {
+                for (Router router : routers.values()) {
+                    for (Participant p : router.participants.values().toArray(Participant[]::new)) router.leave(p, "server stopping");
+                }
+                routers.clear();
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("SFU did not close its rooms cleanly", e);
+        }
+        mux.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        handshakes.shutdownNow();
+    }
+
+    /** Scratch buffers of the media loop, reused for every packet (no per-packet allocation). */
+    static final class LoopBuffers {
+        final RtpPacketView view = new RtpPacketView();
+        final RtcpCompoundIterator rtcp = new RtcpCompoundIterator();
+        final byte[] stripped = new byte[RetransmissionCache.MAX_PACKET + 64];
+        final byte[] send = new byte[RetransmissionCache.MAX_PACKET + 64 + RtcTransport.SEND_HEADROOM];
+        final byte[] rtcpOut = new byte[1500 + RtcTransport.SEND_HEADROOM];
+    }
+}

@@ -1,0 +1,11 @@
+package dev.parley.sfu;
+
+/** What the SFU tells the signaling layer; called on the media loop, must not block. */
+public interface SfuEvents {
+    /** Send this offer for the peer's subscribe connection (server-initiated renegotiation). */
+    void subscriberOffer(String room, String peerId, String sdp, long version);
+
+    /** The peer's media transports closed on their own (consent lost, DTLS alert). */
+    default void mediaClosed(String room, String peerId, String reason) {
+    }
+}

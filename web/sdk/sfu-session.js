@@ -1,0 +1,136 @@
+// Media through Parley's SFU: one RTCPeerConnection to publish (the browser offers, the SFU
+// answers) and one to receive (the SFU offers whenever the room's tracks change, the browser
+// answers). Two connections, as LiveKit and mediasoup-client use: no offer glare, ever.
+
+/**
+ * Events (CustomEvent detail):
+ *  track       {peerId, track, stream, mid}   a remote track arrived (stream.id is the publisher's peer id)
+ *  trackended  {peerId, track, mid}           the publisher left or stopped publishing it
+ *  statechange {publish, subscribe}           connectionState of the two connections
+ *  closed      {reason}                       the SFU closed our media (e.g. ICE consent lost)
+ */
+export class SfuSession extends EventTarget {
+  /**
+   * @param {import('./signaling.js').SignalingClient} signaling a client that has joined a room
+   * @param {{rtcConfig?: RTCConfiguration}} [options]
+   */
+  constructor(signaling, options = {}) {
+    super();
+    this.signaling = signaling;
+    this.rtcConfig = options.rtcConfig ?? { iceServers: [] };
+    this.publishPc = null;
+    this.subscribePc = null;
+    this.remoteTracks = new Map(); // mid -> {peerId, track, stream}
+    this._offers = Promise.resolve();
+    this._publishing = Promise.resolve();
+    this._unsubscribe = [];
+  }
+
+  /** Joins the room's media; remote tracks start arriving through `track` events. */
+  async start() {
+    this._unsubscribe.push(
+      this.signaling.on('sfu-offer', (m) => { this._offers = this._offers.then(() => this._onOffer(m)); }),
+      this.signaling.on('sfu-closed', (m) => this._emit('closed', m)),
+    );
+    await this.signaling.request('sfu-join');
+    return this;
+  }
+
+  /** Publishes every track of `stream` (sendonly); resolves once the SFU answered. */
+  publish(stream, { videoEncodings } = {}) {
+    this._publishing = this._publishing.then(async () => {
+      const pc = this._ensurePublishPc();
+      for (const track of stream.getTracks()) {
+        const init = { direction: 'sendonly', streams: [stream] };
+        if (track.kind === 'video' && videoEncodings) init.sendEncodings = videoEncodings;
+        pc.addTransceiver(track, init);
+      }
+      await this._negotiatePublish();
+    });
+    return this._publishing;
+  }
+
+  /** Replaces a published track (camera switch, screen share) without renegotiation. */
+  async replaceTrack(oldTrack, newTrack) {
+    const sender = this.publishPc?.getSenders().find((s) => s.track === oldTrack);
+    if (!sender) throw new Error('that track is not published');
+    await sender.replaceTrack(newTrack);
+  }
+
+  /** Stops publishing one track; the others see it end. */
+  unpublish(track) {
+    this._publishing = this._publishing.then(async () => {
+      const transceiver = this.publishPc?.getTransceivers().find((t) => t.sender.track === track);
+      if (!transceiver) return;
+      transceiver.stop();
+      await this._negotiatePublish();
+    });
+    return this._publishing;
+  }
+
+  /** Leaves the room's media and closes both connections. */
+  close() {
+    this._unsubscribe.forEach((off) => off());
+    this._unsubscribe = [];
+    this.publishPc?.close();
+    this.subscribePc?.close();
+    this.publishPc = null;
+    this.subscribePc = null;
+  }
+
+  _ensurePublishPc() {
+    if (!this.publishPc) {
+      this.publishPc = new RTCPeerConnection(this.rtcConfig);
+      this.publishPc.onconnectionstatechange = () => this._emitState();
+    }
+    return this.publishPc;
+  }
+
+  async _negotiatePublish() {
+    const pc = this.publishPc;
+    await pc.setLocalDescription(await pc.createOffer());
+    const { sdp } = await this.signaling.request('sfu-publish', { sdp: pc.localDescription.sdp });
+    await pc.setRemoteDescription({ type: 'answer', sdp });
+  }
+
+  async _onOffer({ sdp, version }) {
+    if (!this.subscribePc) {
+      const pc = new RTCPeerConnection(this.rtcConfig);
+      this.subscribePc = pc;
+      pc.onconnectionstatechange = () => this._emitState();
+      pc.ontrack = ({ track, streams, transceiver }) => {
+        const stream = streams[0] ?? new MediaStream([track]);
+        const entry = { peerId: stream.id, track, stream, mid: transceiver.mid };
+        this.remoteTracks.set(transceiver.mid, entry);
+        track.addEventListener('ended', () => this._trackEnded(transceiver.mid));
+        this._emit('track', entry);
+      };
+    }
+    const pc = this.subscribePc;
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    // m-lines the SFU retired (port 0) stop their transceivers: their tracks are over.
+    for (const transceiver of pc.getTransceivers()) {
+      if (transceiver.currentDirection === 'stopped' || transceiver.stopped) this._trackEnded(transceiver.mid);
+    }
+    await this.signaling.request('sfu-answer', { sdp: pc.localDescription.sdp, version });
+  }
+
+  _trackEnded(mid) {
+    const entry = this.remoteTracks.get(mid);
+    if (!entry) return;
+    this.remoteTracks.delete(mid);
+    this._emit('trackended', entry);
+  }
+
+  _emitState() {
+    this._emit('statechange', {
+      publish: this.publishPc?.connectionState ?? 'none',
+      subscribe: this.subscribePc?.connectionState ?? 'none',
+    });
+  }
+
+  _emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
