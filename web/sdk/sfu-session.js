@@ -29,7 +29,12 @@ export class SfuSession extends EventTarget {
   /** Joins the room's media; remote tracks start arriving through `track` events. */
   async start() {
     this._unsubscribe.push(
-      this.signaling.on('sfu-offer', (m) => { this._offers = this._offers.then(() => this._onOffer(m)); }),
+      this.signaling.on('sfu-offer', (m) => {
+        this._offers = this._offers.then(() => this._onOffer(m)).catch((error) => {
+          console.warn('parley: could not apply the SFU offer', error);
+          this._emit('closed', { reason: `offer failed: ${error.message}` });
+        });
+      }),
       this.signaling.on('sfu-closed', (m) => this._emit('closed', m)),
     );
     await this.signaling.request('sfu-join');
@@ -109,9 +114,13 @@ export class SfuSession extends EventTarget {
     const pc = this.subscribePc;
     await pc.setRemoteDescription({ type: 'offer', sdp });
     await pc.setLocalDescription(await pc.createAnswer());
-    // m-lines the SFU retired (port 0) stop their transceivers: their tracks are over.
-    for (const transceiver of pc.getTransceivers()) {
-      if (transceiver.currentDirection === 'stopped' || transceiver.stopped) this._trackEnded(transceiver.mid);
+    // m-lines the SFU retired (port 0) stop their transceivers (Chrome then drops them from
+    // getTransceivers()): their tracks are over.
+    const live = new Set(pc.getTransceivers()
+      .filter((t) => t.currentDirection !== 'stopped' && t.receiver.track.readyState !== 'ended')
+      .map((t) => t.mid));
+    for (const mid of [...this.remoteTracks.keys()]) {
+      if (!live.has(mid)) this._trackEnded(mid);
     }
     await this.signaling.request('sfu-answer', { sdp: pc.localDescription.sdp, version });
   }

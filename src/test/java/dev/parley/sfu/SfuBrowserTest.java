@@ -69,11 +69,23 @@ class SfuBrowserTest {
 
     /** Waits until the page decodes {@code videos} remote videos and hears {@code audios} remote audios, with frames growing. */
     @SuppressWarnings("unchecked")
-    private static void awaitMedia(Page page, int videos, int audios) {
-        page.waitForFunction("async ([v, a]) => { const s = await (" + INBOUND + ")();"
-                + " return s.video.filter(x => x.frames > 5).length >= v && s.audio.filter(x => x.packets > 20).length >= a; }",
-                List.of(videos, audios), new Page.WaitForFunctionOptions().setTimeout(30_000));
-        Map<String, Object> before = (Map<String, Object>) page.evaluate(INBOUND);
+    static void awaitMedia(Page page, int videos, int audios) {
+        // getStats is async and waitForFunction treats a promise as truthy: poll from here instead.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        Map<String, Object> stats;
+        while (true) {
+            stats = (Map<String, Object>) page.evaluate(INBOUND);
+            long decoding = ((List<Map<String, Object>>) stats.get("video")).stream()
+                    .filter(v -> ((Number) v.get("frames")).longValue() > 5).count();
+            long hearing = ((List<Map<String, Object>>) stats.get("audio")).stream()
+                    .filter(a -> ((Number) a.get("packets")).longValue() > 20).count();
+            if (decoding >= videos && hearing >= audios) break;
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + videos + " decoding videos and " + audios + " audios, got " + stats);
+            }
+            page.waitForTimeout(250);
+        }
+        Map<String, Object> before = stats;
         page.waitForTimeout(1500);
         Map<String, Object> after = (Map<String, Object>) page.evaluate(INBOUND);
         long framesBefore = sum((List<Map<String, Object>>) before.get("video"), "frames");
