@@ -158,6 +158,11 @@ public final class RtpPacketView {
     /** The extension profile (0xBEDE, 0x100X or other), or -1 when there is no extension. */
     public int extensionProfile() { return extensionProfile; }
 
+    /** Absolute offset of the first extension element (after the 4-byte block header). */
+    int extensionDataOffset() { return extensionDataOffset; }
+    /** Bytes of extension elements and their padding, excluding the block header. */
+    int extensionDataLength() { return extensionDataLength; }
+
     public void setMarker(boolean marker) {
         buf[off + 1] = (byte) (marker ? buf[off + 1] | 0x80 : buf[off + 1] & 0x7F);
     }
