@@ -249,6 +249,64 @@ public final class RtpPacketView {
     }
 
     /**
+     * Big-endian unsigned value of extension {@code id} of 1..7 bytes (e.g. abs-send-time's 24
+     * bits), or -1 when absent, empty or longer than 7 bytes.
+     */
+    public long extensionUnsigned(int id) {
+        int p = findExtension(id);
+        if (p < 0) {
+            return -1;
+        }
+        int n = extensionLength(p);
+        if (n < 1 || n > 7) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            v = (v << 8) | (buf[p + i] & 0xFF);
+        }
+        return v;
+    }
+
+    /**
+     * Overwrites extension {@code id} in place with the low bytes of {@code value}, big-endian,
+     * over the element's existing length (1..8 bytes); false when absent or of another size.
+     */
+    public boolean setExtensionUnsigned(int id, long value) {
+        int p = findExtension(id);
+        if (p < 0) {
+            return false;
+        }
+        int n = extensionLength(p);
+        if (n < 1 || n > 8) {
+            return false;
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            buf[p + i] = (byte) value;
+            value >>>= 8;
+        }
+        return true;
+    }
+
+    /**
+     * True when extension {@code id} holds exactly {@code expected}: how the SFU matches the
+     * mid / rid / repaired-rid SDES extensions (RFC 9143 §15.2, RFC 8852 §3) without decoding
+     * a string per packet.
+     */
+    public boolean extensionEquals(int id, byte[] expected) {
+        int p = findExtension(id);
+        if (p < 0 || extensionLength(p) != expected.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (buf[p + i] != expected[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Renumbers extension elements in place: element {@code id} becomes {@code idMap[id]}.
      * An SFU uses this when a subscriber negotiated different extmap ids than the publisher.
      * Ids outside the map, or mapped to a value the profile cannot carry, are left unchanged.

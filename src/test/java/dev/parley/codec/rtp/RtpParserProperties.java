@@ -63,6 +63,9 @@ class RtpParserProperties {
             new RtpPacketView().wrap(out, 0, n); // the result must itself be valid RTP
         }
         v.transportSequenceNumber(3);
+        v.extensionUnsigned(2);
+        v.setExtensionUnsigned(2, 7);
+        v.extensionEquals(1, new byte[] {1, 2});
         v.remapExtensionIds(new int[] {0, 2, 1});
         try {
             Rtx.originalSequenceNumber(v);
