@@ -11,7 +11,9 @@ import java.util.Arrays;
  * statuses are packed into run-length and status-vector chunks (§3.1.3, §3.1.4); this class
  * chooses the packing when it marshals.
  *
- * @param referenceTime 24-bit reference time in 64 ms units (§3.1)
+ * @param referenceTime 24-bit reference time in 64 ms units (§3.1), kept as the raw unsigned
+ *     field: it wraps every ~12 days of sender clock (libwebrtc reads it as signed), so compare
+ *     consecutive feedbacks modulo 2^24 rather than by absolute value
  * @param statuses one of {@link #NOT_RECEIVED}, {@link #SMALL_DELTA}, {@link #LARGE_DELTA} per packet
  * @param deltas receive deltas in 250 µs ticks, one per received packet, in order
  */

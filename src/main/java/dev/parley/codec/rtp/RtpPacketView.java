@@ -158,6 +158,11 @@ public final class RtpPacketView {
     /** The extension profile (0xBEDE, 0x100X or other), or -1 when there is no extension. */
     public int extensionProfile() { return extensionProfile; }
 
+    /** Absolute offset of the first extension element (after the 4-byte block header). */
+    int extensionDataOffset() { return extensionDataOffset; }
+    /** Bytes of extension elements and their padding, excluding the block header. */
+    int extensionDataLength() { return extensionDataLength; }
+
     public void setMarker(boolean marker) {
         buf[off + 1] = (byte) (marker ? buf[off + 1] | 0x80 : buf[off + 1] & 0x7F);
     }
@@ -240,6 +245,64 @@ public final class RtpPacketView {
             return false;
         }
         RtpBytes.put16(buf, p, seq);
+        return true;
+    }
+
+    /**
+     * Big-endian unsigned value of extension {@code id} of 1..7 bytes (e.g. abs-send-time's 24
+     * bits), or -1 when absent, empty or longer than 7 bytes.
+     */
+    public long extensionUnsigned(int id) {
+        int p = findExtension(id);
+        if (p < 0) {
+            return -1;
+        }
+        int n = extensionLength(p);
+        if (n < 1 || n > 7) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            v = (v << 8) | (buf[p + i] & 0xFF);
+        }
+        return v;
+    }
+
+    /**
+     * Overwrites extension {@code id} in place with the low bytes of {@code value}, big-endian,
+     * over the element's existing length (1..8 bytes); false when absent or of another size.
+     */
+    public boolean setExtensionUnsigned(int id, long value) {
+        int p = findExtension(id);
+        if (p < 0) {
+            return false;
+        }
+        int n = extensionLength(p);
+        if (n < 1 || n > 8) {
+            return false;
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            buf[p + i] = (byte) value;
+            value >>>= 8;
+        }
+        return true;
+    }
+
+    /**
+     * True when extension {@code id} holds exactly {@code expected}: how the SFU matches the
+     * mid / rid / repaired-rid SDES extensions (RFC 9143 §15.2, RFC 8852 §3) without decoding
+     * a string per packet.
+     */
+    public boolean extensionEquals(int id, byte[] expected) {
+        int p = findExtension(id);
+        if (p < 0 || extensionLength(p) != expected.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (buf[p + i] != expected[i]) {
+                return false;
+            }
+        }
         return true;
     }
 

@@ -10,18 +10,19 @@ package dev.parley.codec.rtp;
 public final class SequenceUnwrapper {
     private long highest = -1;
 
-    /** Returns the extended value of {@code seq} and advances the highest seen if it is newer. */
+    /**
+     * Returns the extended value of {@code seq} and advances the highest seen if it is newer.
+     * Values below the first packet's number (reordering at stream start) come back negative.
+     */
     public long unwrap(int seq) {
         seq &= 0xFFFF;
         if (highest < 0) {
             highest = seq;
             return seq;
         }
+        // May be negative for a packet reordered from before the first one seen; mapping it into
+        // cycle 0 instead would collide with a later packet of the same number.
         long extended = highest + SequenceNumbers.diff(seq, (int) (highest & 0xFFFF));
-        if (extended < 0) {
-            // A packet from "before the first one seen" that would be negative: keep it in cycle 0.
-            extended += 0x10000;
-        }
         if (extended > highest) {
             highest = extended;
         }

@@ -41,7 +41,7 @@ public sealed interface Attribute
             case "msid" -> Msid.parse(value);
             case "rid" -> Rid.parse(value);
             case "simulcast" -> Simulcast.parse(value);
-            case "candidate" -> Candidate.parse(value);
+            case "candidate" -> Candidate.parseValue(value);
             case "fingerprint" -> Fingerprint.parse(value);
             default -> new ValueAttribute(name, value);
         };

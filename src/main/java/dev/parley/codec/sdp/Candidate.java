@@ -55,7 +55,11 @@ public record Candidate(String foundation, int component, String transport, long
 
     /** Parses a candidate value, accepting an optional leading {@code candidate:}. */
     public static Candidate parse(String value) {
-        String v = value.startsWith("candidate:") ? value.substring("candidate:".length()) : value;
+        return parseValue(value.startsWith("candidate:") ? value.substring("candidate:".length()) : value);
+    }
+
+    /** Parses the text after {@code a=candidate:} exactly as written. */
+    static Candidate parseValue(String v) {
         List<String> f = SdpText.fields(v, "a=candidate");
         if (f.size() < 8 || !f.get(6).equals("typ")) {
             throw new SdpParseException("a=candidate is missing required fields");

@@ -26,6 +26,10 @@ final class SdpText {
     }
 
     static int parseInt(String s, int min, int max, String what) {
+        // RFC 8866 §9 integers have no leading zeros; rejecting them keeps output byte-identical.
+        if (s.length() > 1 && s.charAt(0) == '0') {
+            throw new SdpParseException("leading zero in " + what);
+        }
         if (s.isEmpty() || s.length() > 10) {
             throw new SdpParseException("bad " + what);
         }
@@ -44,6 +48,10 @@ final class SdpText {
     }
 
     static long parseLong(String s, long max, String what) {
+        // RFC 8866 §9 integers have no leading zeros; rejecting them keeps output byte-identical.
+        if (s.length() > 1 && s.charAt(0) == '0') {
+            throw new SdpParseException("leading zero in " + what);
+        }
         if (s.isEmpty() || s.length() > 19) {
             throw new SdpParseException("bad " + what);
         }

@@ -94,7 +94,14 @@ public record SessionDescription(Origin origin, String sessionName, List<SdpLine
                         mediaAttributes = new ArrayList<>();
                     }
                     case 'a' -> (current == null ? sessionAttributes : mediaAttributes).add(Attribute.parse(value));
-                    default -> (current == null ? sessionLines : mediaLines).add(new SdpLine(type, value));
+                    default -> {
+                        // RFC 8866 §5: a= lines come last in each section; keeping that order is
+                        // what lets the model write the text back unchanged.
+                        if (!(current == null ? sessionAttributes : mediaAttributes).isEmpty()) {
+                            throw new SdpParseException(type + "= line after a= lines");
+                        }
+                        (current == null ? sessionLines : mediaLines).add(new SdpLine(type, value));
+                    }
                 }
             } catch (SdpParseException e) {
                 throw new SdpParseException("line " + (n + 1) + ": " + e.getMessage());

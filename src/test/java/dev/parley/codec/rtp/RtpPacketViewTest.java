@@ -63,6 +63,23 @@ class RtpPacketViewTest {
     }
 
     @Test
+    void matchesSdesExtensionsAndRewritesAbsSendTime() {
+        RtpPacket p = RtpPacket.of(96, 1, 2, 3, false, new byte[] {1}).withExtensions(List.of(
+                new RtpHeaderExtension(2, new byte[] {0x12, 0x34, 0x56}),
+                new RtpHeaderExtension(10, new byte[] {'h'})));
+        byte[] b = p.marshal();
+        RtpPacketView v = new RtpPacketView().wrap(b, 0, b.length);
+        assertTrue(v.extensionEquals(10, new byte[] {'h'}));
+        assertFalse(v.extensionEquals(10, new byte[] {'f'}));
+        assertFalse(v.extensionEquals(11, new byte[] {'h'}));
+        assertEquals(0x123456, v.extensionUnsigned(2));
+        assertTrue(v.setExtensionUnsigned(2, 0xABCDEF01L)); // keeps the low 24 bits
+        assertEquals(0xCDEF01, v.extensionUnsigned(2));
+        assertFalse(v.setExtensionUnsigned(7, 1));
+        assertEquals(-1, v.extensionUnsigned(7));
+    }
+
+    @Test
     void wrapsAtAnOffsetInsideALargerBuffer() {
         byte[] big = new byte[CHROME_VP8.length + 20];
         System.arraycopy(CHROME_VP8, 0, big, 7, CHROME_VP8.length);

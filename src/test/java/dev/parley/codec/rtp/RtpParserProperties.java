@@ -56,7 +56,16 @@ class RtpParserProperties {
         }
         RtpPacket p = RtpPacket.from(v);
         p.marshal();
+        if (v.findExtension(9) < 0 && (v.extensionProfile() < 0 || v.extensionProfile() == RtpPacketView.PROFILE_ONE_BYTE
+                || (v.extensionProfile() & 0xFFF0) == RtpPacketView.PROFILE_TWO_BYTE)) {
+            byte[] out = new byte[bytes.length + 300];
+            int n = RtpExtensionAppender.copyAdding(v, 9, 2, out, 0);
+            new RtpPacketView().wrap(out, 0, n); // the result must itself be valid RTP
+        }
         v.transportSequenceNumber(3);
+        v.extensionUnsigned(2);
+        v.setExtensionUnsigned(2, 7);
+        v.extensionEquals(1, new byte[] {1, 2});
         v.remapExtensionIds(new int[] {0, 2, 1});
         try {
             Rtx.originalSequenceNumber(v);

@@ -29,9 +29,12 @@ class SequenceNumbersTest {
     }
 
     @Test
-    void unwrapperNeverGoesNegativeForEarlyReorder() {
+    void earlyReorderBeforeTheFirstPacketIsNegativeAndDoesNotMoveHighest() {
         SequenceUnwrapper u = new SequenceUnwrapper();
         u.unwrap(2);
-        assertTrue(u.unwrap(65535) >= 0);
+        assertEquals(-1, u.unwrap(65535));
+        assertEquals(2, u.highest());
+        assertEquals(0, u.cycles());
+        assertEquals(-1, u.unwrap(65535)); // stable for a duplicate
     }
 }

@@ -26,7 +26,7 @@ class AttributeTest {
             "candidate:2 1 tcp 1518280447 2a1b3c4d-aaaa-bbbb-cccc-0123456789ab.local 9 typ host tcptype active",
             "candidate:3 2 udp 41885439 203.0.113.9 3478 typ relay raddr 198.51.100.1 rport 5000",
             "fingerprint:sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08",
-            "sendrecv", "sendonly", "recvonly", "inactive", "rtcp-mux", "ice-lite", "end-of-candidates",
+            "candidate:candidate:1 1 udp 1 1.2.3.4 5 typ host", "sendrecv", "sendonly", "recvonly", "inactive", "rtcp-mux", "ice-lite", "end-of-candidates",
             "mid:0", "ice-ufrag:abcd", "ice-options:trickle renomination", "setup:passive", "sctp-port:5000",
             "max-message-size:262144", "msid-semantic: WMS *", "x-google-flag:conference", "rtcp:9 IN IP4 0.0.0.0",
             "unknown-thing:with:colons and  double  spaces"})
@@ -70,7 +70,7 @@ class AttributeTest {
             "candidate:1 1 udp 1 1.2.3.4 70000 typ host", "candidate:1 1 udp 1 1.2.3.4 5 typ host generation",
             "candidate:1 1 udp 99999999999 1.2.3.4 5 typ host",
             "candidate:123456789012345678901234567890123 1 udp 1 1.2.3.4 5 typ host",
-            "fingerprint:sha-256", "fingerprint:sha-256 ZZ:00", "fingerprint:sha-256 0:00", "group: 0 1"})
+            "rtpmap:096 VP8/90000", "extmap:03 urn:x", "candidate:1 1 udp 01 1.2.3.4 5 typ host", "fingerprint:sha-256", "fingerprint:sha-256 ZZ:00", "fingerprint:sha-256 0:00", "group: 0 1"})
     void rejectsMalformedValues(String line) {
         assertThrows(SdpParseException.class, () -> Attribute.parse(line));
     }

@@ -37,7 +37,18 @@ class SdpParserProperties {
         int at = Math.floorMod(position, line.length() + 1);
         lines.set(index, line.substring(0, at) + c + line.substring(Math.min(line.length(), at + 1)));
         lines.remove(other);
-        exercise(String.join("\r\n", lines) + "\r\n");
+        String text = String.join("\r\n", lines) + "\r\n";
+        exercise(text);
+        if (c != '\r' && c != '\n') {
+            try {
+                String written = SessionDescription.parse(text).toString();
+                if (!written.equals(text)) {
+                    throw new AssertionError("accepted text was not written back byte for byte: " + text);
+                }
+            } catch (SdpParseException expected) {
+                // rejected input has nothing to write back
+            }
+        }
     }
 
     @Provide

@@ -53,7 +53,9 @@ class SessionDescriptionTest {
             "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU\r\n",
             "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\na=\r\n",
             "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\na=has space:1\r\n",
-            "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0\r0\r\n"})
+            "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0\r0\r\n",
+            "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\na=ice-lite\r\nt=0 0\r\n",
+            "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=mid:0\r\nc=IN IP4 0.0.0.0\r\n"})
     void rejectsMalformedDescriptions(String text) {
         assertThrows(SdpParseException.class, () -> SessionDescription.parse(text));
     }
