@@ -28,6 +28,7 @@ public final class SrtpBench {
 
     public static void main(String[] args) throws IOException {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
+        String loadBefore = loadAverage();
         List<Result> results = new ArrayList<>();
         for (SrtpProfile profile : SrtpProfile.values()) {
             for (int payload : new int[] {160, 1100}) {
@@ -38,7 +39,7 @@ public final class SrtpBench {
                         profile, payload, r.pairsPerSecond, r.nsPerPair, r.allocatedBytesPerPair);
             }
         }
-        write(results, seconds);
+        write(results, seconds, loadBefore);
     }
 
     private static Result run(SrtpProfile profile, int payload, double seconds) {
@@ -85,7 +86,7 @@ public final class SrtpBench {
         return new Result(profile, payload, pairs / (elapsed / 1e9), (double) elapsed / pairs, (double) allocated / pairs);
     }
 
-    private static void write(List<Result> results, double seconds) throws IOException {
+    private static void write(List<Result> results, double seconds, String loadBefore) throws IOException {
         StringBuilder json = new StringBuilder();
         json.append("{\n  \"benchmark\": \"srtp\",\n");
         json.append("  \"date\": \"").append(Instant.now()).append("\",\n");
@@ -94,6 +95,9 @@ public final class SrtpBench {
         json.append("  \"java\": \"").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.version")).append("\",\n");
         json.append("  \"secondsPerCase\": ").append(seconds).append(",\n");
+        // The machine is shared: record how busy it was, since absolute numbers drift with it.
+        json.append("  \"loadAverageBefore\": \"").append(loadBefore).append("\",\n");
+        json.append("  \"loadAverageAfter\": \"").append(loadAverage()).append("\",\n");
         json.append("  \"method\": \"one thread; protect then unprotect in place per packet; one SSRC; sequence increments\",\n");
         json.append("  \"results\": [\n");
         for (int i = 0; i < results.size(); i++) {
@@ -109,6 +113,14 @@ public final class SrtpBench {
         Files.createDirectories(out.getParent());
         Files.writeString(out, json);
         System.out.println("wrote " + out);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String cpuModel() {
