@@ -22,7 +22,7 @@ import java.util.Locale;
 public final class SrtpBench {
     private static final int SSRC = 0x1234ABCD;
 
-    /** Rates per wall-clock second and per second of this thread's CPU time (load-independent). */
+    /** Rates per wall-clock second and per second of this thread's CPU time (less load-sensitive). */
     private record Result(SrtpProfile profile, int payload, double pairsPerSecond, double pairsPerCpuSecond,
             double cpuNsPerPair, double allocatedBytesPerPair) {
     }
@@ -103,7 +103,7 @@ public final class SrtpBench {
         // The machine is shared: record how busy it was, since absolute numbers drift with it.
         json.append("  \"loadAverageBefore\": \"").append(loadBefore).append("\",\n");
         json.append("  \"loadAverageAfter\": \"").append(loadAverage()).append("\",\n");
-        json.append("  \"method\": \"one thread; protect then unprotect in place per packet (a pair); one SSRC; sequence increments; per-CPU-second rates use the thread's own CPU time, so they hold on a loaded machine\",\n");
+        json.append("  \"method\": \"one thread; protect then unprotect in place per packet (a pair); one SSRC; sequence increments; per-CPU-second rates use the thread's own CPU time, which excludes waiting for a core but not cache and SMT contention, so on a loaded machine they are pessimistic\",\n");
         json.append("  \"results\": [\n");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
