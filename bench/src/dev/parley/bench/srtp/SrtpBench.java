@@ -21,6 +21,8 @@ import java.util.Locale;
  */
 public final class SrtpBench {
     private static final int SSRC = 0x1234ABCD;
+    /** An Opus frame and a full video packet. */
+    private static final int[] PAYLOADS = {160, 1100};
 
     /** Rates per wall-clock second and per second of this thread's CPU time (less load-sensitive). */
     private record Result(SrtpProfile profile, int payload, double pairsPerSecond, double pairsPerCpuSecond,
@@ -31,9 +33,17 @@ public final class SrtpBench {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
         String loadBefore = loadAverage();
         List<Result> results = new ArrayList<>();
+        // Warm every case before measuring any: on a busy machine the JIT lags, and a case
+        // measured right after its first warm-up can still be running interpreted code.
+        for (int round = 0; round < 2; round++) {
+            for (SrtpProfile profile : SrtpProfile.values()) {
+                for (int payload : PAYLOADS) {
+                    run(profile, payload, 1.0);
+                }
+            }
+        }
         for (SrtpProfile profile : SrtpProfile.values()) {
-            for (int payload : new int[] {160, 1100}) {
-                run(profile, payload, Math.max(1.5, seconds / 2)); // warm-up: JIT (slow on a busy machine), buffers
+            for (int payload : PAYLOADS) {
                 Result r = run(profile, payload, seconds);
                 results.add(r);
                 System.out.printf(Locale.ROOT,
