@@ -21,24 +21,37 @@ import java.util.Locale;
  */
 public final class SrtpBench {
     private static final int SSRC = 0x1234ABCD;
+    /** An Opus frame and a full video packet. */
+    private static final int[] PAYLOADS = {160, 1100};
 
-    private record Result(SrtpProfile profile, int payload, double pairsPerSecond, double nsPerPair,
-            double allocatedBytesPerPair) {
+    /** Rates per wall-clock second and per second of this thread's CPU time (less load-sensitive). */
+    private record Result(SrtpProfile profile, int payload, double pairsPerSecond, double pairsPerCpuSecond,
+            double cpuNsPerPair, double allocatedBytesPerPair) {
     }
 
     public static void main(String[] args) throws IOException {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
+        String loadBefore = loadAverage();
         List<Result> results = new ArrayList<>();
-        for (SrtpProfile profile : SrtpProfile.values()) {
-            for (int payload : new int[] {160, 1100}) {
-                run(profile, payload, 0.5); // warm-up: JIT and buffer growth
-                Result r = run(profile, payload, seconds);
-                results.add(r);
-                System.out.printf(Locale.ROOT, "%-24s payload %4d B: %,10.0f protect+unprotect/s  %7.1f ns/pair  %6.1f B alloc/pair%n",
-                        profile, payload, r.pairsPerSecond, r.nsPerPair, r.allocatedBytesPerPair);
+        // Warm every case before measuring any: on a busy machine the JIT lags, and a case
+        // measured right after its first warm-up can still be running interpreted code.
+        for (int round = 0; round < 2; round++) {
+            for (SrtpProfile profile : SrtpProfile.values()) {
+                for (int payload : PAYLOADS) {
+                    run(profile, payload, 1.0);
+                }
             }
         }
-        write(results, seconds);
+        for (SrtpProfile profile : SrtpProfile.values()) {
+            for (int payload : PAYLOADS) {
+                Result r = run(profile, payload, seconds);
+                results.add(r);
+                System.out.printf(Locale.ROOT,
+                        "%-24s payload %4d B: %,10.0f pairs/CPU-s (%,10.0f pairs/wall-s)  %7.1f CPU-ns/pair  %6.1f B alloc/pair%n",
+                        profile, payload, r.pairsPerCpuSecond, r.pairsPerSecond, r.cpuNsPerPair, r.allocatedBytesPerPair);
+            }
+        }
+        write(results, seconds, loadBefore);
     }
 
     private static Result run(SrtpProfile profile, int payload, double seconds) {
@@ -62,6 +75,7 @@ public final class SrtpBench {
         long thread = Thread.currentThread().getId();
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         long allocatedBefore = threads.getThreadAllocatedBytes(thread);
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long pairs = 0;
         int seq = 0;
@@ -81,11 +95,13 @@ public final class SrtpBench {
             }
         }
         long elapsed = System.nanoTime() - start;
+        long cpu = threads.getCurrentThreadCpuTime() - cpuStart;
         long allocated = threads.getThreadAllocatedBytes(thread) - allocatedBefore;
-        return new Result(profile, payload, pairs / (elapsed / 1e9), (double) elapsed / pairs, (double) allocated / pairs);
+        return new Result(profile, payload, pairs / (elapsed / 1e9), pairs / (cpu / 1e9), (double) cpu / pairs,
+                (double) allocated / pairs);
     }
 
-    private static void write(List<Result> results, double seconds) throws IOException {
+    private static void write(List<Result> results, double seconds, String loadBefore) throws IOException {
         StringBuilder json = new StringBuilder();
         json.append("{\n  \"benchmark\": \"srtp\",\n");
         json.append("  \"date\": \"").append(Instant.now()).append("\",\n");
@@ -94,14 +110,17 @@ public final class SrtpBench {
         json.append("  \"java\": \"").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.version")).append("\",\n");
         json.append("  \"secondsPerCase\": ").append(seconds).append(",\n");
-        json.append("  \"method\": \"one thread; protect then unprotect in place per packet; one SSRC; sequence increments\",\n");
+        // The machine is shared: record how busy it was, since absolute numbers drift with it.
+        json.append("  \"loadAverageBefore\": \"").append(loadBefore).append("\",\n");
+        json.append("  \"loadAverageAfter\": \"").append(loadAverage()).append("\",\n");
+        json.append("  \"method\": \"one thread; protect then unprotect in place per packet (a pair); one SSRC; sequence increments; per-CPU-second rates use the thread's own CPU time, which excludes waiting for a core but not cache and SMT contention, so on a loaded machine they are pessimistic\",\n");
         json.append("  \"results\": [\n");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             json.append(String.format(Locale.ROOT,
-                    "    {\"profile\": \"%s\", \"payloadBytes\": %d, \"protectUnprotectPairsPerSecond\": %.0f, "
-                            + "\"nsPerPair\": %.1f, \"allocatedBytesPerPair\": %.1f}%s%n",
-                    r.profile, r.payload, r.pairsPerSecond, r.nsPerPair, r.allocatedBytesPerPair,
+                    "    {\"profile\": \"%s\", \"payloadBytes\": %d, \"pairsPerCpuSecond\": %.0f, "
+                            + "\"pairsPerWallSecond\": %.0f, \"cpuNsPerPair\": %.1f, \"allocatedBytesPerPair\": %.1f}%s%n",
+                    r.profile, r.payload, r.pairsPerCpuSecond, r.pairsPerSecond, r.cpuNsPerPair, r.allocatedBytesPerPair,
                     i + 1 < results.size() ? "," : ""));
         }
         json.append("  ]\n}\n");
@@ -109,6 +128,14 @@ public final class SrtpBench {
         Files.createDirectories(out.getParent());
         Files.writeString(out, json);
         System.out.println("wrote " + out);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String cpuModel() {

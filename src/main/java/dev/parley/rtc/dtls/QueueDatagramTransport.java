@@ -19,6 +19,8 @@ final class QueueDatagramTransport implements DatagramTransport {
     /** Largest datagram accepted from the network. */
     static final int RECEIVE_LIMIT = 1500;
 
+    private static final byte[] WAKE = new byte[0];
+
     private final BlockingQueue<byte[]> inbound = new ArrayBlockingQueue<>(CAPACITY);
     private final DtlsEndpoint.RecordSender sender;
     private final int sendLimit;
@@ -42,7 +44,7 @@ final class QueueDatagramTransport implements DatagramTransport {
     }
 
     boolean hasPending() {
-        return !inbound.isEmpty();
+        return !closed && !inbound.isEmpty();
     }
 
     void handshakeDeadline(long nanos) {
@@ -97,6 +99,9 @@ final class QueueDatagramTransport implements DatagramTransport {
         if (record == null) {
             return -1;
         }
+        if (record == WAKE) {
+            throw new IOException("DTLS transport closed");
+        }
         int n = Math.min(len, record.length);
         System.arraycopy(record, 0, buf, off, n);
         return n;
@@ -114,6 +119,9 @@ final class QueueDatagramTransport implements DatagramTransport {
     public void close() {
         closed = true;
         inbound.clear();
+        // Wake a handshake parked in poll (BC waits up to its resend timer, which backs off to
+        // a minute) so its executor thread is released now, not when the timer fires.
+        inbound.offer(WAKE);
     }
 
     boolean isClosed() {

@@ -1,6 +1,7 @@
 package dev.parley.rtc.srtp;
 
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -41,10 +42,26 @@ final class AeadGcmTransform implements PacketTransform {
         rtcpSalt = keys.rtcpSalt();
     }
 
+    /**
+     * JCE refuses to encrypt twice in a row under the same key and IV. SRTP does that legitimately
+     * when a packet is retransmitted on its own SSRC (NACK without RTX): same index, same bytes,
+     * same output, no nonce misuse. Re-keying once with a throwaway IV clears JCE's memory.
+     */
+    private static void initForEncryption(Cipher cipher, SecretKey key, byte[] iv) throws GeneralSecurityException {
+        try {
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+        } catch (InvalidAlgorithmParameterException sameIvAsLastTime) {
+            byte[] other = iv.clone();
+            other[0] ^= 1;
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, other));
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+        }
+    }
+
     @Override
     public int protectRtp(byte[] buf, int off, int len, int headerLength, int ssrc, long index) {
         try {
-            rtpCipher.init(Cipher.ENCRYPT_MODE, rtpKey, new GCMParameterSpec(TAG_BITS, rtpIv(ssrc, index)));
+            initForEncryption(rtpCipher, rtpKey, rtpIv(ssrc, index));
             rtpCipher.updateAAD(buf, off, headerLength);
             int out = rtpCipher.doFinal(buf, off + headerLength, len - headerLength, buf, off + headerLength);
             return headerLength + out;
@@ -72,7 +89,7 @@ final class AeadGcmTransform implements PacketTransform {
         int word = index | 0x80000000;
         AesCmTransform.putInt(indexWord, 0, word);
         try {
-            rtcpCipher.init(Cipher.ENCRYPT_MODE, rtcpKey, new GCMParameterSpec(TAG_BITS, rtcpIv(ssrc, index)));
+            initForEncryption(rtcpCipher, rtcpKey, rtcpIv(ssrc, index));
             // §9.2: AAD is the first 8 octets followed by the E-bit/index word.
             rtcpCipher.updateAAD(buf, off, 8);
             rtcpCipher.updateAAD(indexWord, 0, 4);

@@ -150,6 +150,15 @@ public final class SrtpSession {
         return clear;
     }
 
+    /**
+     * Forgets an SSRC (a producer left, a consumer closed), freeing its slot under
+     * {@link #MAX_SSRCS}. A later packet on it starts a fresh context, so only remove SSRCs
+     * that will not come back under the same keys.
+     */
+    public boolean removeSsrc(int ssrc) {
+        return contexts.remove(ssrc);
+    }
+
     /** Number of SSRCs with a context in this session. */
     public int ssrcCount() {
         return contexts.size();

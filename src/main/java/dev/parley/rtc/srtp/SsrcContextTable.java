@@ -43,6 +43,35 @@ final class SsrcContextTable {
         return c;
     }
 
+    /**
+     * Drops an SSRC's context, closing the probe gap by shifting later entries of its cluster
+     * back (linear-probing deletion), so lookups never need tombstones.
+     */
+    boolean remove(int ssrc) {
+        int mask = values.length - 1;
+        int i = mix(ssrc) & mask;
+        while (values[i] != null && keys[i] != ssrc) {
+            i = (i + 1) & mask;
+        }
+        if (values[i] == null) {
+            return false;
+        }
+        values[i] = null;
+        size--;
+        for (int j = (i + 1) & mask; values[j] != null; j = (j + 1) & mask) {
+            int home = mix(keys[j]) & mask;
+            // Move j into the gap at i unless its home lies cyclically in (i, j].
+            boolean homeBetween = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (!homeBetween) {
+                keys[i] = keys[j];
+                values[i] = values[j];
+                values[j] = null;
+                i = j;
+            }
+        }
+        return true;
+    }
+
     int size() {
         return size;
     }

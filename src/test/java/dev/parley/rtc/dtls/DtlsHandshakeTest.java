@@ -304,4 +304,20 @@ class DtlsHandshakeTest {
         await(pair.clientEvents.connected);
         pair.client.close();
     }
+
+    @Test
+    void closingDuringTheHandshakeReleasesTheExecutorThread() throws Exception {
+        ExecutorService single = Executors.newSingleThreadExecutor();
+        try {
+            DtlsEndpoint server = DtlsEndpoint.server(config(SERVER_CERT, DtlsConfig.DEFAULT_PROFILES),
+                    CLIENT_CERT.fingerprint(), (b, o, l) -> { }, new Events(), single);
+            server.start(); // parks the only thread waiting for a ClientHello
+            Thread.sleep(100);
+            server.close();
+            CompletableFuture<Boolean> next = CompletableFuture.supplyAsync(() -> true, single);
+            assertTrue(next.get(2, TimeUnit.SECONDS), "the handshake thread came back after close");
+        } finally {
+            single.shutdownNow();
+        }
+    }
 }

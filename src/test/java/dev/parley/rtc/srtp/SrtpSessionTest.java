@@ -244,4 +244,17 @@ class SrtpSessionTest {
         }
         assertEquals(3, receiver.ssrcCount());
     }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void retransmittingTheLastPacketOnItsOwnSsrcGivesTheSameBytes(SrtpProfile p) {
+        // NACK answered without RTX: same SSRC and sequence number, so the same packet index.
+        SrtpSession sender = session(p);
+        byte[] first = rtp(77, SSRC, 40);
+        byte[] again = first.clone();
+        int n = sender.protectRtp(first, 0, rtpLength(40));
+        assertEquals(n, sender.protectRtp(again, 0, rtpLength(40)));
+        assertArrayEquals(Arrays.copyOf(first, n), Arrays.copyOf(again, n));
+        assertEquals(rtpLength(40), session(p).unprotectRtp(again, 0, n));
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -44,13 +45,39 @@ class SrtpUnprotectFuzzTest {
         SrtpSession sender = SrtpSession.create(profile, new byte[profile.keyLength()], new byte[profile.saltLength()]);
         byte[] b = SrtpSessionTest.rtp(seq, 0x1234, 60);
         int n = sender.protectRtp(b, 0, SrtpSessionTest.rtpLength(60));
+        byte[] original = java.util.Arrays.copyOf(b, n);
         for (int flip : flips) {
             int at = flip % n;
             b[at] ^= (byte) (1 << (flip % 8));
         }
         int len = Math.max(0, n - truncate);
+        // Flips that cancel each other leave the genuine packet: not a mutation.
+        Assume.that(len < n || !java.util.Arrays.equals(original, java.util.Arrays.copyOf(b, n)));
         int result = receiver(profile).unprotectRtp(b, 0, len);
         assertOutcome(result, len);
         assertTrue(result < 0, "a mutated packet must never authenticate");
+    }
+
+    @Property(tries = 300)
+    void mutatedGenuineRtcpFailsAuthOrIsMalformed(@ForAll SrtpProfile profile,
+            @ForAll @Size(min = 1, max = 4) java.util.List<@IntRange(min = 0, max = 10_000) Integer> flips,
+            @ForAll @IntRange(min = 0, max = 30) int truncate) {
+        SrtpSession sender = SrtpSession.create(profile, new byte[profile.keyLength()], new byte[profile.saltLength()]);
+        byte[] b = new byte[28 + profile.rtcpOverhead()];
+        b[0] = (byte) 0x80;
+        b[1] = (byte) 201; // receiver report
+        b[3] = 6;
+        int n = sender.protectRtcp(b, 0, 28);
+        byte[] original = java.util.Arrays.copyOf(b, n);
+        for (int flip : flips) {
+            int at = flip % n;
+            b[at] ^= (byte) (1 << (flip % 8));
+        }
+        int len = Math.max(0, n - truncate);
+        // Flips that cancel each other leave the genuine packet: not a mutation.
+        Assume.that(len < n || !java.util.Arrays.equals(original, java.util.Arrays.copyOf(b, n)));
+        int result = receiver(profile).unprotectRtcp(b, 0, len);
+        assertOutcome(result, len);
+        assertTrue(result < 0, "a mutated SRTCP packet must never authenticate");
     }
 }
