@@ -517,7 +517,6 @@ final class Router {
 
         @Override
         public void onClosed(RtcTransport transport, String reason) {
-            sfu.metrics.transports--;
             if (participant.closed || participant.publishTransport != transport) return;
             log.info("publish transport of {} in room {} closed: {}", participant.peerId, id, reason);
             for (Producer producer : new ArrayList<>(participant.producersByMid.values())) closeProducer(producer);
@@ -551,7 +550,6 @@ final class Router {
 
         @Override
         public void onClosed(RtcTransport transport, String reason) {
-            sfu.metrics.transports--;
             if (participant.closed || participant.subscribeTransport != transport || participant.subscribeTransportRetired) return;
             log.info("subscribe transport of {} in room {} closed: {}", participant.peerId, id, reason);
             for (Consumer consumer : new ArrayList<>(participant.consumers.values())) removeConsumer(consumer);

@@ -44,6 +44,8 @@ public final class Sfu implements AutoCloseable {
     final SfuMetrics metrics;
     final LoopBuffers buffers = new LoopBuffers();
     private final Map<String, Router> routers = new HashMap<>();
+    /** Every transport not yet closed, whoever owns it: the lifecycle's ground truth. */
+    private final java.util.Set<RtcTransport> openTransports = new java.util.LinkedHashSet<>();
     private volatile SfuEvents events = (room, peer, sdp, version) -> { };
     private volatile double subscriberLoss;
 
@@ -158,8 +160,37 @@ public final class Sfu implements AutoCloseable {
     }
 
     RtcTransport newTransport(String id, RtcTransport.Listener listener) {
-        metrics.transports++;
-        return new RtcTransport(id, mux, dtlsConfig, handshakes, rtcMetrics, listener);
+        RtcTransport transport = new RtcTransport(id, mux, dtlsConfig, handshakes, rtcMetrics, new RtcTransport.Listener() {
+            @Override
+            public void onConnected(RtcTransport t) {
+                listener.onConnected(t);
+            }
+
+            @Override
+            public void onRtp(RtcTransport t, byte[] buf, int off, int len) {
+                listener.onRtp(t, buf, off, len);
+            }
+
+            @Override
+            public void onRtcp(RtcTransport t, byte[] buf, int off, int len) {
+                listener.onRtcp(t, buf, off, len);
+            }
+
+            @Override
+            public void onClosed(RtcTransport t, String reason) {
+                openTransports.remove(t);
+                metrics.transports = openTransports.size();
+                listener.onClosed(t, reason);
+            }
+        });
+        openTransports.add(transport);
+        metrics.transports = openTransports.size();
+        return transport;
+    }
+
+    /** Ids of the transports still open (diagnostics for tests and the admin page). */
+    public java.util.List<String> openTransportIds() {
+        return onLoop(() -> openTransports.stream().map(RtcTransport::id).toList()).join();
     }
 
     private Router router(String room) throws SfuException {
@@ -210,6 +241,7 @@ public final class Sfu implements AutoCloseable {
                     for (Participant p : router.participants.values().toArray(Participant[]::new)) router.leave(p, "server stopping");
                 }
                 routers.clear();
+                for (RtcTransport t : openTransports.toArray(RtcTransport[]::new)) t.close("server stopping");
                 return null;
             }).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -143,6 +143,33 @@ class SfuBrowserTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void lossTowardsASubscriberIsRepairedByNackAndRetransmission() {
+        Page ann = joinRoom("Ann", null);
+        Page bob = joinRoom("Bob", roomOf(ann));
+        awaitMedia(bob, 1, 1);
+        Sfu sfu = server.server().sfu();
+        sfu.subscriberLoss(0.05);
+        try {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (counter("parley.sfu.retransmissions") < 20 && System.nanoTime() < deadline) bob.waitForTimeout(250);
+            assertTrue(counter("parley.sfu.test.dropped") > 0, "the hook dropped packets");
+            assertTrue(counter("parley.sfu.retransmissions") >= 20, "NACKed packets were resent from the cache");
+            awaitMedia(bob, 1, 1);
+            Map<String, Object> stats = (Map<String, Object>) bob.evaluate(INBOUND);
+            long nacks = sum((List<Map<String, Object>>) stats.get("video"), "nacks");
+            assertTrue(nacks > 0, "the browser asked for the missing packets: " + stats);
+        } finally {
+            sfu.subscriberLoss(0);
+        }
+    }
+
+    private double counter(String name) {
+        var c = server.server().metrics().find(name).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
     void everythingIsFreedWhenEveryoneLeaves() {
         Page ann = joinRoom("Ann", null);
         Page bob = joinRoom("Bob", roomOf(ann));
@@ -155,6 +182,6 @@ class SfuBrowserTest {
         do {
             counts = server.server().sfu().counts();
         } while (!counts.equals(new Sfu.Counts(0, 0, 0, 0, 0)) && System.nanoTime() < deadline);
-        assertEquals(new Sfu.Counts(0, 0, 0, 0, 0), counts);
+        assertEquals(new Sfu.Counts(0, 0, 0, 0, 0), counts, "open transports: " + server.server().sfu().openTransportIds());
     }
 }

@@ -51,7 +51,7 @@ public final class Chromium implements AutoCloseable {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
         contexts.add(context);
         Page page = context.newPage();
-        page.setDefaultTimeout(20_000);
+        page.setDefaultTimeout(45_000);
         page.onConsoleMessage(m -> System.out.println("[browser " + m.type() + "] " + m.text()));
         page.onPageError(e -> System.out.println("[browser pageerror] " + e));
         return page;
