@@ -114,10 +114,10 @@ export class SfuSession extends EventTarget {
     const pc = this.subscribePc;
     await pc.setRemoteDescription({ type: 'offer', sdp });
     await pc.setLocalDescription(await pc.createAnswer());
-    // m-lines the SFU retired (port 0) stop their transceivers (Chrome then drops them from
-    // getTransceivers()): their tracks are over.
+    // The SFU retires an m-line by making it inactive (it stays in the BUNDLE): its track is over.
     const live = new Set(pc.getTransceivers()
-      .filter((t) => t.currentDirection !== 'stopped' && t.receiver.track.readyState !== 'ended')
+      .filter((t) => (t.currentDirection === 'recvonly' || t.currentDirection === 'sendrecv')
+        && t.receiver.track.readyState !== 'ended')
       .map((t) => t.mid));
     for (const mid of [...this.remoteTracks.keys()]) {
       if (!live.has(mid)) this._trackEnded(mid);

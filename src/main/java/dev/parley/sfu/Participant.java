@@ -20,7 +20,7 @@ final class Participant {
     final Map<String, Producer> producersByMid = new LinkedHashMap<>();
 
     RtcTransport subscribeTransport;
-    /** m-lines of the subscribe connection, in order; a retired slot keeps its mid forever. */
+    /** m-lines of the subscribe connection, in order; a retired slot stays, inactive, with its mid. */
     final List<SfuSdp.SubscriberSlot> slots = new ArrayList<>();
     final Map<Producer, Consumer> consumers = new LinkedHashMap<>();
     long offerVersion;
@@ -28,8 +28,6 @@ final class Participant {
     boolean awaitingAnswer;
     /** The subscription changed since the last offer. */
     boolean subscriptionChanged;
-    /** Every slot of the last offer was retired: the browser dropped the transport with them. */
-    boolean subscribeTransportRetired;
     boolean closed;
 
     Participant(String peerId, Router router) {

@@ -128,7 +128,7 @@ final class Router {
         producer.closed = true;
         producer.owner.producersByMid.remove(producer.mid);
         sfu.metrics.producers--;
-        for (Consumer consumer : new ArrayList<>(producer.consumers)) removeConsumer(consumer);
+        for (Consumer consumer : new ArrayList<>(producer.consumers)) removeConsumer(consumer, true);
         producer.consumers.clear();
     }
 
@@ -149,7 +149,7 @@ final class Router {
         requestKeyFrame(producer);
     }
 
-    private void removeConsumer(Consumer consumer) {
+    private void removeConsumer(Consumer consumer, boolean renegotiate) {
         if (consumer.closed) return;
         consumer.closed = true;
         consumer.producer.consumers.remove(consumer);
@@ -161,7 +161,7 @@ final class Router {
         }
         subscriber.subscriptionChanged = true;
         sfu.metrics.consumers--;
-        if (!subscriber.closed) sendOfferIfNeeded(subscriber);
+        if (renegotiate && !subscriber.closed) sendOfferIfNeeded(subscriber);
     }
 
     private long uniqueSsrc(Participant subscriber) {
@@ -176,20 +176,16 @@ final class Router {
     private void sendOfferIfNeeded(Participant subscriber) {
         if (subscriber.closed || subscriber.awaitingAnswer || !subscriber.subscriptionChanged) return;
         if (subscriber.slots.isEmpty()) return;
-        boolean live = subscriber.hasLiveSlots();
-        if (live && (subscriber.subscribeTransport == null || subscriber.subscribeTransport.isClosed()
-                || subscriber.subscribeTransportRetired)) {
-            closeQuietly(subscriber.subscribeTransport, "replaced");
+        if (subscriber.subscribeTransport == null || subscriber.subscribeTransport.isClosed()) {
+            if (!subscriber.hasLiveSlots()) return;
+            // New ICE credentials: the browser restarts ICE and DTLS for the whole bundle.
             subscriber.subscribeTransport = sfu.newTransport(subscriber.peerId + "/sub", new SubscribeListener(subscriber));
-            subscriber.subscribeTransportRetired = false;
         }
-        if (subscriber.subscribeTransport == null) return;
         subscriber.subscriptionChanged = false;
         subscriber.awaitingAnswer = true;
         long version = ++subscriber.offerVersion;
         String offer = SfuSdp.subscriberOffer(subscriber.slots, subscriber.subscribeTransport,
                 sfu.settings().announcedAddress(), sfu.port(), version);
-        if (!live) subscriber.subscribeTransportRetired = true;
         sfu.events().subscriberOffer(id, subscriber.peerId, offer, version);
     }
 
@@ -206,9 +202,7 @@ final class Router {
         }
         subscriber.awaitingAnswer = false;
         RtcTransport transport = subscriber.subscribeTransport;
-        if (subscriber.subscribeTransportRetired) {
-            closeQuietly(transport, "no more tracks");
-        } else if (transport != null && !transport.isClosed()) {
+        if (transport != null && !transport.isClosed()) {
             if (remote.iceUfrag() == null || remote.fingerprint() == null) {
                 throw new SfuException(SfuException.Reason.BAD_SDP, "the answer has no a=ice-ufrag or a=fingerprint");
             }
@@ -427,8 +421,7 @@ final class Router {
             if (p.publishTransport != null && !p.publishTransport.isClosed() && p.publishTransport.consentExpired(nowNanos)) {
                 p.publishTransport.close("ICE consent expired");
             }
-            if (p.subscribeTransport != null && !p.subscribeTransport.isClosed() && !p.subscribeTransportRetired
-                    && p.subscribeTransport.consentExpired(nowNanos)) {
+            if (p.subscribeTransport != null && !p.subscribeTransport.isClosed() && p.subscribeTransport.consentExpired(nowNanos)) {
                 p.subscribeTransport.close("ICE consent expired");
             }
             for (Producer producer : p.producersByMid.values()) {
@@ -519,8 +512,8 @@ final class Router {
         public void onClosed(RtcTransport transport, String reason) {
             if (participant.closed || participant.publishTransport != transport) return;
             log.info("publish transport of {} in room {} closed: {}", participant.peerId, id, reason);
-            for (Producer producer : new ArrayList<>(participant.producersByMid.values())) closeProducer(producer);
             participant.publishTransport = null;
+            for (Producer producer : new ArrayList<>(participant.producersByMid.values())) closeProducer(producer);
             sfu.events().mediaClosed(id, participant.peerId, reason);
         }
     }
@@ -550,10 +543,13 @@ final class Router {
 
         @Override
         public void onClosed(RtcTransport transport, String reason) {
-            if (participant.closed || participant.subscribeTransport != transport || participant.subscribeTransportRetired) return;
+            if (participant.closed || participant.subscribeTransport != transport) return;
             log.info("subscribe transport of {} in room {} closed: {}", participant.peerId, id, reason);
-            for (Consumer consumer : new ArrayList<>(participant.consumers.values())) removeConsumer(consumer);
+            // Forget the transport first: nothing may be offered on it, and the next offer (when
+            // a track appears) builds a new one with fresh ICE credentials.
             participant.subscribeTransport = null;
+            participant.awaitingAnswer = false;
+            for (Consumer consumer : new ArrayList<>(participant.consumers.values())) removeConsumer(consumer, false);
             sfu.events().mediaClosed(id, participant.peerId, reason);
         }
     }

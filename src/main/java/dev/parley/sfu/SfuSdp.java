@@ -112,16 +112,27 @@ final class SfuSdp {
     /** One m-line of a subscriber offer: a live consumer, or a retired slot (port 0). */
     record SubscriberSlot(String mid, MediaKind kind, Consumer consumer) {}
 
-    /** The SFU's offer to a subscriber: one sendonly m-line per consumer, in slot order. */
+    /**
+     * The SFU's offer to a subscriber: one sendonly m-line per consumer, in slot order. A retired
+     * slot stays in the BUNDLE group as {@code a=inactive} rather than being rejected with port 0:
+     * rejecting the m-line that tags the BUNDLE group would make the browser move (and re-handshake)
+     * the whole transport (RFC 8843 §7.3.3).
+     */
     static String subscriberOffer(List<SubscriberSlot> slots, RtcTransport transport, String announcedAddress, int port,
             long version) {
         StringBuilder sdp = sessionHeader(version);
-        List<String> bundled = slots.stream().filter(s -> s.consumer() != null).map(SubscriberSlot::mid).toList();
+        List<String> bundled = slots.stream().map(SubscriberSlot::mid).toList();
         if (!bundled.isEmpty()) sdp.append("a=group:BUNDLE ").append(String.join(" ", bundled)).append(CRLF);
         for (SubscriberSlot slot : slots) {
             Consumer consumer = slot.consumer();
             if (consumer == null) {
-                refusedLine(sdp, slot.kind().sdpName, "UDP/TLS/RTP/SAVPF", slot.kind() == MediaKind.AUDIO ? "111" : "96", slot.mid());
+                CodecChoice placeholder = CodecChoice.subscriberSide(slot.kind(), slot.kind() == MediaKind.AUDIO ? "opus" : "VP8", null);
+                mediaLine(sdp, slot.kind(), placeholder);
+                transportAttributes(sdp, transport, "actpass");
+                sdp.append("a=mid:").append(slot.mid()).append(CRLF);
+                sdp.append("a=inactive").append(CRLF);
+                codecAttributes(sdp, slot.kind(), placeholder);
+                candidate(sdp, announcedAddress, port);
                 continue;
             }
             Producer producer = consumer.producer;

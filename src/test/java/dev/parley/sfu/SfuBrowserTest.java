@@ -26,7 +26,7 @@ class SfuBrowserTest {
               const video = [], audio = [];
               stats.forEach((s) => {
                 if (s.type !== 'inbound-rtp') return;
-                if (s.kind === 'video') video.push({ frames: s.framesDecoded ?? 0, lost: s.packetsLost ?? 0, packets: s.packetsReceived ?? 0, width: s.frameWidth ?? 0, nacks: s.nackCount ?? 0 });
+                if (s.kind === 'video') video.push({ frames: s.framesDecoded ?? 0, lost: s.packetsLost ?? 0, packets: s.packetsReceived ?? 0, width: s.frameWidth ?? 0, nacks: s.nackCount ?? 0, repaired: s.retransmittedPacketsReceived ?? 0 });
                 else audio.push({ packets: s.packetsReceived ?? 0, lost: s.packetsLost ?? 0 });
               });
               return { video, audio };
@@ -159,6 +159,13 @@ class SfuBrowserTest {
             Map<String, Object> stats = (Map<String, Object>) bob.evaluate(INBOUND);
             long nacks = sum((List<Map<String, Object>>) stats.get("video"), "nacks");
             assertTrue(nacks > 0, "the browser asked for the missing packets: " + stats);
+            long deadline2 = System.nanoTime() + 20_000_000_000L;
+            while (sum((List<Map<String, Object>>) stats.get("video"), "repaired") == 0 && System.nanoTime() < deadline2) {
+                bob.waitForTimeout(500);
+                stats = (Map<String, Object>) bob.evaluate(INBOUND);
+            }
+            assertTrue(sum((List<Map<String, Object>>) stats.get("video"), "repaired") > 0,
+                    "the browser received the repairs as RTX: " + stats);
         } finally {
             sfu.subscriberLoss(0);
         }
