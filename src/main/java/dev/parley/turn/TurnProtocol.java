@@ -76,6 +76,10 @@ final class TurnProtocol {
         this.advertised = advertised;
     }
 
+    boolean rfc5766Channels() {
+        return settings.rfc5766ChannelNumbers();
+    }
+
     AllocationTable table() {
         return table;
     }
@@ -342,7 +346,9 @@ final class TurnProtocol {
         OptionalInt channel = TurnAttributes.channelNumber(request);
         InetSocketAddress peer = request.xorAddress(AttributeType.XOR_PEER_ADDRESS);
         if (channel.isEmpty() || peer == null || allocation.tcpRelay
-                || !dev.parley.codec.stun.ChannelData.isValidChannelNumber(channel.getAsInt())) {
+                || !dev.parley.codec.stun.ChannelData.isValidChannelNumber(channel.getAsInt(), settings.rfc5766ChannelNumbers())) {
+            LOG.debug("allocation {} ChannelBind refused: channel {} peer {}", allocation.id,
+                    channel.isPresent() ? "0x" + Integer.toHexString(channel.getAsInt()) : "missing", peer);
             error(link, request, ErrorCode.BAD_REQUEST, result);
             return;
         }
@@ -435,7 +441,6 @@ final class TurnProtocol {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
                 .handler(new ChannelInboundHandlerAdapter());
-        if (Transports.EPOLL) b.option(EpollChannelOption.SO_REUSEPORT, true);
         InetSocketAddress local = fromRelayPort ? relayLocal : new InetSocketAddress(relayLocal.getAddress(), 0);
         b.connect(peer, local).addListener((ChannelFuture f) -> {
             if (f.isSuccess() && !allocation.isClosed()) {

@@ -103,7 +103,7 @@ public final class TurnServer implements AutoCloseable {
                             return;
                         }
                         if (tls != null) ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
-                        ch.pipeline().addLast("framer", new StreamFramer());
+                        ch.pipeline().addLast("framer", new StreamFramer(settings.rfc5766ChannelNumbers()));
                         ch.pipeline().addLast("turn", new StreamClientHandler(protocol, streamConnections, tls != null));
                     }
                 });
