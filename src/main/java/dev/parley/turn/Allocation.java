@@ -64,6 +64,7 @@ final class Allocation {
     byte[] integrityKey;
     boolean integritySha256;
     private long expiresAt;
+    private int lifetimeSeconds;
     private ScheduledFuture<?> expiryTimer;
     private ScheduledFuture<?> sweepTimer;
     private long tokens;
@@ -99,6 +100,11 @@ final class Allocation {
                 client.remote(), tcpRelay ? "tcp" : "udp", advertised, lifetimeSeconds);
     }
 
+    /** The lifetime granted by the last Allocate or Refresh. */
+    int lifetimeSeconds() {
+        return lifetimeSeconds;
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -110,6 +116,7 @@ final class Allocation {
             close();
             return;
         }
+        this.lifetimeSeconds = lifetimeSeconds;
         expiresAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetimeSeconds);
         expiryTimer = loop.schedule(this::expire, lifetimeSeconds, TimeUnit.SECONDS);
     }

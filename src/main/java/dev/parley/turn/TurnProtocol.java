@@ -162,7 +162,7 @@ final class TurnProtocol {
             throws StunParseException {
         if (existing != null) {
             if (request.hasTransactionId(existing.allocateTransactionId)) {
-                if (existing.relayAddress != null) sendAllocateSuccess(existing, request, result, DEFAULT_LIFETIME);
+                if (existing.relayAddress != null) sendAllocateSuccess(existing, request, result, existing.lifetimeSeconds());
                 return; // still binding: the response is on its way
             }
             error(link, request, ErrorCode.ALLOCATION_MISMATCH, result);
@@ -265,7 +265,10 @@ final class TurnProtocol {
                     .bind(bind, port);
         }
         future.addListener(f -> {
-            if (f.isSuccess()) {
+            if (f.isSuccess() && allocation.isClosed()) {
+                // the client went away (TCP closed) while the relay was binding
+                future.channel().close();
+            } else if (f.isSuccess()) {
                 InetAddress shown = bind.isAnyLocalAddress() || advertised != null && bind == relayBind ? advertised : bind;
                 if (shown == null) shown = bind;
                 allocation.activate(future.channel(), new InetSocketAddress(shown, port), lifetime);
