@@ -70,6 +70,11 @@ final class Allocation {
     private long tokens;
     private long tokensAt;
     private boolean closed;
+    // One flush per event-loop pass instead of one per packet lets epoll hand a whole batch to sendmmsg.
+    private boolean clientFlushPending;
+    private boolean relayFlushPending;
+    private final Runnable flushClient = this::flushClient;
+    private final Runnable flushRelay = this::flushRelay;
 
     Allocation(long id, String username, ClientLink client, boolean tcpRelay, EventLoop loop, byte[] allocateTransactionId,
                AllocationTable table, TurnMetrics metrics, int maxPermissions, long bandwidthBytesPerSecond) {
@@ -200,6 +205,10 @@ final class Allocation {
         Binding b = bindingByPeer(peer);
         if (b != null && b.expiresAt - System.nanoTime() > 0) {
             client.sendChannelData(b.number, data, data.readerIndex(), length);
+            if (!clientFlushPending) {
+                clientFlushPending = true;
+                loop.execute(flushClient);
+            }
         } else {
             byte[] payload = ByteBufUtil.getBytes(data);
             client.send(StunMessageBuilder.create(MessageType.indication(StunMethod.DATA))
@@ -234,9 +243,23 @@ final class Allocation {
             metrics.dropped("bandwidth");
             return;
         }
-        relayChannel.writeAndFlush(new DatagramPacket(payload, peer), relayChannel.voidPromise());
+        relayChannel.write(new DatagramPacket(payload, peer), relayChannel.voidPromise());
+        if (!relayFlushPending) {
+            relayFlushPending = true;
+            loop.execute(flushRelay);
+        }
         metrics.packetsToPeer.increment();
         metrics.bytesToPeer.increment(length);
+    }
+
+    private void flushClient() {
+        clientFlushPending = false;
+        client.channel().flush();
+    }
+
+    private void flushRelay() {
+        relayFlushPending = false;
+        if (relayChannel != null) relayChannel.flush();
     }
 
     /** Token bucket, one second of burst; no allocation. */
