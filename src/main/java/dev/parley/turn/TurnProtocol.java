@@ -86,6 +86,8 @@ final class TurnProtocol {
 
     /** Entry point for every decoded STUN message from a client. Runs on the link's event loop. */
     void handle(ClientLink link, StunMessage message) {
+        // RFC 8489 §14.7: a FINGERPRINT that does not match means this is not (intact) STUN
+        if (Fingerprint.isPresent(message) && !Fingerprint.check(message)) return;
         metrics.request(message.method());
         StunClass c = message.stunClass();
         if (c == StunClass.INDICATION) {

@@ -165,6 +165,28 @@ class TurnServerStreamTest {
     }
 
     @Test
+    void rfc6062SecondConnectToTheSamePeerGets446() throws Exception {
+        try (TurnTestClient control = tcpClient("alice"); ServerSocket peerListener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            control.request(StunMethod.ALLOCATE, TCP_TRANSPORT);
+            InetSocketAddress peer = (InetSocketAddress) peerListener.getLocalSocketAddress();
+            assertEquals(StunClass.SUCCESS_RESPONSE, control.request(StunMethod.CONNECT,
+                    b -> b.addXorAddress(AttributeType.XOR_PEER_ADDRESS, peer)).stunClass());
+            assertError(control.request(StunMethod.CONNECT, b -> b.addXorAddress(AttributeType.XOR_PEER_ADDRESS, peer)),
+                    ErrorCode.CONNECTION_ALREADY_EXISTS);
+        }
+    }
+
+    @Test
+    void garbageOnAStreamClosesOnlyThatConnection() throws Exception {
+        try (TurnTestClient bad = tcpClient("x"); TurnTestClient good = tcpClient("y")) {
+            bad.sendRaw(new byte[] {(byte) 0xFF, 1, 2, 3, 4, 5, 6, 7});
+            assertEquals(-1, bad.socket().getInputStream().read(), "server closes a desynchronised stream");
+            StunMessage r = good.plain(StunMessageBuilder.create(MessageType.request(StunMethod.BINDING)));
+            assertEquals(StunClass.SUCCESS_RESPONSE, r.stunClass());
+        }
+    }
+
+    @Test
     void rfc6062UnknownConnectionIdIsBadRequest() throws Exception {
         try (TurnTestClient data = tcpClient("alice")) {
             assertError(data.request(StunMethod.CONNECTION_BIND, b -> b.addUint32(AttributeType.CONNECTION_ID, 12345)),

@@ -365,6 +365,77 @@ class TurnServerUdpTest {
     }
 
     @Test
+    void evenPortWithReservationIsRefusedWith508() throws Exception {
+        start(settings(false));
+        try (TurnTestClient c = client("alice")) {
+            assertError(c.request(StunMethod.ALLOCATE, b -> {
+                UDP_TRANSPORT.accept(b);
+                b.add(AttributeType.EVEN_PORT, new byte[] {(byte) 0x80});
+            }), ErrorCode.INSUFFICIENT_CAPACITY);
+        }
+    }
+
+    @Test
+    void evenPortWithoutReservationGetsAnEvenPort() throws Exception {
+        start(settings(false));
+        try (TurnTestClient c = client("alice")) {
+            StunMessage r = c.request(StunMethod.ALLOCATE, b -> {
+                UDP_TRANSPORT.accept(b);
+                b.add(AttributeType.EVEN_PORT, new byte[] {0});
+            });
+            assertEquals(0, r.xorAddress(AttributeType.XOR_RELAYED_ADDRESS).getPort() % 2, r::toString);
+        }
+    }
+
+    @Test
+    void evenPortTogetherWithReservationTokenIsBadRequest() throws Exception {
+        start(settings(false));
+        try (TurnTestClient c = client("alice")) {
+            assertError(c.request(StunMethod.ALLOCATE, b -> {
+                UDP_TRANSPORT.accept(b);
+                b.add(AttributeType.EVEN_PORT, new byte[] {0});
+                b.add(AttributeType.RESERVATION_TOKEN, new byte[8]);
+            }), ErrorCode.BAD_REQUEST);
+        }
+    }
+
+    @Test
+    void requestWithBadFingerprintIsIgnored() throws Exception {
+        start(settings(false));
+        try (TurnTestClient c = client("alice")) {
+            byte[] bytes = StunMessageBuilder.create(MessageType.request(StunMethod.BINDING)).addFingerprint().build();
+            bytes[bytes.length - 1] ^= 1;
+            c.sendRaw(bytes);
+            assertTrue(TurnTestClient.timesOut(c::receiveRaw));
+        }
+    }
+
+    @Test
+    void garbageDatagramsLeaveTheServerServing() throws Exception {
+        start(settings(true));
+        java.util.Random random = new java.util.Random(42);
+        byte[] valid = StunMessageBuilder.create(MessageType.request(StunMethod.ALLOCATE))
+                .add(AttributeType.REQUESTED_TRANSPORT, TurnAttributes.requestedTransportValue(17)).addFingerprint().build();
+        try (TurnTestClient c = client("alice")) {
+            for (int i = 0; i < 2000; i++) {
+                byte[] junk;
+                if (i % 2 == 0) {
+                    junk = new byte[random.nextInt(200)];
+                    random.nextBytes(junk);
+                    if (junk.length > 0 && i % 4 == 0) junk[0] = (byte) (0x40 | (junk[0] & 0x3F)); // ChannelData-looking
+                } else {
+                    junk = valid.clone();
+                    junk[random.nextInt(junk.length)] = (byte) random.nextInt();
+                }
+                c.sendRaw(junk);
+            }
+            StunMessage r = c.plain(StunMessageBuilder.create(MessageType.request(StunMethod.BINDING)));
+            assertEquals(StunClass.SUCCESS_RESPONSE, r.stunClass());
+            allocate(c);
+        }
+    }
+
+    @Test
     void ipv6RelayWithoutIpv6AddressGets440() throws Exception {
         start(settings(false));
         try (TurnTestClient c = client("alice")) {
