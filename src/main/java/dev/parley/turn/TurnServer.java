@@ -144,6 +144,21 @@ public final class TurnServer implements AutoCloseable {
         return tlsPort;
     }
 
+    /**
+     * The RTCIceServer URLs clients should use to reach this server at {@code publicHost} (a DNS
+     * name or IP literal; IPv6 in brackets): {@code stun:}, {@code turn:} over UDP and TCP, and
+     * {@code turns:} for each enabled listener, with the bound ports. Credentials come from
+     * {@link TurnCredentials}.
+     */
+    public List<String> iceUrls(String publicHost) {
+        List<String> urls = new ArrayList<>();
+        if (udpPort > 0) urls.add("stun:" + publicHost + ":" + udpPort);
+        if (udpPort > 0) urls.add("turn:" + publicHost + ":" + udpPort + "?transport=udp");
+        if (tcpPort > 0) urls.add("turn:" + publicHost + ":" + tcpPort + "?transport=tcp");
+        if (tlsPort > 0) urls.add("turns:" + publicHost + ":" + tlsPort + "?transport=tcp");
+        return List.copyOf(urls);
+    }
+
     /** Closes every listener, relay and allocation. Idempotent. */
     @Override
     public synchronized void close() {

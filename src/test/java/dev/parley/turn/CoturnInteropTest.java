@@ -163,6 +163,34 @@ class CoturnInteropTest {
     }
 
     @Test
+    void clientComputingRestCredentialsFromTheSecretIsAccepted() throws Exception {
+        startServer(true, false);
+        int peer = startPeer();
+        // -W: turnutils_uclient derives "<expiry>:<user>" and its HMAC password itself, the coturn way
+        List<String> command = List.of(binary("turnutils_uclient"), "-c", "-s", "-n", "20", "-l", "100", "-e", "127.0.0.1",
+                "-r", Integer.toString(peer), "-p", Integer.toString(server.udpPort()), "-W", TurnServerUdpTest.SECRET,
+                "-u", "rest-user", "127.0.0.1");
+        Path log = Files.createTempFile("uclient", ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "turnutils_uclient did not finish");
+        String output = Files.readString(log);
+        Files.deleteIfExists(log);
+        assertAllBytesCameBack(output);
+    }
+
+    @Test
+    void stunClientGetsItsReflexiveAddress() throws Exception {
+        startServer(false, false);
+        Process p = new ProcessBuilder(binary("turnutils_stunclient"), "-p", Integer.toString(server.udpPort()), "127.0.0.1")
+                .redirectErrorStream(true).start();
+        processes.add(p);
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "turnutils_stunclient did not finish");
+        assertTrue(output.contains("UDP reflexive addr: 127.0.0.1:"), () -> "no reflexive address:\n" + output);
+    }
+
+    @Test
     void deniedPeerGets403() throws Exception {
         startServer(false, true);
         int peer = startPeer();

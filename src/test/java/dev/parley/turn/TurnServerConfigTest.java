@@ -115,6 +115,18 @@ class TurnServerConfigTest {
     }
 
     @Test
+    void iceUrlsNameEveryEnabledListener() throws Exception {
+        try (TurnServer server = new TurnServer(TurnServerUdpTest.settings(false).withListen("127.0.0.1", 0, 0, -1),
+                new SimpleMeterRegistry())) {
+            server.start();
+            assertEquals(List.of("stun:turn.example.org:" + server.udpPort(),
+                    "turn:turn.example.org:" + server.udpPort() + "?transport=udp",
+                    "turn:turn.example.org:" + server.tcpPort() + "?transport=tcp"), server.iceUrls("turn.example.org"));
+            assertEquals(-1, server.tlsPort());
+        }
+    }
+
+    @Test
     void defaultsMatchTheDocumentedPorts() {
         TurnSettings d = TurnSettings.defaults();
         assertEquals(3478, d.udpPort());

@@ -195,6 +195,23 @@ class TurnServerUdpTest {
     }
 
     @Test
+    void bandwidthCapDropsWhatExceedsTheAllocationBudget() throws Exception {
+        // 100 bytes/s with one second of burst: a 50-byte packet fits, a 200-byte packet never can
+        start(settings(true).withQuotas(100, 10, 64, 8, 100));
+        try (TurnTestClient c = client("alice")) {
+            allocate(c);
+            assertEquals(StunClass.SUCCESS_RESPONSE, c.request(StunMethod.CHANNEL_BIND, b -> b.add(AttributeType.CHANNEL_NUMBER,
+                    TurnAttributes.channelNumberValue(0x4001)).addXorAddress(AttributeType.XOR_PEER_ADDRESS, peerAddress())).stunClass());
+            c.sendRaw(ChannelData.encode(0x4001, new byte[200]));
+            c.sendRaw(ChannelData.encode(0x4001, new byte[50]));
+            DatagramPacket p = new DatagramPacket(new byte[1500], 1500);
+            peer.receive(p);
+            assertEquals(50, p.getLength());
+            awaitCount("parley.turn.dropped", "reason", "bandwidth", 1);
+        }
+    }
+
+    @Test
     void peerWithoutPermissionIsNotRelayed() throws Exception {
         start(settings(true));
         try (TurnTestClient c = client("alice")) {
