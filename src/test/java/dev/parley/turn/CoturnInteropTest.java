@@ -191,6 +191,15 @@ class CoturnInteropTest {
     }
 
     @Test
+    void udpClientWithRtcpAllocationsUsesEvenPortReservations() throws Exception {
+        startServer(true, true);
+        int peer = startPeer();
+        // without -c every uclient session allocates an RTP/RTCP pair: EVEN-PORT with R, then RESERVATION-TOKEN
+        assertAllBytesCameBack(uclient(List.of("-n", "30", "-l", "120", "-e", "127.0.0.1", "-r", Integer.toString(peer),
+                "-p", Integer.toString(server.udpPort()))));
+    }
+
+    @Test
     void deniedPeerGets403() throws Exception {
         startServer(false, true);
         int peer = startPeer();

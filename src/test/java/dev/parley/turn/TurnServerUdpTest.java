@@ -382,12 +382,34 @@ class TurnServerUdpTest {
     }
 
     @Test
-    void evenPortWithReservationIsRefusedWith508() throws Exception {
+    void evenPortWithReservationHandsTheNextPortToTheTokenHolder() throws Exception {
+        start(settings(false));
+        try (TurnTestClient rtp = client("alice"); TurnTestClient rtcp = client("alice")) {
+            StunMessage first = rtp.request(StunMethod.ALLOCATE, b -> {
+                UDP_TRANSPORT.accept(b);
+                b.add(AttributeType.EVEN_PORT, new byte[] {(byte) 0x80});
+            });
+            assertEquals(StunClass.SUCCESS_RESPONSE, first.stunClass(), () -> errorOf(first));
+            int port = first.xorAddress(AttributeType.XOR_RELAYED_ADDRESS).getPort();
+            assertEquals(0, port % 2);
+            byte[] token = first.value(AttributeType.RESERVATION_TOKEN);
+            assertEquals(8, token.length);
+            StunMessage second = rtcp.request(StunMethod.ALLOCATE, b -> {
+                UDP_TRANSPORT.accept(b);
+                b.add(AttributeType.RESERVATION_TOKEN, token);
+            });
+            assertEquals(StunClass.SUCCESS_RESPONSE, second.stunClass(), () -> errorOf(second));
+            assertEquals(port + 1, second.xorAddress(AttributeType.XOR_RELAYED_ADDRESS).getPort());
+        }
+    }
+
+    @Test
+    void unknownReservationTokenGets508() throws Exception {
         start(settings(false));
         try (TurnTestClient c = client("alice")) {
             assertError(c.request(StunMethod.ALLOCATE, b -> {
                 UDP_TRANSPORT.accept(b);
-                b.add(AttributeType.EVEN_PORT, new byte[] {(byte) 0x80});
+                b.add(AttributeType.RESERVATION_TOKEN, new byte[8]);
             }), ErrorCode.INSUFFICIENT_CAPACITY);
         }
     }
