@@ -50,6 +50,7 @@ final class Allocation {
     final String username;
     final ClientLink client;
     final boolean tcpRelay;
+    private final boolean streamClient;
     final EventLoop loop;
     final byte[] allocateTransactionId;
     private final AllocationTable table;
@@ -82,6 +83,7 @@ final class Allocation {
         this.username = username;
         this.client = client;
         this.tcpRelay = tcpRelay;
+        this.streamClient = client instanceof ClientLink.Stream;
         this.loop = loop;
         this.allocateTransactionId = allocateTransactionId;
         this.table = table;
@@ -205,7 +207,10 @@ final class Allocation {
         Binding b = bindingByPeer(peer);
         if (b != null && b.expiresAt - System.nanoTime() > 0) {
             client.sendChannelData(b.number, data, data.readerIndex(), length);
-            if (!clientFlushPending) {
+            if (streamClient) {
+                // one TLS record / TCP write per message: some clients (coturn's uclient) read one message per read
+                client.channel().flush();
+            } else if (!clientFlushPending) {
                 clientFlushPending = true;
                 loop.execute(flushClient);
             }

@@ -34,6 +34,7 @@ class CoturnInteropTest {
 
     private final List<Process> processes = new ArrayList<>();
     private TurnServer server;
+    private SimpleMeterRegistry registry;
 
     @AfterEach
     void stop() {
@@ -59,8 +60,9 @@ class CoturnInteropTest {
      * indications (-s) keep the strict default.
      */
     void startServer(boolean allowLoopbackPeers, boolean rfc5766Channels) throws Exception {
+        registry = new SimpleMeterRegistry();
         server = new TurnServer(TurnServerUdpTest.settings(allowLoopbackPeers).withRfc5766ChannelNumbers(rfc5766Channels),
-                new SimpleMeterRegistry());
+                registry);
         server.start();
     }
 
@@ -94,11 +96,21 @@ class CoturnInteropTest {
         return output;
     }
 
-    static void assertAllBytesCameBack(String output) {
+    void assertAllBytesCameBack(String output) {
         long sent = last(SENT, output);
         long received = last(RECEIVED, output);
-        assertTrue(sent > 0, () -> "nothing sent:\n" + output);
-        assertEquals(sent, received, () -> "bytes sent != bytes received:\n" + output);
+        assertTrue(sent > 0, () -> "nothing sent:\n" + output + serverView());
+        assertEquals(sent, received, () -> "bytes sent != bytes received:\n" + output + serverView());
+    }
+
+    /** What the server saw, to tell client-side from relay-side loss in a failure message. */
+    private String serverView() {
+        StringBuilder s = new StringBuilder("\nserver meters:");
+        registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("parley.turn.relayed")
+                        || m.getId().getName().startsWith("parley.turn.dropped") || m.getId().getName().startsWith("parley.turn.errors"))
+                .forEach(m -> m.measure().forEach(x -> s.append("\n  ").append(m.getId().getName()).append(m.getId().getTags())
+                        .append(" = ").append(x.getValue())));
+        return s.toString();
     }
 
     static long last(Pattern pattern, String output) {

@@ -54,7 +54,7 @@ class TurnServerConfigTest {
         TurnSettings s = TurnServerUdpTest.settings(false).withRelay("127.0.0.1", "::1", null, 51000, 51999)
                 .withPeers(List.of("::1/128"), List.of());
         try (peer; TurnServer server = new TurnServer(s, new SimpleMeterRegistry())) {
-            peer.setSoTimeout(3000);
+            peer.setSoTimeout(TurnTestClient.TIMEOUT_MILLIS);
             server.start();
             TurnCredentials.Credential c = TurnServerUdpTest.credential("alice");
             try (TurnTestClient client = TurnTestClient.udp(server.udpPort()).credentials(c.username(), c.password())) {

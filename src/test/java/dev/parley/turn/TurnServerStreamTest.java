@@ -64,7 +64,7 @@ class TurnServerStreamTest {
     @Test
     void udpRelayOverTcpCarriesPaddedChannelData() throws Exception {
         try (TurnTestClient c = tcpClient("alice"); DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            peer.setSoTimeout(3000);
+            peer.setSoTimeout(TurnTestClient.TIMEOUT_MILLIS);
             InetSocketAddress relay = TurnServerUdpTest.allocate(c).xorAddress(AttributeType.XOR_RELAYED_ADDRESS);
             InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
             assertEquals(StunClass.SUCCESS_RESPONSE, c.request(StunMethod.CHANNEL_BIND, b -> b.add(AttributeType.CHANNEL_NUMBER,
@@ -99,7 +99,7 @@ class TurnServerStreamTest {
             TurnServerUdpTest.allocate(c);
             assertEquals(1.0, registry.get("parley.turn.allocations").tag("transport", "udp").gauge().value());
         }
-        for (int i = 0; i < 300 && registry.get("parley.turn.allocations").tag("transport", "udp").gauge().value() > 0; i++) {
+        for (int i = 0; i < 1500 && registry.get("parley.turn.allocations").tag("transport", "udp").gauge().value() > 0; i++) {
             Thread.sleep(10);
         }
         assertEquals(0.0, registry.get("parley.turn.allocations").tag("transport", "udp").gauge().value());

@@ -61,7 +61,7 @@ class TurnServerUdpTest {
     @BeforeEach
     void setUp() throws Exception {
         peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        peer.setSoTimeout(3000);
+        peer.setSoTimeout(TurnTestClient.TIMEOUT_MILLIS);
     }
 
     @AfterEach
@@ -225,7 +225,7 @@ class TurnServerUdpTest {
     }
 
     void awaitCount(String name, String tag, String value, double atLeast) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 1500; i++) {
             var counter = registry.find(name).tag(tag, value).counter();
             if (counter != null && counter.count() >= atLeast) return;
             Thread.sleep(10);
@@ -445,7 +445,7 @@ class TurnServerUdpTest {
             byte[] bytes = StunMessageBuilder.create(MessageType.request(StunMethod.BINDING)).addFingerprint().build();
             bytes[bytes.length - 1] ^= 1;
             c.sendRaw(bytes);
-            assertTrue(TurnTestClient.timesOut(c::receiveRaw));
+            assertTrue(c.staysSilent());
         }
     }
 
