@@ -50,6 +50,7 @@ final class Allocation {
     final String username;
     final ClientLink client;
     final boolean tcpRelay;
+    private final boolean streamClient;
     final EventLoop loop;
     final byte[] allocateTransactionId;
     private final AllocationTable table;
@@ -64,11 +65,17 @@ final class Allocation {
     byte[] integrityKey;
     boolean integritySha256;
     private long expiresAt;
+    private int lifetimeSeconds;
     private ScheduledFuture<?> expiryTimer;
     private ScheduledFuture<?> sweepTimer;
     private long tokens;
     private long tokensAt;
     private boolean closed;
+    // One flush per event-loop pass instead of one per packet lets epoll hand a whole batch to sendmmsg.
+    private boolean clientFlushPending;
+    private boolean relayFlushPending;
+    private final Runnable flushClient = this::flushClient;
+    private final Runnable flushRelay = this::flushRelay;
 
     Allocation(long id, String username, ClientLink client, boolean tcpRelay, EventLoop loop, byte[] allocateTransactionId,
                AllocationTable table, TurnMetrics metrics, int maxPermissions, long bandwidthBytesPerSecond) {
@@ -76,6 +83,7 @@ final class Allocation {
         this.username = username;
         this.client = client;
         this.tcpRelay = tcpRelay;
+        this.streamClient = client instanceof ClientLink.Stream;
         this.loop = loop;
         this.allocateTransactionId = allocateTransactionId;
         this.table = table;
@@ -99,6 +107,11 @@ final class Allocation {
                 client.remote(), tcpRelay ? "tcp" : "udp", advertised, lifetimeSeconds);
     }
 
+    /** The lifetime granted by the last Allocate or Refresh. */
+    int lifetimeSeconds() {
+        return lifetimeSeconds;
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -110,6 +123,7 @@ final class Allocation {
             close();
             return;
         }
+        this.lifetimeSeconds = lifetimeSeconds;
         expiresAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetimeSeconds);
         expiryTimer = loop.schedule(this::expire, lifetimeSeconds, TimeUnit.SECONDS);
     }
@@ -193,6 +207,13 @@ final class Allocation {
         Binding b = bindingByPeer(peer);
         if (b != null && b.expiresAt - System.nanoTime() > 0) {
             client.sendChannelData(b.number, data, data.readerIndex(), length);
+            if (streamClient) {
+                // one TLS record / TCP write per message: some clients (coturn's uclient) read one message per read
+                client.channel().flush();
+            } else if (!clientFlushPending) {
+                clientFlushPending = true;
+                loop.execute(flushClient);
+            }
         } else {
             byte[] payload = ByteBufUtil.getBytes(data);
             client.send(StunMessageBuilder.create(MessageType.indication(StunMethod.DATA))
@@ -227,9 +248,23 @@ final class Allocation {
             metrics.dropped("bandwidth");
             return;
         }
-        relayChannel.writeAndFlush(new DatagramPacket(payload, peer), relayChannel.voidPromise());
+        relayChannel.write(new DatagramPacket(payload, peer), relayChannel.voidPromise());
+        if (!relayFlushPending) {
+            relayFlushPending = true;
+            loop.execute(flushRelay);
+        }
         metrics.packetsToPeer.increment();
         metrics.bytesToPeer.increment(length);
+    }
+
+    private void flushClient() {
+        clientFlushPending = false;
+        client.channel().flush();
+    }
+
+    private void flushRelay() {
+        relayFlushPending = false;
+        if (relayChannel != null) relayChannel.flush();
     }
 
     /** Token bucket, one second of burst; no allocation. */

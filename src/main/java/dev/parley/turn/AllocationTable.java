@@ -16,6 +16,7 @@ final class AllocationTable {
     private final ConcurrentHashMap<InetSocketAddress, Allocation> udp = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, PeerConnection> pendingConnections = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TurnProtocol.Reservation> reservations = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final int maxTotal;
@@ -87,6 +88,16 @@ final class AllocationTable {
 
     int size() {
         return total.get();
+    }
+
+    /** Holds a reserved relay port under its token; at most one per allocation, released after 30 s. */
+    void addReservation(String token, TurnProtocol.Reservation reservation) {
+        reservations.put(token, reservation);
+    }
+
+    /** Takes the reservation for this token, or null; only one Allocate can claim it. */
+    TurnProtocol.Reservation claimReservation(String token) {
+        return reservations.remove(token);
     }
 
     /** A fresh, unused RFC 6062 CONNECTION-ID. */

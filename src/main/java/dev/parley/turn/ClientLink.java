@@ -16,7 +16,7 @@ sealed interface ClientLink permits ClientLink.Udp, ClientLink.Stream {
     /** Sends one STUN message. */
     void send(byte[] message);
 
-    /** Frames {@code payload} (not consumed) as ChannelData and sends it. */
+    /** Frames {@code payload} (not consumed) as ChannelData and queues it; the caller flushes the channel. */
     void sendChannelData(int channelNumber, ByteBuf payload, int offset, int length);
 
     String transport();
@@ -33,7 +33,7 @@ sealed interface ClientLink permits ClientLink.Udp, ClientLink.Stream {
             // RFC 8656 §12.5: no padding over UDP
             ByteBuf frame = channel.alloc().directBuffer(ChannelData.HEADER_LENGTH + length);
             frame.writeShort(channelNumber).writeShort(length).writeBytes(payload, offset, length);
-            channel.writeAndFlush(new DatagramPacket(frame, remote), channel.voidPromise());
+            channel.write(new DatagramPacket(frame, remote), channel.voidPromise());
         }
 
         @Override
@@ -74,7 +74,7 @@ sealed interface ClientLink permits ClientLink.Udp, ClientLink.Stream {
             int framed = ChannelData.streamFrameLength(length);
             ByteBuf frame = channel.alloc().directBuffer(framed);
             frame.writeShort(channelNumber).writeShort(length).writeBytes(payload, offset, length).writeZero(framed - 4 - length);
-            channel.writeAndFlush(frame, channel.voidPromise());
+            channel.write(frame, channel.voidPromise());
         }
 
         @Override

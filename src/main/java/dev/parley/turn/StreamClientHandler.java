@@ -59,7 +59,7 @@ final class StreamClientHandler extends ChannelInboundHandlerAdapter {
                 int start = frame.readerIndex();
                 int length = frame.getUnsignedShort(start + 2);
                 int channel = frame.getUnsignedShort(start);
-                if (allocation != null && ChannelData.isValidChannelNumber(channel)) {
+                if (allocation != null && ChannelData.isValidChannelNumber(channel, protocol.rfc5766Channels())) {
                     allocation.fromClientChannel(channel, frame, start + ChannelData.HEADER_LENGTH, length);
                 }
             }

@@ -14,6 +14,12 @@ import java.util.List;
  * slices, one per frame.
  */
 final class StreamFramer extends ByteToMessageDecoder {
+    private final boolean rfc5766Channels;
+
+    StreamFramer(boolean rfc5766Channels) {
+        this.rfc5766Channels = rfc5766Channels;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         while (in.readableBytes() >= 4) {
@@ -23,7 +29,7 @@ final class StreamFramer extends ByteToMessageDecoder {
             int frame;
             if ((first & 0xC0) == 0) {
                 frame = StunMessage.HEADER_LENGTH + length;
-            } else if (ChannelData.looksLikeChannelData(first)) {
+            } else if (ChannelData.looksLikeChannelData(first, rfc5766Channels)) {
                 frame = ChannelData.streamFrameLength(length);
             } else {
                 throw new CorruptedFrameException("neither STUN nor ChannelData");

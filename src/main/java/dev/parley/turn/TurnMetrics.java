@@ -83,8 +83,10 @@ final class TurnMetrics {
     }
 
     void request(int method) {
-        requests.computeIfAbsent(method & 0xFFF, m -> Counter.builder("parley.turn.requests")
-                .tag("method", dev.parley.codec.stun.StunMethod.name(m))
+        // unknown methods share one label so a client cannot mint new time series
+        int key = dev.parley.codec.stun.StunMethod.name(method).startsWith("0x") ? -1 : method;
+        requests.computeIfAbsent(key, m -> Counter.builder("parley.turn.requests")
+                .tag("method", m < 0 ? "other" : dev.parley.codec.stun.StunMethod.name(m))
                 .description("STUN/TURN requests and indications received, by method").register(registry)).increment();
     }
 }

@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 final class TurnProtocol {
     static final int DEFAULT_LIFETIME = 600;
     static final int MAX_LIFETIME = 3600;
+    static final long RESERVATION_SECONDS = 30;
     private static final Logger LOG = LoggerFactory.getLogger(TurnProtocol.class);
     private static final Set<Integer> KNOWN = Set.of(AttributeType.MAPPED_ADDRESS, AttributeType.USERNAME,
             AttributeType.MESSAGE_INTEGRITY, AttributeType.ERROR_CODE, AttributeType.UNKNOWN_ATTRIBUTES, AttributeType.REALM,
@@ -76,12 +77,18 @@ final class TurnProtocol {
         this.advertised = advertised;
     }
 
+    boolean rfc5766Channels() {
+        return settings.rfc5766ChannelNumbers();
+    }
+
     AllocationTable table() {
         return table;
     }
 
     /** Entry point for every decoded STUN message from a client. Runs on the link's event loop. */
     void handle(ClientLink link, StunMessage message) {
+        // RFC 8489 §14.7: a FINGERPRINT that does not match means this is not (intact) STUN
+        if (Fingerprint.isPresent(message) && !Fingerprint.check(message)) return;
         metrics.request(message.method());
         StunClass c = message.stunClass();
         if (c == StunClass.INDICATION) {
@@ -158,7 +165,12 @@ final class TurnProtocol {
             throws StunParseException {
         if (existing != null) {
             if (request.hasTransactionId(existing.allocateTransactionId)) {
-                if (existing.relayAddress != null) sendAllocateSuccess(existing, request, result, DEFAULT_LIFETIME);
+                if (existing.relayAddress != null) {
+                    respond(link, request, StunMessageBuilder.successResponse(request)
+                            .addXorAddress(AttributeType.XOR_RELAYED_ADDRESS, existing.relayAddress)
+                            .addUint32(AttributeType.LIFETIME, existing.lifetimeSeconds())
+                            .addXorAddress(AttributeType.XOR_MAPPED_ADDRESS, link.remote()), result);
+                }
                 return; // still binding: the response is on its way
             }
             error(link, request, ErrorCode.ALLOCATION_MISMATCH, result);
@@ -190,11 +202,6 @@ final class TurnProtocol {
             error(link, request, ErrorCode.BAD_REQUEST, result);
             return;
         }
-        if (token || evenPort.isPresent() && evenPort.getAsInt() == 1) {
-            // no port reservations: RFC 8656 §7.2 allows refusing with 508
-            error(link, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
-            return;
-        }
         InetAddress bind;
         if (family.isEmpty() || family.getAsInt() == TurnAttributes.FAMILY_IPV4) {
             bind = relayBind;
@@ -216,6 +223,18 @@ final class TurnProtocol {
             case OK -> {
             }
         }
+        Reservation reservation = null;
+        if (token) {
+            byte[] value = request.value(AttributeType.RESERVATION_TOKEN);
+            reservation = value == null || value.length != 8 ? null : table.claimReservation(java.util.HexFormat.of().formatHex(value));
+            if (reservation == null) {
+                // RFC 8656 §7.2: an unknown or expired token is 508
+                table.release(result.username());
+                error(link, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
+                return;
+            }
+            bind = reservation.bind();
+        }
         int lifetime = lifetimeFor(request, true);
         EventLoop loop = link.channel().eventLoop();
         Allocation allocation = new Allocation(table.nextId(), result.username(), link, tcp, loop, request.transactionId(),
@@ -224,15 +243,29 @@ final class TurnProtocol {
         allocation.integritySha256 = result.sha256();
         if (!table.register(allocation)) {
             table.release(result.username());
+            if (reservation != null) reservation.placeholder().close();
             error(link, request, ErrorCode.ALLOCATION_MISMATCH, result);
             return;
         }
-        bindRelay(allocation, bind, evenPort.isPresent(), ports.attempts(), request, result, lifetime);
+        boolean reserveNext = evenPort.isPresent() && evenPort.getAsInt() == 1;
+        if (reservation != null) {
+            Reservation claimed = reservation;
+            // hand the reserved port over: release the placeholder socket, then bind the relay to that port
+            claimed.placeholder().close().addListener(f -> bindRelay(allocation, claimed.bind(), false, claimed.port(), false, 1,
+                    request, result, lifetime));
+        } else {
+            bindRelay(allocation, bind, evenPort.isPresent(), -1, reserveNext, ports.attempts(), request, result, lifetime);
+        }
     }
 
-    private void bindRelay(Allocation allocation, InetAddress bind, boolean even, int attemptsLeft, StunMessage request,
-                           Authenticator.Result result, int lifetime) {
-        int port = ports.next(even);
+    /** RFC 8656 §7.2 EVEN-PORT with R: the odd port above a relay, held for a later Allocate with the token. */
+    record Reservation(int port, InetAddress bind, Channel placeholder) {
+    }
+
+    private void bindRelay(Allocation allocation, InetAddress bind, boolean even, int fixedPort, boolean reserveNext,
+                           int attemptsLeft, StunMessage request, Authenticator.Result result, int lifetime) {
+        int port = fixedPort > 0 ? fixedPort : ports.next(even);
+        if (reserveNext && port + 1 > settings.relayPortMax()) port -= 2;
         ChannelFuture future;
         if (allocation.tcpRelay) {
             ServerBootstrap sb = new ServerBootstrap().group(allocation.loop, allocation.loop).channel(Transports.server())
@@ -260,15 +293,17 @@ final class TurnProtocol {
                     })
                     .bind(bind, port);
         }
+        int boundPort = port;
         future.addListener(f -> {
-            if (f.isSuccess()) {
-                InetAddress shown = bind.isAnyLocalAddress() || advertised != null && bind == relayBind ? advertised : bind;
-                if (shown == null) shown = bind;
-                allocation.activate(future.channel(), new InetSocketAddress(shown, port), lifetime);
-                if (allocation.isClosed()) return;
-                sendAllocateSuccess(allocation, request, result, lifetime);
-            } else if (attemptsLeft > 1 && !allocation.isClosed()) {
-                bindRelay(allocation, bind, even, attemptsLeft - 1, request, result, lifetime);
+            if (f.isSuccess() && allocation.isClosed()) {
+                // the client went away (TCP closed) while the relay was binding
+                future.channel().close();
+            } else if (f.isSuccess() && reserveNext) {
+                reserveNextPort(allocation, bind, future.channel(), boundPort, attemptsLeft, request, result, lifetime);
+            } else if (f.isSuccess()) {
+                activateAndRespond(allocation, bind, future.channel(), boundPort, lifetime, request, result, null);
+            } else if (attemptsLeft > 1 && !allocation.isClosed() && fixedPort < 0) {
+                bindRelay(allocation, bind, even, -1, reserveNext, attemptsLeft - 1, request, result, lifetime);
             } else {
                 LOG.warn("no relay port free in {}-{}", settings.relayPortMin(), settings.relayPortMax());
                 allocation.close();
@@ -277,11 +312,51 @@ final class TurnProtocol {
         });
     }
 
-    private void sendAllocateSuccess(Allocation allocation, StunMessage request, Authenticator.Result result, int lifetime) {
-        respond(allocation.client, request, StunMessageBuilder.successResponse(request)
+    private void activateAndRespond(Allocation allocation, InetAddress bind, Channel relay, int port, int lifetime,
+                                    StunMessage request, Authenticator.Result result, byte[] reservationToken) {
+        InetAddress shown = bind.isAnyLocalAddress() || advertised != null && bind == relayBind ? advertised : bind;
+        if (shown == null) shown = bind;
+        allocation.activate(relay, new InetSocketAddress(shown, port), lifetime);
+        if (allocation.isClosed()) return;
+        StunMessageBuilder b = StunMessageBuilder.successResponse(request)
                 .addXorAddress(AttributeType.XOR_RELAYED_ADDRESS, allocation.relayAddress)
-                .addUint32(AttributeType.LIFETIME, lifetime)
-                .addXorAddress(AttributeType.XOR_MAPPED_ADDRESS, allocation.client.remote()), result);
+                .addUint32(AttributeType.LIFETIME, lifetime);
+        if (reservationToken != null) b.add(AttributeType.RESERVATION_TOKEN, reservationToken);
+        respond(allocation.client, request, b.addXorAddress(AttributeType.XOR_MAPPED_ADDRESS, allocation.client.remote()), result);
+    }
+
+    /** Binds port + 1 as a placeholder that drops traffic until claimed (or after 30 s, closed). */
+    private void reserveNextPort(Allocation allocation, InetAddress bind, Channel relay, int port, int attemptsLeft,
+                                 StunMessage request, Authenticator.Result result, int lifetime) {
+        new Bootstrap().group(allocation.loop).channel(Transports.datagram())
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        // nothing is relayed on a reserved port
+                    }
+                })
+                .bind(bind, port + 1).addListener((ChannelFuture placeholder) -> {
+                    if (!placeholder.isSuccess() || allocation.isClosed()) {
+                        relay.close();
+                        if (placeholder.isSuccess()) placeholder.channel().close();
+                        if (attemptsLeft > 1 && !allocation.isClosed()) {
+                            bindRelay(allocation, bind, true, -1, true, attemptsLeft - 1, request, result, lifetime);
+                        } else {
+                            allocation.close();
+                            error(allocation.client, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
+                        }
+                        return;
+                    }
+                    byte[] token = new byte[8];
+                    random.nextBytes(token);
+                    String key = java.util.HexFormat.of().formatHex(token);
+                    table.addReservation(key, new Reservation(port + 1, bind, placeholder.channel()));
+                    allocation.loop.schedule(() -> {
+                        Reservation unclaimed = table.claimReservation(key);
+                        if (unclaimed != null) unclaimed.placeholder().close();
+                    }, RESERVATION_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                    activateAndRespond(allocation, bind, relay, port, lifetime, request, result, token);
+                });
     }
 
     // RFC 8656 §7.3
@@ -342,7 +417,9 @@ final class TurnProtocol {
         OptionalInt channel = TurnAttributes.channelNumber(request);
         InetSocketAddress peer = request.xorAddress(AttributeType.XOR_PEER_ADDRESS);
         if (channel.isEmpty() || peer == null || allocation.tcpRelay
-                || !dev.parley.codec.stun.ChannelData.isValidChannelNumber(channel.getAsInt())) {
+                || !dev.parley.codec.stun.ChannelData.isValidChannelNumber(channel.getAsInt(), settings.rfc5766ChannelNumbers())) {
+            LOG.debug("allocation {} ChannelBind refused: channel {} peer {}", allocation.id,
+                    channel.isPresent() ? "0x" + Integer.toHexString(channel.getAsInt()) : "missing", peer);
             error(link, request, ErrorCode.BAD_REQUEST, result);
             return;
         }
@@ -435,7 +512,6 @@ final class TurnProtocol {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
                 .handler(new ChannelInboundHandlerAdapter());
-        if (Transports.EPOLL) b.option(EpollChannelOption.SO_REUSEPORT, true);
         InetSocketAddress local = fromRelayPort ? relayLocal : new InetSocketAddress(relayLocal.getAddress(), 0);
         b.connect(peer, local).addListener((ChannelFuture f) -> {
             if (f.isSuccess() && !allocation.isClosed()) {

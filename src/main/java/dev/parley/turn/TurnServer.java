@@ -103,7 +103,7 @@ public final class TurnServer implements AutoCloseable {
                             return;
                         }
                         if (tls != null) ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
-                        ch.pipeline().addLast("framer", new StreamFramer());
+                        ch.pipeline().addLast("framer", new StreamFramer(settings.rfc5766ChannelNumbers()));
                         ch.pipeline().addLast("turn", new StreamClientHandler(protocol, streamConnections, tls != null));
                     }
                 });
@@ -142,6 +142,21 @@ public final class TurnServer implements AutoCloseable {
     /** Bound TLS port, or -1. */
     public int tlsPort() {
         return tlsPort;
+    }
+
+    /**
+     * The RTCIceServer URLs clients should use to reach this server at {@code publicHost} (a DNS
+     * name or IP literal; IPv6 in brackets): {@code stun:}, {@code turn:} over UDP and TCP, and
+     * {@code turns:} for each enabled listener, with the bound ports. Credentials come from
+     * {@link TurnCredentials}.
+     */
+    public List<String> iceUrls(String publicHost) {
+        List<String> urls = new ArrayList<>();
+        if (udpPort > 0) urls.add("stun:" + publicHost + ":" + udpPort);
+        if (udpPort > 0) urls.add("turn:" + publicHost + ":" + udpPort + "?transport=udp");
+        if (tcpPort > 0) urls.add("turn:" + publicHost + ":" + tcpPort + "?transport=tcp");
+        if (tlsPort > 0) urls.add("turns:" + publicHost + ":" + tlsPort + "?transport=tcp");
+        return List.copyOf(urls);
     }
 
     /** Closes every listener, relay and allocation. Idempotent. */

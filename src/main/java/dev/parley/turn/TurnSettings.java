@@ -34,6 +34,9 @@ import java.util.Map;
  * @param tlsCertificate      PEM certificate chain for the TLS listener, or null for a generated self-signed dev certificate
  * @param tlsPrivateKey       PEM private key (PKCS#8 or PKCS#1/SEC1) matching {@code tlsCertificate}
  * @param ioThreads           event loops (and SO_REUSEPORT UDP sockets with epoll); 0 means one per core
+ * @param rfc5766ChannelNumbers also accept channel numbers 0x5000-0x7FFF, which RFC 5766 allowed and RFC 8656
+ *                            withdrew; off by default. Old clients (coturn's turnutils_uclient among them) pick
+ *                            numbers from the old range and fail ChannelBind without it.
  */
 public record TurnSettings(
         String listenAddress,
@@ -59,7 +62,8 @@ public record TurnSettings(
         long bandwidthBytesPerSecond,
         Path tlsCertificate,
         Path tlsPrivateKey,
-        int ioThreads) {
+        int ioThreads,
+        boolean rfc5766ChannelNumbers) {
 
     public TurnSettings {
         users = Map.copyOf(users == null ? Map.of() : users);
@@ -81,54 +85,61 @@ public record TurnSettings(
     public static TurnSettings defaults() {
         return new TurnSettings("0.0.0.0", 3478, 3478, 5349, "0.0.0.0", null, null, 49152, 65535, "parley", null, Map.of(),
                 Duration.ofHours(12), Duration.ofHours(24), List.of(), List.of(),
-                10_000, 20, 64, 32, 0, null, null, 0);
+                10_000, 20, 64, 32, 0, null, null, 0, false);
     }
 
     public TurnSettings withListen(String address, int udp, int tcp, int tls) {
         return new TurnSettings(address, udp, tcp, tls, relayAddress, relayAddressV6, externalIp, relayPortMin, relayPortMax, realm,
                 sharedSecret, users, credentialTtl, maxCredentialExpiry, allowedPeers, deniedPeers, maxAllocations,
                 maxAllocationsPerUser, maxPermissionsPerAllocation, maxTcpConnectionsPerAllocation, bandwidthBytesPerSecond,
-                tlsCertificate, tlsPrivateKey, ioThreads);
+                tlsCertificate, tlsPrivateKey, ioThreads, rfc5766ChannelNumbers);
     }
 
     public TurnSettings withRelay(String address, String addressV6, String external, int portMin, int portMax) {
         return new TurnSettings(listenAddress, udpPort, tcpPort, tlsPort, address, addressV6, external, portMin, portMax, realm,
                 sharedSecret, users, credentialTtl, maxCredentialExpiry, allowedPeers, deniedPeers, maxAllocations,
                 maxAllocationsPerUser, maxPermissionsPerAllocation, maxTcpConnectionsPerAllocation, bandwidthBytesPerSecond,
-                tlsCertificate, tlsPrivateKey, ioThreads);
+                tlsCertificate, tlsPrivateKey, ioThreads, rfc5766ChannelNumbers);
     }
 
     public TurnSettings withAuth(String newRealm, String secret, Map<String, String> staticUsers, Duration ttl, Duration maxExpiry) {
         return new TurnSettings(listenAddress, udpPort, tcpPort, tlsPort, relayAddress, relayAddressV6, externalIp, relayPortMin,
                 relayPortMax, newRealm, secret, staticUsers, ttl, maxExpiry, allowedPeers, deniedPeers, maxAllocations,
                 maxAllocationsPerUser, maxPermissionsPerAllocation, maxTcpConnectionsPerAllocation, bandwidthBytesPerSecond,
-                tlsCertificate, tlsPrivateKey, ioThreads);
+                tlsCertificate, tlsPrivateKey, ioThreads, rfc5766ChannelNumbers);
     }
 
     public TurnSettings withPeers(List<String> allowed, List<String> denied) {
         return new TurnSettings(listenAddress, udpPort, tcpPort, tlsPort, relayAddress, relayAddressV6, externalIp, relayPortMin,
                 relayPortMax, realm, sharedSecret, users, credentialTtl, maxCredentialExpiry, allowed, denied, maxAllocations,
                 maxAllocationsPerUser, maxPermissionsPerAllocation, maxTcpConnectionsPerAllocation, bandwidthBytesPerSecond,
-                tlsCertificate, tlsPrivateKey, ioThreads);
+                tlsCertificate, tlsPrivateKey, ioThreads, rfc5766ChannelNumbers);
     }
 
     public TurnSettings withQuotas(int allocations, int perUser, int permissions, int tcpConnections, long bandwidth) {
         return new TurnSettings(listenAddress, udpPort, tcpPort, tlsPort, relayAddress, relayAddressV6, externalIp, relayPortMin,
                 relayPortMax, realm, sharedSecret, users, credentialTtl, maxCredentialExpiry, allowedPeers, deniedPeers, allocations,
-                perUser, permissions, tcpConnections, bandwidth, tlsCertificate, tlsPrivateKey, ioThreads);
+                perUser, permissions, tcpConnections, bandwidth, tlsCertificate, tlsPrivateKey, ioThreads, rfc5766ChannelNumbers);
     }
 
     public TurnSettings withTls(Path certificate, Path privateKey) {
         return new TurnSettings(listenAddress, udpPort, tcpPort, tlsPort, relayAddress, relayAddressV6, externalIp, relayPortMin,
                 relayPortMax, realm, sharedSecret, users, credentialTtl, maxCredentialExpiry, allowedPeers, deniedPeers,
                 maxAllocations, maxAllocationsPerUser, maxPermissionsPerAllocation, maxTcpConnectionsPerAllocation,
-                bandwidthBytesPerSecond, certificate, privateKey, ioThreads);
+                bandwidthBytesPerSecond, certificate, privateKey, ioThreads, rfc5766ChannelNumbers);
+    }
+
+    public TurnSettings withRfc5766ChannelNumbers(boolean allow) {
+        return new TurnSettings(listenAddress, udpPort, tcpPort, tlsPort, relayAddress, relayAddressV6, externalIp, relayPortMin,
+                relayPortMax, realm, sharedSecret, users, credentialTtl, maxCredentialExpiry, allowedPeers, deniedPeers,
+                maxAllocations, maxAllocationsPerUser, maxPermissionsPerAllocation, maxTcpConnectionsPerAllocation,
+                bandwidthBytesPerSecond, tlsCertificate, tlsPrivateKey, ioThreads, allow);
     }
 
     public TurnSettings withIoThreads(int threads) {
         return new TurnSettings(listenAddress, udpPort, tcpPort, tlsPort, relayAddress, relayAddressV6, externalIp, relayPortMin,
                 relayPortMax, realm, sharedSecret, users, credentialTtl, maxCredentialExpiry, allowedPeers, deniedPeers,
                 maxAllocations, maxAllocationsPerUser, maxPermissionsPerAllocation, maxTcpConnectionsPerAllocation,
-                bandwidthBytesPerSecond, tlsCertificate, tlsPrivateKey, threads);
+                bandwidthBytesPerSecond, tlsCertificate, tlsPrivateKey, threads, rfc5766ChannelNumbers);
     }
 }

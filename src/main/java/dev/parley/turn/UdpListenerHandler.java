@@ -19,11 +19,13 @@ import io.netty.channel.socket.DatagramPacket;
 final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private final TurnProtocol protocol;
     private final AllocationTable table;
+    private final boolean rfc5766Channels;
 
     UdpListenerHandler(TurnProtocol protocol) {
         super(true);
         this.protocol = protocol;
         this.table = protocol.table();
+        this.rfc5766Channels = protocol.rfc5766Channels();
     }
 
     @Override
@@ -33,7 +35,7 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
         if (length < 4) return;
         int start = content.readerIndex();
         int first = content.getUnsignedByte(start);
-        if (ChannelData.looksLikeChannelData(first)) {
+        if (ChannelData.looksLikeChannelData(first, rfc5766Channels)) {
             Allocation allocation = table.findUdp(packet.sender());
             int channel = content.getUnsignedShort(start);
             int dataLength = content.getUnsignedShort(start + 2);

@@ -64,7 +64,7 @@ class TurnServerStreamTest {
     @Test
     void udpRelayOverTcpCarriesPaddedChannelData() throws Exception {
         try (TurnTestClient c = tcpClient("alice"); DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            peer.setSoTimeout(3000);
+            peer.setSoTimeout(TurnTestClient.TIMEOUT_MILLIS);
             InetSocketAddress relay = TurnServerUdpTest.allocate(c).xorAddress(AttributeType.XOR_RELAYED_ADDRESS);
             InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
             assertEquals(StunClass.SUCCESS_RESPONSE, c.request(StunMethod.CHANNEL_BIND, b -> b.add(AttributeType.CHANNEL_NUMBER,
@@ -99,7 +99,7 @@ class TurnServerStreamTest {
             TurnServerUdpTest.allocate(c);
             assertEquals(1.0, registry.get("parley.turn.allocations").tag("transport", "udp").gauge().value());
         }
-        for (int i = 0; i < 300 && registry.get("parley.turn.allocations").tag("transport", "udp").gauge().value() > 0; i++) {
+        for (int i = 0; i < 1500 && registry.get("parley.turn.allocations").tag("transport", "udp").gauge().value() > 0; i++) {
             Thread.sleep(10);
         }
         assertEquals(0.0, registry.get("parley.turn.allocations").tag("transport", "udp").gauge().value());
@@ -161,6 +161,28 @@ class TurnServerStreamTest {
                 assertError(data.request(StunMethod.CONNECTION_BIND, b -> b.addUint32(AttributeType.CONNECTION_ID, id)),
                         ErrorCode.WRONG_CREDENTIALS);
             }
+        }
+    }
+
+    @Test
+    void rfc6062SecondConnectToTheSamePeerGets446() throws Exception {
+        try (TurnTestClient control = tcpClient("alice"); ServerSocket peerListener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            control.request(StunMethod.ALLOCATE, TCP_TRANSPORT);
+            InetSocketAddress peer = (InetSocketAddress) peerListener.getLocalSocketAddress();
+            assertEquals(StunClass.SUCCESS_RESPONSE, control.request(StunMethod.CONNECT,
+                    b -> b.addXorAddress(AttributeType.XOR_PEER_ADDRESS, peer)).stunClass());
+            assertError(control.request(StunMethod.CONNECT, b -> b.addXorAddress(AttributeType.XOR_PEER_ADDRESS, peer)),
+                    ErrorCode.CONNECTION_ALREADY_EXISTS);
+        }
+    }
+
+    @Test
+    void garbageOnAStreamClosesOnlyThatConnection() throws Exception {
+        try (TurnTestClient bad = tcpClient("x"); TurnTestClient good = tcpClient("y")) {
+            bad.sendRaw(new byte[] {(byte) 0xFF, 1, 2, 3, 4, 5, 6, 7});
+            assertEquals(-1, bad.socket().getInputStream().read(), "server closes a desynchronised stream");
+            StunMessage r = good.plain(StunMessageBuilder.create(MessageType.request(StunMethod.BINDING)));
+            assertEquals(StunClass.SUCCESS_RESPONSE, r.stunClass());
         }
     }
 

@@ -61,7 +61,7 @@ class TurnServerUdpTest {
     @BeforeEach
     void setUp() throws Exception {
         peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        peer.setSoTimeout(3000);
+        peer.setSoTimeout(TurnTestClient.TIMEOUT_MILLIS);
     }
 
     @AfterEach
@@ -195,6 +195,23 @@ class TurnServerUdpTest {
     }
 
     @Test
+    void bandwidthCapDropsWhatExceedsTheAllocationBudget() throws Exception {
+        // 100 bytes/s with one second of burst: a 50-byte packet fits, a 200-byte packet never can
+        start(settings(true).withQuotas(100, 10, 64, 8, 100));
+        try (TurnTestClient c = client("alice")) {
+            allocate(c);
+            assertEquals(StunClass.SUCCESS_RESPONSE, c.request(StunMethod.CHANNEL_BIND, b -> b.add(AttributeType.CHANNEL_NUMBER,
+                    TurnAttributes.channelNumberValue(0x4001)).addXorAddress(AttributeType.XOR_PEER_ADDRESS, peerAddress())).stunClass());
+            c.sendRaw(ChannelData.encode(0x4001, new byte[200]));
+            c.sendRaw(ChannelData.encode(0x4001, new byte[50]));
+            DatagramPacket p = new DatagramPacket(new byte[1500], 1500);
+            peer.receive(p);
+            assertEquals(50, p.getLength());
+            awaitCount("parley.turn.dropped", "reason", "bandwidth", 1);
+        }
+    }
+
+    @Test
     void peerWithoutPermissionIsNotRelayed() throws Exception {
         start(settings(true));
         try (TurnTestClient c = client("alice")) {
@@ -208,7 +225,7 @@ class TurnServerUdpTest {
     }
 
     void awaitCount(String name, String tag, String value, double atLeast) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 1500; i++) {
             var counter = registry.find(name).tag(tag, value).counter();
             if (counter != null && counter.count() >= atLeast) return;
             Thread.sleep(10);
@@ -361,6 +378,99 @@ class TurnServerUdpTest {
             });
             assertError(r, ErrorCode.UNKNOWN_ATTRIBUTE);
             assertArrayEquals(new byte[] {0x7A, (byte) 0xBC}, r.value(AttributeType.UNKNOWN_ATTRIBUTES));
+        }
+    }
+
+    @Test
+    void evenPortWithReservationHandsTheNextPortToTheTokenHolder() throws Exception {
+        start(settings(false));
+        try (TurnTestClient rtp = client("alice"); TurnTestClient rtcp = client("alice")) {
+            StunMessage first = rtp.request(StunMethod.ALLOCATE, b -> {
+                UDP_TRANSPORT.accept(b);
+                b.add(AttributeType.EVEN_PORT, new byte[] {(byte) 0x80});
+            });
+            assertEquals(StunClass.SUCCESS_RESPONSE, first.stunClass(), () -> errorOf(first));
+            int port = first.xorAddress(AttributeType.XOR_RELAYED_ADDRESS).getPort();
+            assertEquals(0, port % 2);
+            byte[] token = first.value(AttributeType.RESERVATION_TOKEN);
+            assertEquals(8, token.length);
+            StunMessage second = rtcp.request(StunMethod.ALLOCATE, b -> {
+                UDP_TRANSPORT.accept(b);
+                b.add(AttributeType.RESERVATION_TOKEN, token);
+            });
+            assertEquals(StunClass.SUCCESS_RESPONSE, second.stunClass(), () -> errorOf(second));
+            assertEquals(port + 1, second.xorAddress(AttributeType.XOR_RELAYED_ADDRESS).getPort());
+        }
+    }
+
+    @Test
+    void unknownReservationTokenGets508() throws Exception {
+        start(settings(false));
+        try (TurnTestClient c = client("alice")) {
+            assertError(c.request(StunMethod.ALLOCATE, b -> {
+                UDP_TRANSPORT.accept(b);
+                b.add(AttributeType.RESERVATION_TOKEN, new byte[8]);
+            }), ErrorCode.INSUFFICIENT_CAPACITY);
+        }
+    }
+
+    @Test
+    void evenPortWithoutReservationGetsAnEvenPort() throws Exception {
+        start(settings(false));
+        try (TurnTestClient c = client("alice")) {
+            StunMessage r = c.request(StunMethod.ALLOCATE, b -> {
+                UDP_TRANSPORT.accept(b);
+                b.add(AttributeType.EVEN_PORT, new byte[] {0});
+            });
+            assertEquals(0, r.xorAddress(AttributeType.XOR_RELAYED_ADDRESS).getPort() % 2, r::toString);
+        }
+    }
+
+    @Test
+    void evenPortTogetherWithReservationTokenIsBadRequest() throws Exception {
+        start(settings(false));
+        try (TurnTestClient c = client("alice")) {
+            assertError(c.request(StunMethod.ALLOCATE, b -> {
+                UDP_TRANSPORT.accept(b);
+                b.add(AttributeType.EVEN_PORT, new byte[] {0});
+                b.add(AttributeType.RESERVATION_TOKEN, new byte[8]);
+            }), ErrorCode.BAD_REQUEST);
+        }
+    }
+
+    @Test
+    void requestWithBadFingerprintIsIgnored() throws Exception {
+        start(settings(false));
+        try (TurnTestClient c = client("alice")) {
+            byte[] bytes = StunMessageBuilder.create(MessageType.request(StunMethod.BINDING)).addFingerprint().build();
+            bytes[bytes.length - 1] ^= 1;
+            c.sendRaw(bytes);
+            assertTrue(c.staysSilent());
+        }
+    }
+
+    @Test
+    void garbageDatagramsLeaveTheServerServing() throws Exception {
+        start(settings(true));
+        java.util.Random random = new java.util.Random(42);
+        byte[] valid = StunMessageBuilder.create(MessageType.request(StunMethod.ALLOCATE))
+                .add(AttributeType.REQUESTED_TRANSPORT, TurnAttributes.requestedTransportValue(17)).addFingerprint().build();
+        try (TurnTestClient c = client("alice")) {
+            for (int i = 0; i < 2000; i++) {
+                byte[] junk;
+                if (i % 2 == 0) {
+                    junk = new byte[random.nextInt(200)];
+                    random.nextBytes(junk);
+                    if (junk.length > 0 && i % 4 == 0) junk[0] = (byte) (0x40 | (junk[0] & 0x3F)); // ChannelData-looking
+                } else {
+                    junk = valid.clone();
+                    junk[random.nextInt(junk.length)] = (byte) random.nextInt();
+                }
+                c.sendRaw(junk);
+            }
+            StunMessage r = c.plain(StunMessageBuilder.create(MessageType.request(StunMethod.BINDING)));
+            assertEquals(StunClass.SUCCESS_RESPONSE, r.stunClass());
+            allocate(c);
         }
     }
 

@@ -25,6 +25,9 @@ import javax.net.ssl.X509TrustManager;
 
 /** A small blocking TURN client over UDP, TCP or TLS, written against the codec, for integration tests. */
 final class TurnTestClient implements AutoCloseable {
+    /** Generous: the shared CI machines can stall a JVM for seconds; no test waits this long when things work. */
+    static final int TIMEOUT_MILLIS = 15_000;
+
     private final DatagramSocket udp;
     private final Socket stream;
     private final DataInputStream in;
@@ -45,13 +48,13 @@ final class TurnTestClient implements AutoCloseable {
 
     static TurnTestClient udp(int port) throws IOException {
         DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        s.setSoTimeout(3000);
+        s.setSoTimeout(TIMEOUT_MILLIS);
         return new TurnTestClient(s, null, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     }
 
     static TurnTestClient tcp(int port) throws IOException {
         Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-        s.setSoTimeout(3000);
+        s.setSoTimeout(TIMEOUT_MILLIS);
         return new TurnTestClient(null, s, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     }
 
@@ -72,7 +75,7 @@ final class TurnTestClient implements AutoCloseable {
             }
         }}, null);
         Socket s = context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
-        s.setSoTimeout(3000);
+        s.setSoTimeout(TIMEOUT_MILLIS);
         return new TurnTestClient(null, s, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     }
 
@@ -171,17 +174,17 @@ final class TurnTestClient implements AutoCloseable {
         return udp != null ? (InetSocketAddress) udp.getLocalSocketAddress() : (InetSocketAddress) stream.getLocalSocketAddress();
     }
 
-    static boolean timesOut(IOExceptionRunnable r) throws IOException {
+    /** Whether nothing arrives within a short wait (for asserting that the server stayed silent). */
+    boolean staysSilent() throws IOException {
+        if (udp != null) udp.setSoTimeout(1000); else stream.setSoTimeout(1000);
         try {
-            r.run();
+            receiveRaw();
             return false;
         } catch (SocketTimeoutException e) {
             return true;
+        } finally {
+            if (udp != null) udp.setSoTimeout(TIMEOUT_MILLIS); else stream.setSoTimeout(TIMEOUT_MILLIS);
         }
-    }
-
-    interface IOExceptionRunnable {
-        void run() throws IOException;
     }
 
     @Override

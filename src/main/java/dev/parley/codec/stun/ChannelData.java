@@ -11,15 +11,27 @@ public record ChannelData(int channelNumber, int dataOffset, int dataLength) {
     public static final int HEADER_LENGTH = 4;
     public static final int MIN_CHANNEL = 0x4000;
     public static final int MAX_CHANNEL = 0x4FFF;
+    /** RFC 5766 §11 allowed up to 0x7FFF; RFC 8656 reserved 0x5000-0x7FFF. Some deployed clients still use them. */
+    public static final int RFC5766_MAX_CHANNEL = 0x7FFF;
 
     /** RFC 8656 §12: only 0x4000 through 0x4FFF are valid channel numbers. */
     public static boolean isValidChannelNumber(int channel) {
         return channel >= MIN_CHANNEL && channel <= MAX_CHANNEL;
     }
 
+    /** Like {@link #isValidChannelNumber(int)}, optionally also accepting the RFC 5766 range up to 0x7FFF. */
+    public static boolean isValidChannelNumber(int channel, boolean allowRfc5766Range) {
+        return channel >= MIN_CHANNEL && channel <= (allowRfc5766Range ? RFC5766_MAX_CHANNEL : MAX_CHANNEL);
+    }
+
     /** RFC 7983 / RFC 8656 §12: the first byte of a ChannelData message is 0x40..0x4F (0x50..0x7F reserved). */
     public static boolean looksLikeChannelData(int firstByte) {
         return (firstByte & 0xF0) == 0x40;
+    }
+
+    /** Like {@link #looksLikeChannelData(int)}, optionally accepting the RFC 5766 first bytes 0x40..0x7F. */
+    public static boolean looksLikeChannelData(int firstByte, boolean allowRfc5766Range) {
+        return allowRfc5766Range ? (firstByte & 0xC0) == 0x40 : looksLikeChannelData(firstByte);
     }
 
     /** Frame length on a stream transport (header + data + padding to 4). */

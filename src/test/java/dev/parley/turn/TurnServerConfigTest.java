@@ -1,0 +1,138 @@
+package dev.parley.turn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.parley.codec.stun.AttributeType;
+import dev.parley.codec.stun.StunClass;
+import dev.parley.codec.stun.StunMessage;
+import dev.parley.codec.stun.StunMethod;
+import dev.parley.codec.stun.TurnAttributes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings that change what the server binds or advertises: external IP, IPv6 relays, TLS from files, bad settings. */
+class TurnServerConfigTest {
+    @Test
+    void externalIpIsAdvertisedInsteadOfTheBindAddress() throws Exception {
+        TurnSettings s = TurnServerUdpTest.settings(false).withRelay("127.0.0.1", null, "198.51.100.20", 51000, 51999);
+        try (TurnServer server = new TurnServer(s, new SimpleMeterRegistry())) {
+            server.start();
+            TurnCredentials.Credential c = TurnServerUdpTest.credential("alice");
+            try (TurnTestClient client = TurnTestClient.udp(server.udpPort()).credentials(c.username(), c.password())) {
+                InetSocketAddress relay = TurnServerUdpTest.allocate(client).xorAddress(AttributeType.XOR_RELAYED_ADDRESS);
+                assertEquals(InetAddress.getByName("198.51.100.20"), relay.getAddress());
+            }
+        }
+    }
+
+    @Test
+    void ipv6RelayRelaysToIpv6Peer() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        DatagramSocket peer;
+        try {
+            peer = new DatagramSocket(new InetSocketAddress(v6, 0));
+        } catch (java.net.SocketException e) {
+            assumeTrue(false, "no IPv6 loopback on this host");
+            return;
+        }
+        TurnSettings s = TurnServerUdpTest.settings(false).withRelay("127.0.0.1", "::1", null, 51000, 51999)
+                .withPeers(List.of("::1/128"), List.of());
+        try (peer; TurnServer server = new TurnServer(s, new SimpleMeterRegistry())) {
+            peer.setSoTimeout(TurnTestClient.TIMEOUT_MILLIS);
+            server.start();
+            TurnCredentials.Credential c = TurnServerUdpTest.credential("alice");
+            try (TurnTestClient client = TurnTestClient.udp(server.udpPort()).credentials(c.username(), c.password())) {
+                StunMessage r = client.request(StunMethod.ALLOCATE, b -> {
+                    TurnServerUdpTest.UDP_TRANSPORT.accept(b);
+                    b.add(AttributeType.REQUESTED_ADDRESS_FAMILY, new byte[] {TurnAttributes.FAMILY_IPV6, 0, 0, 0});
+                });
+                assertEquals(StunClass.SUCCESS_RESPONSE, r.stunClass(), () -> TurnServerUdpTest.errorOf(r));
+                InetSocketAddress relay = r.xorAddress(AttributeType.XOR_RELAYED_ADDRESS);
+                assertEquals(v6, relay.getAddress());
+                InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
+                assertEquals(StunClass.SUCCESS_RESPONSE, client.request(StunMethod.CREATE_PERMISSION,
+                        b -> b.addXorAddress(AttributeType.XOR_PEER_ADDRESS, peerAddress)).stunClass());
+                byte[] hello = "over ipv6".getBytes(StandardCharsets.UTF_8);
+                client.sendIndication(StunMethod.SEND, b -> b.addXorAddress(AttributeType.XOR_PEER_ADDRESS, peerAddress)
+                        .add(AttributeType.DATA, hello));
+                DatagramPacket p = new DatagramPacket(new byte[100], 100);
+                peer.receive(p);
+                assertArrayEquals(hello, java.util.Arrays.copyOf(p.getData(), p.getLength()));
+            }
+        }
+    }
+
+    @Test
+    void tlsListenerUsesConfiguredPemFiles(@TempDir Path dir) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(256);
+        KeyPair keys = g.generateKeyPair();
+        X509Certificate cert = TlsContexts.selfSigned(keys, "turn.example.test");
+        Path certFile = dir.resolve("cert.pem");
+        Path keyFile = dir.resolve("key.pem");
+        Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()));
+        Files.writeString(keyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        TurnSettings s = TurnServerUdpTest.settings(false).withTls(certFile, keyFile);
+        try (TurnServer server = new TurnServer(s, new SimpleMeterRegistry())) {
+            server.start();
+            TurnCredentials.Credential c = TurnServerUdpTest.credential("alice");
+            try (TurnTestClient client = TurnTestClient.tls(server.tlsPort()).credentials(c.username(), c.password())) {
+                TurnServerUdpTest.allocate(client);
+                javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) client.socket();
+                X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+                assertEquals(cert, served);
+            }
+        }
+    }
+
+    static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    @Test
+    void badSettingsAreRefusedAtConstruction() {
+        TurnSettings d = TurnSettings.defaults();
+        assertThrows(IllegalArgumentException.class, () -> d.withRelay("0.0.0.0", null, null, 60000, 50000));
+        assertThrows(IllegalArgumentException.class, () -> d.withPeers(List.of("not-a-cidr"), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> d.withTls(Path.of("cert.pem"), null));
+    }
+
+    @Test
+    void iceUrlsNameEveryEnabledListener() throws Exception {
+        try (TurnServer server = new TurnServer(TurnServerUdpTest.settings(false).withListen("127.0.0.1", 0, 0, -1),
+                new SimpleMeterRegistry())) {
+            server.start();
+            assertEquals(List.of("stun:turn.example.org:" + server.udpPort(),
+                    "turn:turn.example.org:" + server.udpPort() + "?transport=udp",
+                    "turn:turn.example.org:" + server.tcpPort() + "?transport=tcp"), server.iceUrls("turn.example.org"));
+            assertEquals(-1, server.tlsPort());
+        }
+    }
+
+    @Test
+    void defaultsMatchTheDocumentedPorts() {
+        TurnSettings d = TurnSettings.defaults();
+        assertEquals(3478, d.udpPort());
+        assertEquals(3478, d.tcpPort());
+        assertEquals(5349, d.tlsPort());
+        assertEquals(49152, d.relayPortMin());
+        assertEquals(65535, d.relayPortMax());
+    }
+}
