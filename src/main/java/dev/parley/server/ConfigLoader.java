@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.sfu.SfuSettings;
+import dev.parley.turn.TurnSettings;
 import dev.parley.signaling.IceServer;
 import dev.parley.signaling.SignalingSettings;
 import java.io.IOException;
@@ -49,6 +50,27 @@ public final class ConfigLoader {
             new Option("sfu-bind", "0.0.0.0", "address the SFU media socket binds to"),
             new Option("sfu-announced-address", "",
                     "IP address put in the SFU's ICE candidate, as clients reach it (default: the host's first non-loopback IPv4)"),
+            new Option("turn", "on", "run the built-in STUN/TURN server: on or off"),
+            new Option("turn-listen", "0.0.0.0", "address the STUN/TURN listeners bind to (coturn listening-ip)"),
+            new Option("turn-udp-port", "3478", "STUN/TURN over UDP (-1 disables)"),
+            new Option("turn-tcp-port", "3478", "STUN/TURN over TCP (-1 disables)"),
+            new Option("turn-tls-port", "5349", "TURN over TLS, turns: (-1 disables; 443 gets through most firewalls)"),
+            new Option("turn-tls-cert", "", "PEM certificate chain for turns: (default: a generated self-signed dev certificate)"),
+            new Option("turn-tls-key", "", "PEM private key matching --turn-tls-cert"),
+            new Option("turn-relay-address", "0.0.0.0", "local address relayed transport addresses bind to (coturn relay-ip)"),
+            new Option("turn-relay-ports", "49152-65535", "relay port range (coturn min-port/max-port)"),
+            new Option("turn-external-ip", "", "public IP advertised for relays when the host is behind NAT (coturn external-ip)"),
+            new Option("turn-public-host", "", "host name or IP in the TURN URLs given to clients (default: the SFU announced address)"),
+            new Option("turn-realm", "parley", "realm of TURN long-term credentials"),
+            new Option("turn-secret", "",
+                    "TURN REST API shared secret (coturn static-auth-secret); default: a random secret per start"),
+            new Option("turn-credential-ttl", "12h", "lifetime of the TURN credentials handed out on join"),
+            new Option("turn-max-credential-expiry", "24h", "refuse REST usernames whose expiry lies further in the future"),
+            new Option("turn-allowed-peers", "", "CIDRs relays may reach despite the built-in deny list, comma-separated"),
+            new Option("turn-denied-peers", "", "extra CIDRs relays may never reach, comma-separated"),
+            new Option("turn-max-allocations", "10000", "TURN allocations in total"),
+            new Option("turn-max-allocations-per-user", "20", "TURN allocations one username may hold"),
+            new Option("turn-bandwidth", "0", "relay bandwidth cap per allocation in bytes/s (0: none)"),
             new Option("ice-servers", "", "STUN/TURN URLs returned on join, comma-separated (e.g. stun:stun.example.org:3478)"),
             new Option("ice-username", "", "username for the TURN URLs in ice-servers (static credentials)"),
             new Option("ice-credential", "", "credential for the TURN URLs in ice-servers (static credentials)"));
@@ -198,6 +220,7 @@ public final class ConfigLoader {
         if (announced.isEmpty()) announced = firstNonLoopbackIpv4();
         else if (!announced.matches("[0-9a-fA-F.:]+")) throw invalid(v.get("sfu-announced-address"), "must be an IP address");
         SfuSettings sfu = new SfuSettings(v.get("sfu-bind").value(), intValue(v.get("sfu-port"), 0, 65535), announced);
+        TurnConfig turn = turnConfig(v, announced);
         return new ParleyConfig(
                 v.get("host").value(),
                 intValue(v.get("port"), 0, 65535),
@@ -205,7 +228,52 @@ public final class ConfigLoader {
                 webRoot.isBlank() ? Optional.empty() : Optional.of(Path.of(webRoot)),
                 logLevel,
                 signaling,
-                sfu);
+                sfu,
+                turn);
+    }
+
+    private static TurnConfig turnConfig(Map<String, Sourced> v, String announced) {
+        String enabled = v.get("turn").value().trim().toLowerCase(Locale.ROOT);
+        if (!List.of("on", "off", "true", "false").contains(enabled)) throw invalid(v.get("turn"), "must be on or off");
+        String[] range = v.get("turn-relay-ports").value().trim().split("-");
+        if (range.length != 2) throw invalid(v.get("turn-relay-ports"), "must look like 49152-65535");
+        int min;
+        int max;
+        try {
+            min = Integer.parseInt(range[0].trim());
+            max = Integer.parseInt(range[1].trim());
+        } catch (NumberFormatException e) {
+            throw invalid(v.get("turn-relay-ports"), "must look like 49152-65535");
+        }
+        String secret = v.get("turn-secret").value();
+        boolean randomSecret = secret.isBlank();
+        if (randomSecret) {
+            byte[] bytes = new byte[24];
+            new java.security.SecureRandom().nextBytes(bytes);
+            secret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        }
+        String cert = v.get("turn-tls-cert").value();
+        String key = v.get("turn-tls-key").value();
+        if (cert.isBlank() != key.isBlank()) throw invalid(v.get("turn-tls-cert"), "--turn-tls-cert and --turn-tls-key go together");
+        String external = v.get("turn-external-ip").value().trim();
+        String publicHost = v.get("turn-public-host").value().trim();
+        try {
+            TurnSettings settings = TurnSettings.defaults()
+                    .withListen(v.get("turn-listen").value(), intValue(v.get("turn-udp-port"), -1, 65535),
+                            intValue(v.get("turn-tcp-port"), -1, 65535), intValue(v.get("turn-tls-port"), -1, 65535))
+                    .withRelay(v.get("turn-relay-address").value(), null, external.isEmpty() ? null : external, min, max)
+                    .withAuth(v.get("turn-realm").value(), secret, Map.of(), duration(v.get("turn-credential-ttl")),
+                            duration(v.get("turn-max-credential-expiry")))
+                    .withPeers(list(v.get("turn-allowed-peers").value()), list(v.get("turn-denied-peers").value()))
+                    .withQuotas(intValue(v.get("turn-max-allocations"), 1, 10_000_000),
+                            intValue(v.get("turn-max-allocations-per-user"), 1, 1_000_000), 64, 32,
+                            intValue(v.get("turn-bandwidth"), 0, Integer.MAX_VALUE));
+            if (!cert.isBlank()) settings = settings.withTls(Path.of(cert), Path.of(key));
+            return new TurnConfig(enabled.equals("on") || enabled.equals("true"), settings,
+                    publicHost.isEmpty() ? announced : publicHost, randomSecret);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid TURN options: " + e.getMessage());
+        }
     }
 
     /** The address remote browsers most likely reach this host on; loopback when there is none. */

@@ -17,7 +17,8 @@ public record ParleyConfig(
         Optional<Path> webRoot,
         String logLevel,
         SignalingSettings signaling,
-        SfuSettings sfu) {
+        SfuSettings sfu,
+        TurnConfig turn) {
 
     /** Embedded defaults, as {@code java -jar parley.jar} with no options uses them. */
     public static ParleyConfig defaults() {
@@ -26,21 +27,26 @@ public record ParleyConfig(
 
     /** A copy listening on another port (tests use port 0 for a free one). */
     public ParleyConfig withPort(int newPort) {
-        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling, sfu);
+        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling, sfu, turn);
     }
 
     /** A copy with other signaling settings. */
     public ParleyConfig withSignaling(SignalingSettings newSignaling) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling, sfu);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling, sfu, turn);
     }
 
     /** A copy with another origin allow-list. */
     public ParleyConfig withAllowedOrigins(List<String> origins) {
-        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling, sfu);
+        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling, sfu, turn);
+    }
+
+    /** A copy with other TURN settings. */
+    public ParleyConfig withTurn(TurnConfig newTurn) {
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, newTurn);
     }
 
     /** A copy with other media plane settings. */
     public ParleyConfig withSfu(SfuSettings newSfu) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, newSfu);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, newSfu, turn);
     }
 }

@@ -1,6 +1,11 @@
 package dev.parley.server;
 
 import dev.parley.sfu.Sfu;
+import dev.parley.signaling.IceServer;
+import dev.parley.turn.TurnCredentials;
+import dev.parley.turn.TurnServer;
+import java.util.ArrayList;
+import java.util.List;
 import dev.parley.signaling.SignalingService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -31,6 +36,8 @@ public final class ParleyServer implements AutoCloseable {
     private final ParleyConfig config;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Sfu sfu;
+    private final TurnServer turn;
+    private final TurnCredentials turnCredentials;
     private final SignalingService signaling;
     private final Server jetty;
     private final ServerConnector connector;
@@ -39,13 +46,15 @@ public final class ParleyServer implements AutoCloseable {
 
     public ParleyServer(ParleyConfig config) {
         this.config = config;
+        this.turnCredentials = new TurnCredentials(config.turn().settings().sharedSecret(), config.turn().settings().credentialTtl());
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
         this.sfu = new Sfu(config.sfu(), metrics);
-        this.signaling = new SignalingService(config.signaling(), metrics, sfu);
+        this.turn = config.turn().enabled() ? new TurnServer(config.turn().settings(), metrics) : null;
+        this.signaling = new SignalingService(config.signaling(), metrics, sfu, this::iceServersFor);
 
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("http");
@@ -87,8 +96,27 @@ public final class ParleyServer implements AutoCloseable {
         jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
     }
 
-    /** Starts listening; returns once the port is bound. */
+    /**
+     * Static ICE servers from configuration, plus the built-in TURN server's URLs with credentials
+     * minted for this peer (TURN REST API: username {@code expiry:peerId}).
+     */
+    private List<IceServer> iceServersFor(String peerId) {
+        List<IceServer> servers = new ArrayList<>(config.signaling().iceServers());
+        if (turn != null) {
+            TurnCredentials.Credential credential = turnCredentials.mint(peerId);
+            servers.add(new IceServer(turn.iceUrls(config.turn().publicHost()), credential.username(), credential.password()));
+        }
+        return servers;
+    }
+
+    /** Starts listening; returns once the ports are bound. */
     public ParleyServer start() throws Exception {
+        if (turn != null) {
+            turn.start();
+            log.info("TURN on udp {} tcp {} tls {} ({}){}", turn.udpPort(), turn.tcpPort(), turn.tlsPort(),
+                    String.join(" ", turn.iceUrls(config.turn().publicHost())),
+                    config.turn().randomSecret() ? "; secret generated for this run (set --turn-secret to keep credentials across restarts)" : "");
+        }
         jetty.start();
         started = true;
         log.info("Parley listening on http://{}:{} (signaling at /ws)", displayHost(), port());
@@ -112,6 +140,11 @@ public final class ParleyServer implements AutoCloseable {
         return sfu;
     }
 
+    /** The built-in TURN server, or null when turned off. */
+    public TurnServer turn() {
+        return turn;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
     }
@@ -129,6 +162,7 @@ public final class ParleyServer implements AutoCloseable {
         log.info("shutting down: telling {} clients", signaling.snapshot().sockets());
         signaling.close();
         sfu.close();
+        if (turn != null) turn.close();
         try {
             jetty.stop();
         } catch (Exception e) {

@@ -52,17 +52,22 @@ public final class SignalingService implements AutoCloseable {
     private final Map<String, Room> rooms = new HashMap<>();
     private final Map<String, Session> sessionsByToken = new HashMap<>();
     private final Sfu sfu;
+    private final IceServerSource iceServers;
     private volatile boolean shuttingDown;
 
     /** Signaling without a media plane (P2P rooms only). */
     public SignalingService(SignalingSettings settings, MeterRegistry registry) {
-        this(settings, registry, null);
+        this(settings, registry, null, peer -> settings.iceServers());
     }
 
-    /** Signaling whose rooms can also hold SFU media ({@code sfu-*} messages). */
-    public SignalingService(SignalingSettings settings, MeterRegistry registry, Sfu sfu) {
+    /**
+     * Signaling whose rooms can also hold SFU media ({@code sfu-*} messages), handing out the ICE
+     * servers {@code iceServers} chooses for each peer.
+     */
+    public SignalingService(SignalingSettings settings, MeterRegistry registry, Sfu sfu, IceServerSource iceServers) {
         this.settings = settings;
         this.sfu = sfu;
+        this.iceServers = iceServers;
         if (sfu != null) sfu.events(new MediaEvents());
         this.metrics = new SignalingMetrics(registry);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -251,7 +256,7 @@ public final class SignalingService implements AutoCloseable {
         for (Session other : session.room().members()) {
             if (other != session) peers.add(Wire.peer(other));
         }
-        result.set("iceServers", Wire.iceServers(settings.iceServers()));
+        result.set("iceServers", Wire.iceServers(iceServers.forPeer(session.peerId())));
         return result;
     }
 

@@ -24,7 +24,7 @@ class BrowserSignalingTest {
 
     /** Joins, then negotiates a data channel with whoever else is in the room; logs what arrives. */
     private static final String PEER_SCRIPT = """
-            async ({ room, name, offerer }) => {
+            async ({ room, name, offerer, relayOnly }) => {
               const { SignalingClient } = await import('/sdk/signaling.js');
               const client = new SignalingClient();
               window.client = client;
@@ -35,7 +35,7 @@ class BrowserSignalingTest {
               const joined = await client.join({ room, name });
               let pc;
               const connect = (peerId) => {
-                pc = new RTCPeerConnection({ iceServers: client.iceServers });
+                pc = new RTCPeerConnection({ iceServers: client.iceServers, iceTransportPolicy: relayOnly ? 'relay' : 'all' });
                 window.pc = pc;
                 pc.onicecandidate = (e) => client.sendTo(peerId, 'candidate', { candidate: e.candidate ? e.candidate.toJSON() : null });
                 const wire = (channel) => {
@@ -106,6 +106,39 @@ class BrowserSignalingTest {
         assertEquals(List.of("hello from offerer"), answerer.evaluate("window.received"));
         Object names = answerer.evaluate("[...window.client.peers.values()].map(p => p.name)");
         assertEquals(List.of("Bob"), names);
+    }
+
+    /** The candidate types of the selected pair: [local, remote]. */
+    private static final String SELECTED_PAIR = """
+            async () => {
+              const stats = await window.pc.getStats();
+              let pairId;
+              stats.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
+              const pair = stats.get(pairId);
+              return [stats.get(pair.localCandidateId).candidateType, stats.get(pair.remoteCandidateId).candidateType];
+            }
+            """;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void relayOnlyPeersTalkThroughTheBuiltInTurnServer() {
+        Page answerer = openLanding();
+        Page offerer = openLanding();
+        Map<String, Object> first = (Map<String, Object>) answerer.evaluate(PEER_SCRIPT,
+                Map.of("name", "Ann", "offerer", false, "relayOnly", true));
+        String room = (String) first.get("room");
+        List<Map<String, Object>> iceServers = (List<Map<String, Object>>) answerer.evaluate("window.client.iceServers");
+        Map<String, Object> turn = iceServers.get(iceServers.size() - 1);
+        assertTrue(((List<String>) turn.get("urls")).stream().anyMatch(u -> u.startsWith("turn:")), "join hands out TURN URLs: " + turn);
+        assertTrue(((String) turn.get("username")).matches("\\d+:.+"), "TURN REST username expiry:identity: " + turn);
+
+        offerer.evaluate(PEER_SCRIPT, Map.of("room", room, "name", "Bob", "offerer", true, "relayOnly", true));
+        answerer.waitForFunction("window.received.includes('hello from offerer')");
+        offerer.waitForFunction("window.received.includes('hello from answerer')");
+        assertEquals(List.of("relay", "relay"), offerer.evaluate(SELECTED_PAIR), "both ends of the pair are relayed");
+        double relayed = server.server().metrics().find("parley.turn.relayed.bytes").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        assertTrue(relayed > 0, "Parley's TURN server relayed the bytes");
     }
 
     @Test
