@@ -42,7 +42,9 @@ public final class SfuBench {
     private int warmup = 3;
     private int verifyEvery = 1;
     private boolean jfr;
+    private String serverLogLevel = "WARN";
 
+    private int retries;
     private final List<SyntheticPeer> senders = new ArrayList<>();
     private final List<SyntheticPeer> receivers = new ArrayList<>();
 
@@ -59,6 +61,7 @@ public final class SfuBench {
                 case "--warmup" -> bench.warmup = Integer.parseInt(args[++i]);
                 case "--verify-every" -> bench.verifyEvery = Integer.parseInt(args[++i]);
                 case "--jfr" -> bench.jfr = true;
+                case "--server-log-level" -> bench.serverLogLevel = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -72,7 +75,7 @@ public final class SfuBench {
         List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-XX:+UseG1GC"));
         if (jfr) command.add("-XX:StartFlightRecording=filename=target/sfu-bench.jfr,settings=profile,dumponexit=true");
         command.addAll(List.of("-jar", "target/parley.jar", "--host", "127.0.0.1", "--port", String.valueOf(port),
-                "--log-level", "WARN", "--sfu-bind", "127.0.0.1", "--sfu-port", String.valueOf(mediaPort),
+                "--log-level", serverLogLevel, "--sfu-bind", "127.0.0.1", "--sfu-port", String.valueOf(mediaPort),
                 "--sfu-announced-address", "127.0.0.1"));
         Process server = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(Path.of("target/bench-sfu-server.log").toFile()).start();
@@ -104,6 +107,7 @@ public final class SfuBench {
             long heapPerParticipant = (heapAfter - heapBefore) / Math.max(1, participants);
             result.put("participants", participants);
             result.put("connect_seconds", round(connectSeconds));
+            result.put("connect_retries", retries);
             result.put("server_heap_bytes_per_participant", heapPerParticipant);
             System.out.printf("%d participants in %d rooms connected in %.1f s; server heap per participant %d bytes (after GC)%n",
                     participants, rooms, connectSeconds, heapPerParticipant);
@@ -122,23 +126,51 @@ public final class SfuBench {
 
     private void connectAll(URI ws) {
         for (int r = 0; r < rooms; r++) {
-            String room = null;
-            List<SyntheticPeer> roomSubscribers = new ArrayList<>();
-            for (int s = 0; s < subscribers; s++) {
-                SyntheticPeer peer = SyntheticPeer.join(ws, room, "sub-" + r + "-" + s, verifyEvery);
-                room = peer.room();
-                peer.sfuJoin();
-                roomSubscribers.add(peer);
-            }
+            String[] room = {null};
             for (int p = 0; p < publishers; p++) {
-                SyntheticPeer peer = SyntheticPeer.join(ws, room, "pub-" + r + "-" + p, verifyEvery);
-                room = peer.room();
-                peer.publish(false, true);
-                senders.add(peer);
+                String name = "pub-" + r + "-" + p;
+                senders.add(withRetries(name, () -> {
+                    SyntheticPeer peer = SyntheticPeer.join(ws, room[0], name, verifyEvery);
+                    room[0] = peer.room();
+                    return peer;
+                }, SyntheticPeer::publish));
             }
-            for (SyntheticPeer peer : roomSubscribers) peer.awaitTracks(publishers, Duration.ofSeconds(30));
-            receivers.addAll(roomSubscribers);
+            for (int s = 0; s < subscribers; s++) {
+                String name = "sub-" + r + "-" + s;
+                receivers.add(withRetries(name, () -> SyntheticPeer.join(ws, room[0], name, verifyEvery), peer -> {
+                    peer.sfuJoin();
+                    peer.awaitTracks(publishers, Duration.ofSeconds(30));
+                }));
+            }
         }
+    }
+
+    /**
+     * On this shared 2-core machine a cold server can miss its 10 s DTLS handshake deadline;
+     * such a peer is dropped and replaced (counted in the output), up to three attempts.
+     */
+    private SyntheticPeer withRetries(String name, java.util.function.Supplier<SyntheticPeer> join,
+            java.util.function.Consumer<SyntheticPeer> setUp) {
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            SyntheticPeer peer = join.get();
+            try {
+                setUp.accept(peer);
+                return peer;
+            } catch (RuntimeException e) {
+                last = e;
+                retries++;
+                System.out.println(name + ": attempt " + attempt + " failed (" + rootMessage(e) + "), retrying");
+                peer.leave();
+            }
+        }
+        throw last;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) t = t.getCause();
+        return t.getMessage();
     }
 
     private Map<String, Object> phase(int ppsPerStream, long serverPid, URI base) throws Exception {
@@ -150,6 +182,8 @@ public final class SfuBench {
         sleepKeepingAlive(warmup * 1000L);
 
         int latencyCapacity = (int) Math.min(2_000_000L, (long) ppsPerStream * publishers * (seconds + 2) / verifyEvery + 1024);
+        // Micrometer adds to jvm_gc_memory_allocated_bytes_total at each GC: bracket the window with one.
+        gc(serverPid);
         for (SyntheticPeer peer : receivers) peer.stats().reset(latencyCapacity);
         Map<String, Double> metricsBefore = serverMetrics(base);
         double cpuBefore = BenchEnvironment.cpuSeconds(serverPid);
@@ -160,8 +194,10 @@ public final class SfuBench {
         double wall = (System.nanoTime() - start) / 1e9;
         double cpu = BenchEnvironment.cpuSeconds(serverPid) - cpuBefore;
         double clientCpu = BenchEnvironment.cpuSeconds(ProcessHandle.current().pid()) - clientCpuBefore;
-        Map<String, Double> metricsAfter = serverMetrics(base);
         long sent = sentCount.get() - sentBefore;
+        Map<String, Double> forwardedAfter = serverMetrics(base);
+        gc(serverPid);
+        Map<String, Double> metricsAfter = serverMetrics(base);
         sending.set(false);
         pacer.join(2000);
         Thread.sleep(300);
@@ -194,8 +230,8 @@ public final class SfuBench {
         }
         Arrays.sort(latencies);
 
-        double forwardedServer = delta(metricsBefore, metricsAfter, "parley_sfu_rtp_packets_total{direction=\"out\"") / wall;
-        double inServer = delta(metricsBefore, metricsAfter, "parley_sfu_rtp_packets_total{direction=\"in\"") / wall;
+        double forwardedServer = delta(metricsBefore, forwardedAfter, "parley_sfu_rtp_packets_total{direction=\"out\"") / wall;
+        double inServer = delta(metricsBefore, forwardedAfter, "parley_sfu_rtp_packets_total{direction=\"in\"") / wall;
         double allocated = delta(metricsBefore, metricsAfter, "jvm_gc_memory_allocated_bytes_total") / wall;
         double cores = cpu / wall;
         double forwardedPerCore = cores <= 0 ? 0 : forwardedServer / cores;
@@ -305,11 +341,15 @@ public final class SfuBench {
         throw new IllegalStateException("server did not become ready (see target/bench-sfu-server.log)");
     }
 
-    /** Server heap after a full GC, read from its own Prometheus metrics. */
-    private static long serverHeap(long pid, URI base) throws Exception {
+    private static void gc(long pid) throws Exception {
         new ProcessBuilder("jcmd", String.valueOf(pid), "GC.run").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
-        Thread.sleep(500);
+        Thread.sleep(300);
+    }
+
+    /** Server heap after a full GC, read from its own Prometheus metrics. */
+    private static long serverHeap(long pid, URI base) throws Exception {
+        gc(pid);
         return (long) sum(serverMetrics(base).entrySet().stream().filter(e -> e.getKey().contains("area=\"heap\""))
                 .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll), "jvm_memory_used_bytes{");
     }

@@ -89,6 +89,11 @@ public final class SyntheticPeer implements AutoCloseable {
         return packetsSent;
     }
 
+    /** Publishes one video track (the benchmark's stream). */
+    public void publish() {
+        publish(false, true);
+    }
+
     /** Offers {@code audio}/{@code video} sendonly tracks, applies the SFU's answer, runs ICE and DTLS. */
     public void publish(boolean audio, boolean video) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
