@@ -195,6 +195,8 @@ public final class SfuBench {
         double cpu = BenchEnvironment.cpuSeconds(serverPid) - cpuBefore;
         double clientCpu = BenchEnvironment.cpuSeconds(ProcessHandle.current().pid()) - clientCpuBefore;
         long sent = sentCount.get() - sentBefore;
+        long receivedInWindow = 0;
+        for (SyntheticPeer peer : receivers) receivedInWindow += peer.stats().packets();
         Map<String, Double> forwardedAfter = serverMetrics(base);
         gc(serverPid);
         Map<String, Double> metricsAfter = serverMetrics(base);
@@ -243,7 +245,7 @@ public final class SfuBench {
         phase.put("sent_pps", round(sent / wall));
         phase.put("server_received_pps", round(inServer));
         phase.put("server_forwarded_pps", round(forwardedServer));
-        phase.put("subscriber_received_pps", round(received / wall));
+        phase.put("subscriber_received_pps", round(receivedInWindow / wall));
         phase.put("server_cpu_cores", round(cores));
         phase.put("forwarded_pps_per_server_core", round(forwardedPerCore));
         phase.put("load_client_cpu_cores", round(clientCpu / wall));
