@@ -23,7 +23,7 @@ class SfuSyntheticPeerTest {
     private static final int PACKETS = 400;
 
     @Test
-    @Timeout(90)
+    @Timeout(150) // cold DTLS handshakes on a loaded 2-core machine take seconds
     void publishedVideoReachesSubscriberWithRewrittenSsrcAndValidSrtp() throws Exception {
         try (TestServer server = TestServer.start()) {
             SyntheticPeer publisher = SyntheticPeer.join(server.wsUri(), null, "publisher");

@@ -69,6 +69,7 @@ public final class SyntheticConnection implements AutoCloseable {
     private final AtomicLong rtcpReceived = new AtomicLong();
     private final AtomicLong srtcpFailures = new AtomicLong();
     private final AtomicLong stunFailures = new AtomicLong();
+    private final AtomicLong receiveErrors = new AtomicLong();
 
     private volatile String remoteUfrag;
     private volatile byte[] remoteKey;
@@ -124,6 +125,16 @@ public final class SyntheticConnection implements AutoCloseable {
 
     public long srtcpFailures() {
         return srtcpFailures.get();
+    }
+
+    /** STUN messages that were not a verified Binding success (bad integrity, errors, other methods). */
+    public long stunFailures() {
+        return stunFailures.get();
+    }
+
+    /** Datagrams whose handling threw (malformed input); the receive thread carries on. */
+    public long receiveErrors() {
+        return receiveErrors.get();
     }
 
     /**
@@ -261,7 +272,8 @@ public final class SyntheticConnection implements AutoCloseable {
                     }
                 }
             } catch (RuntimeException e) {
-                srtcpFailures.incrementAndGet();
+                // a malformed datagram must not end the receive thread; count it and go on
+                receiveErrors.incrementAndGet();
             }
         }
     }
