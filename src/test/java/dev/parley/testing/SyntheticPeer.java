@@ -1,0 +1,246 @@
+package dev.parley.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.rtc.dtls.DtlsCertificate;
+import dev.parley.rtc.dtls.DtlsConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A synthetic WebRTC participant that speaks Parley's real protocol end to end, without a
+ * browser: signaling over {@link WsClient} ({@code join}, {@code sfu-join}, {@code sfu-publish},
+ * answers to {@code sfu-offer}), its own SDP, ICE as the controlling full agent, the DTLS client
+ * handshake and SRTP, on loopback UDP sockets. It publishes VP8-like and Opus-like RTP whose
+ * payload carries the send time, and counts what the SFU forwards to it ({@link MediaReceiveStats}).
+ * It never sends NACK, PLI or receiver reports.
+ *
+ * <p>Threads: signaling calls ({@link #publish}, {@link #sfuJoin}, {@link #awaitTracks},
+ * {@link #leave}) from one thread; {@link #sendVideo}/{@link #sendAudio} from one (maybe other)
+ * thread; each connection has its own receive thread.
+ */
+public final class SyntheticPeer implements AutoCloseable {
+    private static final Duration SIGNALING_TIMEOUT = Duration.ofSeconds(15);
+    /** RTP header + SRTP tag + slack: the largest packet {@link #sendVideo} builds. */
+    private static final int MAX_PAYLOAD = 1200;
+
+    private final WsClient ws;
+    private final String name;
+    private final String room;
+    private final String peerId;
+    private final DtlsConfig dtlsConfig = DtlsConfig.defaults(DtlsCertificate.generate());
+    private final long sessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    private final MediaReceiveStats stats;
+
+    private SyntheticConnection publishConnection;
+    private SyntheticSdp.PublisherSsrcs ssrcs;
+    private SyntheticConnection subscribeConnection;
+    private List<SyntheticSdp.Track> tracks = List.of();
+    private long answerVersion = 1;
+
+    private final byte[] sendBuffer = new byte[12 + MAX_PAYLOAD + 64];
+    private int videoSequence = ThreadLocalRandom.current().nextInt(1 << 16);
+    private int audioSequence = ThreadLocalRandom.current().nextInt(1 << 16);
+    private volatile long packetsSent;
+
+    private SyntheticPeer(WsClient ws, String name, JsonNode joined, int verifyEvery) {
+        this.ws = ws;
+        this.name = name;
+        this.room = joined.get("room").asText();
+        this.peerId = joined.get("peerId").asText();
+        this.stats = new MediaReceiveStats(verifyEvery);
+    }
+
+    /** Connects to signaling and joins {@code room} (a new room when null); decrypts every packet it receives. */
+    public static SyntheticPeer join(URI signaling, String room, String name) {
+        return join(signaling, room, name, 1);
+    }
+
+    /** As {@link #join(URI, String, String)}, decrypting only every {@code verifyEvery}-th received packet. */
+    public static SyntheticPeer join(URI signaling, String room, String name, int verifyEvery) {
+        WsClient ws = WsClient.connect(signaling);
+        try {
+            return new SyntheticPeer(ws, name, ws.join(room, name), verifyEvery);
+        } catch (RuntimeException | AssertionError e) {
+            ws.close();
+            throw e;
+        }
+    }
+
+    public String room() {
+        return room;
+    }
+
+    public String peerId() {
+        return peerId;
+    }
+
+    public MediaReceiveStats stats() {
+        return stats;
+    }
+
+    /** SSRCs this peer announced in its publish offer (null before {@link #publish}). */
+    public SyntheticSdp.PublisherSsrcs publishedSsrcs() {
+        return ssrcs;
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    /** Publishes one video track (the benchmark's stream). */
+    public void publish() {
+        publish(false, true);
+    }
+
+    /** Offers {@code audio}/{@code video} sendonly tracks, applies the SFU's answer, runs ICE and DTLS. */
+    public void publish(boolean audio, boolean video) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        ssrcs = new SyntheticSdp.PublisherSsrcs(audio ? random.nextLong(1, 1L << 32) : 0,
+                video ? random.nextLong(1, 1L << 32) : 0, video ? random.nextLong(1, 1L << 32) : 0);
+        publishConnection = new SyntheticConnection(name + "-pub", dtlsConfig, (c, buf, len, at) -> { });
+        String offer = SyntheticSdp.publishOffer(publishConnection, peerId, ssrcs, sessionId);
+        JsonNode response = ws.request(WsClient.msg("sfu-publish", "sdp", offer));
+        if (!response.path("type").asText().equals("response")) throw new IllegalStateException(name + ": sfu-publish refused: " + response);
+        String answer = response.path("result").path("sdp").asText();
+        SyntheticSdp.Remote remote = SyntheticSdp.readRemote(dev.parley.codec.sdp.SessionDescription.parse(answer));
+        if (remote == null) throw new IllegalStateException(name + ": the SFU accepted no track: " + answer);
+        publishConnection.connect(remote, SIGNALING_TIMEOUT);
+    }
+
+    /** Joins the room's media without publishing: the SFU will offer every published track. */
+    public void sfuJoin() {
+        JsonNode response = ws.request(WsClient.msg("sfu-join"));
+        if (!response.path("type").asText().equals("response")) throw new IllegalStateException(name + ": sfu-join refused: " + response);
+    }
+
+    /**
+     * Answers the SFU's subscribe offers until one carries at least {@code count} live tracks and
+     * the subscribe connection is up; returns the tracks of the last offer answered.
+     */
+    public List<SyntheticSdp.Track> awaitTracks(int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (tracks.size() < count || subscribeConnection == null || !subscribeConnection.isConnected()) {
+            Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+            JsonNode offer;
+            try {
+                offer = ws.next(m -> m.path("type").asText().equals("sfu-offer"), left);
+            } catch (AssertionError e) {
+                throw new IllegalStateException(name + ": has " + tracks.size() + " of " + count + " tracks after " + timeout, e);
+            }
+            answer(offer.get("sdp").asText(), offer.get("version").asLong());
+        }
+        return tracks;
+    }
+
+    private void answer(String offerText, long version) {
+        SyntheticSdp.SubscribeOffer offer = SyntheticSdp.readSubscribeOffer(offerText);
+        boolean fresh = false;
+        if (offer.remote() != null && (subscribeConnection == null
+                || !offer.remote().iceUfrag().equals(subscribeConnection.remoteUfrag()))) {
+            if (subscribeConnection != null) subscribeConnection.close();
+            subscribeConnection = new SyntheticConnection(name + "-sub", dtlsConfig, stats::onPacket);
+            fresh = true;
+        }
+        stats.expect(offer.tracks().stream().mapToLong(SyntheticSdp.Track::ssrc).toArray());
+        String answer = SyntheticSdp.subscribeAnswer(subscribeConnection, offer, sessionId, ++answerVersion);
+        JsonNode response = ws.request(WsClient.msg("sfu-answer", "sdp", answer, "version", version));
+        if (!response.path("type").asText().equals("response")) throw new IllegalStateException(name + ": sfu-answer refused: " + response);
+        tracks = offer.tracks();
+        if (fresh) subscribeConnection.connect(offer.remote(), SIGNALING_TIMEOUT);
+    }
+
+    /** Sends one VP8-like RTP packet with {@code payloadBytes} of payload (≥ 13), marked as a frame end. */
+    public boolean sendVideo(int payloadBytes) {
+        if (publishConnection == null || ssrcs.video() == 0) throw new IllegalStateException("not publishing video");
+        synchronized (sendBuffer) {
+            videoSequence = (videoSequence + 1) & 0xFFFF;
+            long now = System.nanoTime();
+            // VP8 payload descriptor (RFC 7741 §4.2): S=1, partition 0.
+            int length = build(SyntheticSdp.VP8_PT, videoSequence, now / 100_000 * 9, ssrcs.video(), (byte) 0x10, payloadBytes, now);
+            return sent(publishConnection.sendRtp(sendBuffer, length));
+        }
+    }
+
+    /** Sends one Opus-like RTP packet (20 ms frame) with {@code payloadBytes} of payload (≥ 13). */
+    public boolean sendAudio(int payloadBytes) {
+        if (publishConnection == null || ssrcs.audio() == 0) throw new IllegalStateException("not publishing audio");
+        synchronized (sendBuffer) {
+            audioSequence = (audioSequence + 1) & 0xFFFF;
+            long now = System.nanoTime();
+            // Opus TOC (RFC 6716 §3.1): config 15 (hybrid FB 20 ms), mono, one frame.
+            int length = build(SyntheticSdp.OPUS_PT, audioSequence, now / 1_000_000 * 48, ssrcs.audio(), (byte) 0x78, payloadBytes, now);
+            return sent(publishConnection.sendRtp(sendBuffer, length));
+        }
+    }
+
+    private boolean sent(boolean ok) {
+        if (ok) packetsSent++;
+        return ok;
+    }
+
+    private int build(int payloadType, int sequence, long timestamp, long ssrc, byte firstPayloadByte, int payloadBytes, long sendNanos) {
+        int payload = Math.max(13, Math.min(MAX_PAYLOAD, payloadBytes));
+        byte[] b = sendBuffer;
+        b[0] = (byte) 0x80;
+        b[1] = (byte) (0x80 | payloadType);
+        b[2] = (byte) (sequence >>> 8);
+        b[3] = (byte) sequence;
+        writeInt(b, 4, (int) timestamp);
+        writeInt(b, 8, (int) ssrc);
+        b[12] = firstPayloadByte;
+        int at = 12 + MediaReceiveStats.TIMESTAMP_OFFSET;
+        writeInt(b, at, (int) (sendNanos >>> 32));
+        writeInt(b, at + 4, (int) sendNanos);
+        writeInt(b, at + 8, MediaReceiveStats.MAGIC);
+        return 12 + payload;
+    }
+
+    private static void writeInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
+    /** Consent freshness on both connections (RFC 7675); call at least every few seconds. */
+    public void keepAlive() {
+        SyntheticConnection pub = publishConnection;
+        SyntheticConnection sub = subscribeConnection;
+        if (pub != null) pub.keepAlive();
+        if (sub != null) sub.keepAlive();
+    }
+
+    /** The publish connection (null before {@link #publish}). */
+    public SyntheticConnection publishConnection() {
+        return publishConnection;
+    }
+
+    /** The subscribe connection (null before the first offer with tracks). */
+    public SyntheticConnection subscribeConnection() {
+        return subscribeConnection;
+    }
+
+    /** Leaves the room (signaling {@code leave}, which ends the peer's SFU media) and closes everything. */
+    public void leave() {
+        try {
+            if (!ws.isClosed()) ws.request(WsClient.msg("leave"));
+        } catch (RuntimeException | AssertionError e) {
+            // the socket may be gone; closing below ends the session after its grace period
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (publishConnection != null) publishConnection.close();
+        if (subscribeConnection != null) subscribeConnection.close();
+        ws.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SyntheticPeer[" + name + " " + peerId + " in " + room + "]";
+    }
+}
