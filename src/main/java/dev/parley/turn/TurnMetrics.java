@@ -56,7 +56,7 @@ final class TurnMetrics {
         }
         wrongCredentials = Counter.builder("parley.turn.auth.failures").tag("reason", "wrong_credentials")
                 .description("requests not authenticated, by reason (challenge = first 401 without credentials)").register(registry);
-        allocationsCreated = Counter.builder("parley.turn.allocations.created").description("allocations created").register(registry);
+        allocationsCreated = Counter.builder("parley.turn.allocations.opened").description("allocations opened (a _created suffix is reserved by OpenMetrics)").register(registry);
     }
 
     void authFailure(Authenticator.Failure failure) {
