@@ -1,0 +1,180 @@
+package dev.parley.call;
+
+import static dev.parley.call.CallPages.awaitAudioPlayout;
+import static dev.parley.call.CallPages.awaitMoreFrames;
+import static dev.parley.call.CallPages.awaitRemote;
+import static dev.parley.call.CallPages.awaitState;
+import static dev.parley.call.CallPages.remote;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Page;
+import dev.parley.call.CallPages.RemoteMedia;
+import dev.parley.testing.Chromium;
+import dev.parley.testing.TestServer;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The /call app in two real Chromium pages with fake camera and microphone: media both ways, and
+ * each control seen from the other side through what its browser decodes.
+ */
+@Tag("browser")
+class CallAppTest {
+    private static TestServer server;
+    private static Chromium chromium;
+    private static CallPages pages;
+    private Page[] open = new Page[0];
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        // Two fake cameras (for switching) and a fake screen for getDisplayMedia.
+        chromium = Chromium.launch(List.of("--use-fake-device-for-media-stream=device-count=2",
+                "--auto-select-desktop-capture-source=Entire screen", "--enable-usermedia-screen-capturing"));
+        pages = new CallPages(chromium, server);
+    }
+
+    @AfterAll
+    static void stop() {
+        chromium.close();
+        server.close();
+    }
+
+    @AfterEach
+    void closePages() {
+        for (Page p : open) p.context().close();
+    }
+
+    private Page[] call() {
+        open = pages.call();
+        return open;
+    }
+
+    @Test
+    void bothPagesDecodeTheOthersVideoAndReceiveItsAudio() {
+        Page[] call = call();
+        for (Page page : call) {
+            RemoteMedia first = awaitRemote(page, "video with a size and audio packets",
+                    m -> m.framesDecoded() > 0 && m.videoWidth() > 0 && m.audioPacketsReceived() > 0);
+            RemoteMedia later = awaitMoreFrames(page, first, 20);
+            assertTrue(later.audioPacketsReceived() > first.audioPacketsReceived(), "audio packets keep arriving");
+            assertTrue(later.videoHeight() > 0);
+            assertEquals("connected", later.connectionState());
+        }
+        assertEquals("Bob", call[0].textContent("#remote-name"));
+        assertEquals("Ann", call[1].textContent("#remote-name"));
+        CallPages.screenshot(call[0], "call-connected-ann");
+        CallPages.screenshot(call[1], "call-connected-bob");
+    }
+
+    @Test
+    void muteIsShownToTheOtherSideAndItsAudioGoesSilent() {
+        Page[] call = call();
+        Page ann = call[0];
+        Page bob = call[1];
+        RemoteMedia before = awaitRemote(bob, "audio packets", m -> m.audioSamplesReceived() > 48_000);
+        RemoteMedia loudWindow = awaitAudioPlayout(bob, before, 2);
+        double loudEnergy = loudWindow.audioEnergy() - before.audioEnergy();
+        assertTrue(loudEnergy > 0, "the fake microphone's beeps arrive as audio energy");
+
+        ann.click("#mic");
+        bob.waitForFunction("() => document.body.dataset.remoteMic === 'muted'");
+        assertTrue(bob.isVisible("#remote-muted"), "the other side shows the muted badge");
+        assertEquals("true", ann.getAttribute("#mic", "aria-pressed"));
+        // Let what was buffered before the mute play out, then measure two seconds of playout.
+        RemoteMedia settled = awaitAudioPlayout(bob, remote(bob), 0.5);
+        RemoteMedia mutedWindow = awaitAudioPlayout(bob, settled, 2);
+        double mutedEnergy = mutedWindow.audioEnergy() - settled.audioEnergy();
+        assertTrue(mutedEnergy < loudEnergy / 100, "muted audio is silent: " + mutedEnergy + " vs " + loudEnergy);
+
+        ann.click("#mic");
+        bob.waitForFunction("() => document.body.dataset.remoteMic === 'on'");
+        RemoteMedia unmuted = awaitAudioPlayout(bob, remote(bob), 0.5);
+        RemoteMedia again = awaitAudioPlayout(bob, unmuted, 2);
+        assertTrue(again.audioEnergy() - unmuted.audioEnergy() > loudEnergy / 10, "sound is back after unmute");
+    }
+
+    @Test
+    void cameraOffIsShownToTheOtherSideAndItsVideoStops() {
+        Page[] call = call();
+        Page ann = call[0];
+        Page bob = call[1];
+        awaitMoreFrames(bob, remote(bob), 10);
+
+        ann.click("#camera");
+        bob.waitForFunction("() => document.body.dataset.remoteCamera === 'off'");
+        assertTrue(bob.isVisible("#remote-off"), "the other side shows the camera-off screen");
+        assertEquals(Boolean.FALSE, ann.evaluate("window.parleyCall.media.cameraTrack !== null"), "camera released");
+        RemoteMedia settled = awaitAudioPlayout(bob, remote(bob), 0.5);
+        RemoteMedia window = awaitAudioPlayout(bob, settled, 2);
+        assertTrue(window.framesDecoded() - settled.framesDecoded() <= 1,
+                "no video while the camera is off: " + settled.framesDecoded() + " → " + window.framesDecoded());
+        CallPages.screenshot(bob, "call-remote-camera-off");
+
+        ann.click("#camera");
+        bob.waitForFunction("() => document.body.dataset.remoteCamera === 'on'");
+        awaitMoreFrames(bob, window, 20);
+    }
+
+    @Test
+    void switchingCameraKeepsFramesFlowing() {
+        Page[] call = call();
+        Page ann = call[0];
+        Page bob = call[1];
+        awaitMoreFrames(bob, remote(bob), 10);
+        String before = (String) ann.evaluate("window.parleyCall.media.cameraTrack.getSettings().deviceId");
+        ann.click("#switch-camera");
+        ann.waitForFunction("id => window.parleyCall.media.cameraTrack && window.parleyCall.media.cameraTrack.getSettings().deviceId !== id", before);
+        String after = (String) ann.evaluate("window.parleyCall.media.cameraTrack.getSettings().deviceId");
+        assertNotEquals(before, after);
+        assertEquals(after, ann.evaluate("window.parleyCall.senders.video.track.getSettings().deviceId"),
+                "the new camera is what is sent");
+        awaitMoreFrames(bob, remote(bob), 30);
+        assertEquals("connected", bob.evaluate("window.parleyCall.state"));
+    }
+
+    @Test
+    void screenShareReplacesTheCameraAndBackWithFramesFlowing() {
+        Page[] call = call();
+        Page ann = call[0];
+        Page bob = call[1];
+        awaitMoreFrames(bob, remote(bob), 10);
+
+        ann.click("#screen");
+        ann.waitForFunction("() => window.parleyCall.media.screenSharing");
+        bob.waitForFunction("() => !document.getElementById('remote-screen').hidden");
+        assertEquals("screen", ann.evaluate("window.parleyCall.senders.video.track.label.toLowerCase().includes('screen') || "
+                + "window.parleyCall.senders.video.track.getSettings().displaySurface ? 'screen' : 'camera'"));
+        awaitMoreFrames(bob, remote(bob), 20);
+        CallPages.screenshot(ann, "call-sharing-ann");
+        CallPages.screenshot(bob, "call-sharing-bob");
+
+        ann.click("#screen");
+        ann.waitForFunction("() => !window.parleyCall.media.screenSharing");
+        bob.waitForFunction("() => document.getElementById('remote-screen').hidden");
+        assertEquals(Boolean.TRUE, ann.evaluate("window.parleyCall.senders.video.track === window.parleyCall.media.cameraTrack"));
+        awaitMoreFrames(bob, remote(bob), 20);
+    }
+
+    @Test
+    void hangUpEndsTheCallOnBothSidesAndReleasesTheDevices() {
+        Page[] call = call();
+        Page ann = call[0];
+        Page bob = call[1];
+        ann.click("#hangup");
+        awaitState(ann, "ended");
+        awaitState(bob, "ended");
+        assertTrue(((String) bob.textContent("#overlay-reason")).contains("Ann hung up"));
+        for (Page page : call) {
+            assertEquals(Boolean.TRUE, page.evaluate("window.parleyCall.media.audioTrack === null && window.parleyCall.media.cameraTrack === null"));
+            assertEquals(Boolean.TRUE, page.evaluate("window.parleyCall.session === null"));
+        }
+        CallPages.screenshot(bob, "call-ended-bob");
+    }
+}
