@@ -20,8 +20,9 @@ export function describeMediaError(error) {
 
 /**
  * Camera, microphone and screen of this page.
- * Events: trackchange {kind: 'audio'|'video', track} whenever the track to send changes (null = send
- * nothing), statechange {micOn, cameraOn, screenSharing}, error {what, error}.
+ * Events: trackchange {kind: 'audio'|'video', track, waitUntil(promise)} whenever the track to send
+ * changes (null = send nothing; pass replaceTrack's promise to waitUntil so the old track is stopped
+ * only after it), previewchange {track}, statechange {micOn, cameraOn, screenSharing}, error {what, error}.
  */
 export class LocalMedia extends EventTarget {
   constructor({ audio = DEFAULT_AUDIO, video = DEFAULT_VIDEO, mediaDevices = globalThis.navigator?.mediaDevices } = {}) {
@@ -64,8 +65,8 @@ export class LocalMedia extends EventTarget {
       }
       if (stream.getTracks().length === 0) throw error;
     }
-    this._adoptAudio(stream.getAudioTracks()[0] ?? null);
-    this._adoptCamera(stream.getVideoTracks()[0] ?? null);
+    await this._adoptAudio(stream.getAudioTracks()[0] ?? null);
+    await this._adoptCamera(stream.getVideoTracks()[0] ?? null);
     if (!this.cameraTrack) this.cameraOn = false;
     this._emitState();
     return this;
@@ -97,7 +98,7 @@ export class LocalMedia extends EventTarget {
     } else {
       try {
         const stream = await this.devices.getUserMedia({ video: this._video() });
-        this._adoptCamera(stream.getVideoTracks()[0]);
+        await this._adoptCamera(stream.getVideoTracks()[0]);
       } catch (error) {
         this.cameraOn = false;
         this._emit('error', { what: 'camera', error });
@@ -109,7 +110,7 @@ export class LocalMedia extends EventTarget {
   async useMicrophone(deviceId) {
     this.audioDeviceId = deviceId;
     const stream = await this.devices.getUserMedia({ audio: this._audio() });
-    this._adoptAudio(stream.getAudioTracks()[0]);
+    await this._adoptAudio(stream.getAudioTracks()[0]);
     this._emitState();
   }
 
@@ -125,7 +126,7 @@ export class LocalMedia extends EventTarget {
       this._stopCamera();
       stream = await this.devices.getUserMedia({ video: this._video() });
     }
-    this._adoptCamera(stream.getVideoTracks()[0]);
+    await this._adoptCamera(stream.getVideoTracks()[0]);
     this._emitState();
   }
 
@@ -157,9 +158,8 @@ export class LocalMedia extends EventTarget {
     if (!this.screenTrack) return;
     const track = this.screenTrack;
     this.screenTrack = null;
-    track.stop();
     this._setPreview(this.cameraTrack);
-    this._emit('trackchange', { kind: 'video', track: this.cameraTrack });
+    this._swap('video', track, this.cameraTrack, true);
     this._emitState();
   }
 
@@ -189,18 +189,28 @@ export class LocalMedia extends EventTarget {
       track.enabled = this.micOn;
       this.audioDeviceId = track.getSettings().deviceId ?? this.audioDeviceId;
     }
-    if (old && old !== track) old.stop();
-    this._emit('trackchange', { kind: 'audio', track });
+    return this._swap('audio', old, track, true);
   }
 
   _adoptCamera(track) {
     const old = this.cameraTrack;
     this.cameraTrack = track;
     if (track) this.videoDeviceId = track.getSettings().deviceId ?? this.videoDeviceId;
-    if (old && old !== track) old.stop();
-    if (!this.screenTrack) {
-      this._setPreview(track);
-      this._emit('trackchange', { kind: 'video', track });
+    if (!this.screenTrack) this._setPreview(track);
+    return this._swap('video', old, track, !this.screenTrack);
+  }
+
+  /**
+   * Announces the new track, and stops the old one only after every listener's replaceTrack has
+   * settled: a sender whose track is stopped while replaceTrack is pending in Chromium can end up
+   * sending no frames from the new track.
+   */
+  async _swap(kind, old, track, announce) {
+    const pending = [];
+    if (announce) this._emit('trackchange', { kind, track, waitUntil: (p) => pending.push(p) });
+    if (old && old !== track) {
+      await Promise.allSettled(pending);
+      old.stop();
     }
   }
 

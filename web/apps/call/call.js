@@ -308,22 +308,30 @@ export class CallController extends EventTarget {
 
   async _applyBitrateCaps() {
     const { audio, video } = this.senders;
-    try {
-      if (video && this.options.maxVideoKbps) await capBitrate(video, this.options.maxVideoKbps);
-      if (audio && this.options.maxAudioKbps) await capBitrate(audio, this.options.maxAudioKbps);
-    } catch (error) {
-      console.warn('parley call: bitrate cap not applied', error);
-    }
+    const cap = async (sender, kbps) => {
+      if (!sender || !kbps) return;
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        try {
+          await capBitrate(sender, kbps);
+          return;
+        } catch (error) {
+          // Parameters read before a negotiation finished are stale ("modified RTCP parameters"): read again.
+          if (error.name !== 'InvalidModificationError' || attempt === 2) {
+            console.warn('parley call: bitrate cap not applied', error);
+            return;
+          }
+        }
+      }
+    };
+    await cap(video, this.options.maxVideoKbps);
+    await cap(audio, this.options.maxAudioKbps);
   }
 
-  async _onLocalTrack({ kind, track }) {
+  _onLocalTrack({ kind, track, waitUntil }) {
     const sender = this.senders[kind];
     if (!sender || this.session?.pc?.connectionState === 'closed') return;
-    try {
-      await sender.replaceTrack(track);
-    } catch (error) {
-      console.warn('parley call: replaceTrack failed', error);
-    }
+    const replaced = sender.replaceTrack(track).catch((error) => console.warn('parley call: replaceTrack failed', error));
+    waitUntil?.(replaced);
   }
 
   _onRemoteTrack(track) {

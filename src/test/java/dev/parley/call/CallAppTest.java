@@ -34,8 +34,8 @@ class CallAppTest {
     @BeforeAll
     static void start() {
         server = TestServer.start();
-        // Two fake cameras (for switching) and a fake screen for getDisplayMedia.
-        chromium = Chromium.launch(List.of("--use-fake-device-for-media-stream=device-count=2",
+        // Three fake cameras (for switching) and a fake screen for getDisplayMedia.
+        chromium = Chromium.launch(List.of("--use-fake-device-for-media-stream=device-count=3",
                 "--auto-select-desktop-capture-source=Entire screen", "--enable-usermedia-screen-capturing"));
         pages = new CallPages(chromium, server);
     }
@@ -128,13 +128,18 @@ class CallAppTest {
         Page ann = call[0];
         Page bob = call[1];
         awaitMoreFrames(bob, remote(bob), 10);
-        String before = (String) ann.evaluate("window.parleyCall.media.cameraTrack.getSettings().deviceId");
-        ann.click("#switch-camera");
-        ann.waitForFunction("id => window.parleyCall.media.cameraTrack && window.parleyCall.media.cameraTrack.getSettings().deviceId !== id", before);
-        String after = (String) ann.evaluate("window.parleyCall.media.cameraTrack.getSettings().deviceId");
-        assertNotEquals(before, after);
-        assertEquals(after, ann.evaluate("window.parleyCall.senders.video.track.getSettings().deviceId"),
-                "the new camera is what is sent");
+        // Chromium's fake devices: 0 is I420, 1 a Y16 depth camera (cannot be encoded), 2 MJPEG.
+        ann.click("#devices");
+        ann.waitForFunction("() => document.querySelectorAll('#camera-select option').length === 3");
+        String third = (String) ann.evaluate("document.querySelectorAll('#camera-select option')[2].value");
+        ann.selectOption("#camera-select", third);
+        ann.waitForFunction("id => window.parleyCall.senders.video.track && window.parleyCall.senders.video.track.getSettings().deviceId === id", third);
+        assertEquals("fake_device_2", ann.evaluate("window.parleyCall.senders.video.track.label"), "the chosen camera is what is sent");
+        awaitMoreFrames(bob, remote(bob), 30);
+
+        ann.click("#switch-camera"); // the next camera after the last one is the first
+        ann.waitForFunction("() => window.parleyCall.senders.video.track && window.parleyCall.senders.video.track.label === 'fake_device_0'");
+        assertEquals(Boolean.TRUE, ann.evaluate("window.parleyCall.media.cameraTrack === window.parleyCall.senders.video.track"));
         awaitMoreFrames(bob, remote(bob), 30);
         assertEquals("connected", bob.evaluate("window.parleyCall.state"));
     }
