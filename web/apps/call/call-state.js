@@ -69,5 +69,15 @@ export function parseCallOptions(search) {
     relayOnly: q.get('relay') === '1',
     dtx: q.get('dtx') !== '0',
     fec: q.get('fec') !== '0',
+    // Recovery timing (P2PSession options); defaults suit real networks, tests shorten them.
+    session: stripNulls({
+      disconnectGrace: number('iceGrace'),
+      restartTimeout: number('iceRestartTimeout'),
+      maxIceRestarts: number('iceRestarts'),
+    }),
   };
+}
+
+function stripNulls(object) {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== null));
 }

@@ -27,11 +27,14 @@ export class CallController extends EventTarget {
     this.state = 'preview';
     this.reason = CALL_REASON_START;
     this.history = ['preview'];
+    /** Every state with its reason, newest last (bounded): what the screen said, for debugging. */
+    this.log = [];
     this.room = options.room ?? null;
     this.session = null;
     this.remote = null;
     this.remoteStream = new MediaStream();
     this.connectedAt = null;
+    this.endedAt = null;
     this.senders = { audio: null, video: null };
     this.quality = new QualityMonitor(() => this.session?.pc, {
       interval: options.qualityInterval ?? 2000,
@@ -78,6 +81,8 @@ export class CallController extends EventTarget {
   async rejoin() {
     if (this.state !== 'ended') return;
     this._byeFrom.clear();
+    this.connectedAt = null;
+    this.endedAt = null;
     this._move('preview', CALL_REASON_START);
     await this.start();
   }
@@ -132,9 +137,10 @@ export class CallController extends EventTarget {
     this.signaling.close();
   }
 
-  /** Milliseconds since the call first connected (0 before). */
+  /** Milliseconds since the call first connected (0 before; frozen once the call ended). */
   get duration() {
-    return this.connectedAt ? performance.now() - this.connectedAt : 0;
+    if (!this.connectedAt) return 0;
+    return (this.endedAt ?? performance.now()) - this.connectedAt;
   }
 
   get pc() {
@@ -349,6 +355,7 @@ export class CallController extends EventTarget {
   // ---- state -------------------------------------------------------------------------------
 
   _teardown(reason) {
+    if (this.connectedAt) this.endedAt = performance.now();
     this.quality.stop();
     if (this.session) {
       this.session.close('hung up');
@@ -371,6 +378,8 @@ export class CallController extends EventTarget {
     this.state = state;
     this.reason = reason;
     if (previous !== state) this.history.push(state);
+    this.log.push({ state, reason, at: Math.round(performance.now()) });
+    if (this.log.length > 200) this.log.shift();
     this._emit('state', { state, reason, previous });
   }
 

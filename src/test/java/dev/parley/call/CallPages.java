@@ -56,10 +56,16 @@ final class CallPages {
 
     /** Two pages in one call, both connected. Returns {creator, joiner}. */
     Page[] call() {
-        Page ann = open("name=Ann");
+        return call("");
+    }
+
+    /** Two pages in one call with extra query options (e.g. recovery timers), both connected. */
+    Page[] call(String query) {
+        String extra = query.isEmpty() ? "" : "&" + query;
+        Page ann = open("name=Ann" + extra);
         awaitState(ann, "waiting");
         String room = (String) ann.evaluate("window.parleyCall.room");
-        Page bob = open("name=Bob&room=" + room);
+        Page bob = open("name=Bob&room=" + room + extra);
         awaitState(ann, "connected");
         awaitState(bob, "connected");
         return new Page[] {ann, bob};
