@@ -115,6 +115,7 @@ class CallRecoveryTest {
         ann.evaluate("window.sigStates = []; window.parleyCall.signaling.on('statechange', ({ state }) => window.sigStates.push(state));"
                 + "window.resumed = new Promise((r) => window.parleyCall.signaling.on('resumed', r)); true");
         RemoteMedia before = remote(bob);
+        for (Page page : call) page.evaluate("window.pcBeforeDrop = window.parleyCall.pc; window.logBeforeDrop = window.parleyCall.log.length; true");
         ann.evaluate("window.parleyCall.signaling.dropSocket(); true");
 
         ann.evaluate("window.resumed.then(() => true)");
@@ -124,8 +125,9 @@ class CallRecoveryTest {
         awaitMoreFrames(ann, remote(ann), 30);
         for (Page page : call) {
             assertEquals("connected", page.evaluate("window.parleyCall.state"));
-            assertTrue(!((List<?>) page.evaluate("window.parleyCall.history")).contains("reconnecting"),
-                    "the media path never broke: " + page.evaluate("JSON.stringify(window.parleyCall.log)"));
+            assertEquals(Boolean.TRUE, page.evaluate("window.parleyCall.pc === window.pcBeforeDrop"), "same peer connection");
+            assertEquals(Boolean.TRUE, page.evaluate("window.parleyCall.log.slice(window.logBeforeDrop).every((e) => e.state === 'connected')"),
+                    "the call never left the connected state: " + page.evaluate("JSON.stringify(window.parleyCall.log)"));
         }
         // Signaling works again both ways: state messages still arrive.
         ann.click("#camera");
