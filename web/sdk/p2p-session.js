@@ -39,6 +39,8 @@ export class P2PSession extends EventTarget {
     };
     this.polite = options.polite ?? isPolite(signaling.peerId, peerId);
     this.state = 'new';
+    /** Why the session is in its state (what is being tried while reconnecting). */
+    this.reason = null;
     this.pc = null;
     this.generation = 0;
     this.attempt = 0;
@@ -248,6 +250,7 @@ export class P2PSession extends EventTarget {
   _setState(state, reason, attempt = this.attempt) {
     if (this.state === state && state !== 'reconnecting') return;
     this.state = state;
+    this.reason = reason;
     this._emit('statechange', { state, reason, attempt });
   }
 

@@ -27,6 +27,8 @@ export class CallController extends EventTarget {
     this.state = 'preview';
     this.reason = CALL_REASON_START;
     this.history = ['preview'];
+    /** Epoch milliseconds (sub-ms) of milestones, for the setup benchmark: joined, connected, firstFrame. */
+    this.marks = {};
     /** Every state with its reason, newest last (bounded): what the screen said, for debugging. */
     this.log = [];
     this.room = options.room ?? null;
@@ -191,6 +193,7 @@ export class CallController extends EventTarget {
   }
 
   _onJoined(result) {
+    this.marks.joined = epochNow();
     this.room = result.room;
     this._emit('room', { room: this.room, link: this.shareLink() });
     if (this.session) {
@@ -282,7 +285,10 @@ export class CallController extends EventTarget {
       if (this.session !== session) return;
       const { state, reason } = e.detail;
       const next = stateForSession(state);
-      if (next === 'connected' && !this.connectedAt) this.connectedAt = performance.now();
+      if (next === 'connected' && !this.connectedAt) {
+        this.connectedAt = performance.now();
+        this.marks.connected = epochNow();
+      }
       if (next) this._move(next, reason);
     });
     session.addEventListener('track', (e) => this.session === session && this._onRemoteTrack(e.detail.track));
@@ -340,6 +346,11 @@ export class CallController extends EventTarget {
     waitUntil?.(replaced);
   }
 
+  /** The page calls this when the remote video element presents its first frame. */
+  markFirstFrame() {
+    this.marks.firstFrame ??= epochNow();
+  }
+
   _onRemoteTrack(track) {
     for (const old of this.remoteStream.getTracks()) {
       if (old.kind === track.kind) this.remoteStream.removeTrack(old);
@@ -393,3 +404,7 @@ export class CallController extends EventTarget {
 }
 
 const CALL_REASON_START = 'starting camera and microphone';
+
+function epochNow() {
+  return performance.timeOrigin + performance.now();
+}

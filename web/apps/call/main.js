@@ -155,8 +155,11 @@ call.addEventListener('remote', ({ detail: { peer } }) => {
   document.body.dataset.remoteCamera = peer.cameraOn ? 'on' : 'off';
 });
 
-call.addEventListener('remotetrack', () => {
+call.addEventListener('remotetrack', ({ detail: { track } }) => {
   if (remoteVideo.srcObject !== call.remoteStream) remoteVideo.srcObject = call.remoteStream;
+  if (track.kind === 'video' && 'requestVideoFrameCallback' in remoteVideo) {
+    remoteVideo.requestVideoFrameCallback(() => call.markFirstFrame());
+  }
   playRemote();
 });
 

@@ -168,6 +168,31 @@ class CallAppTest {
     }
 
     @Test
+    void waitingScreenOffersTheLinkAndAThirdPersonIsToldTheCallIsFull() {
+        Page ann = pages.open("name=Ann");
+        open = new Page[] {ann};
+        awaitState(ann, "waiting");
+        String room = (String) ann.evaluate("window.parleyCall.room");
+        String link = ann.inputValue("#share-link");
+        assertTrue(link.endsWith("/call?room=" + room), link);
+        assertTrue(ann.url().contains("room=" + room), "a reload stays in the same room");
+        assertTrue(ann.isVisible("#share"));
+        CallPages.screenshot(ann, "call-waiting");
+
+        Page bob = pages.open("name=Bob&room=" + room);
+        open = new Page[] {ann, bob};
+        awaitState(bob, "connected");
+        Page carol = pages.newPage();
+        open = new Page[] {ann, bob, carol};
+        carol.navigate(link + "&name=Carol");
+        carol.waitForFunction("() => window.parleyCall && window.parleyCall.state === 'failed'");
+        assertTrue(carol.textContent("#overlay-reason").contains("already has two people"));
+        assertTrue(carol.isVisible("#retry"), "a retry button");
+        CallPages.screenshot(carol, "call-failed-full");
+        assertEquals("connected", ann.evaluate("window.parleyCall.state"), "the call itself is undisturbed");
+    }
+
+    @Test
     void hangUpEndsTheCallOnBothSidesAndReleasesTheDevices() {
         Page[] call = call();
         Page ann = call[0];

@@ -46,9 +46,20 @@ final class CallPages {
         this.server = server;
     }
 
+    /**
+     * A page with generous timeouts: the two cores of these machines are shared, and under load a
+     * page can take many seconds to load. Timeouts bound a wait; they measure nothing.
+     */
+    Page newPage() {
+        Page page = chromium.newPage();
+        page.setDefaultTimeout(60_000);
+        page.setDefaultNavigationTimeout(60_000);
+        return page;
+    }
+
     /** Opens /call with the query (may be empty) and waits until the app is joined and waiting or connecting. */
     Page open(String query) {
-        Page page = chromium.newPage();
+        Page page = newPage();
         page.navigate(server.httpUrl("/call" + (query.isEmpty() ? "" : "?" + query)));
         page.waitForFunction("() => window.parleyCall && window.parleyCall.room");
         return page;
@@ -73,7 +84,7 @@ final class CallPages {
 
     static void awaitState(Page page, String state) {
         page.waitForFunction("s => window.parleyCall.state === s", state,
-                new Page.WaitForFunctionOptions().setTimeout(30_000));
+                new Page.WaitForFunctionOptions().setTimeout(90_000));
     }
 
     @SuppressWarnings("unchecked")
@@ -92,7 +103,7 @@ final class CallPages {
 
     /** Polls the page's remote media until the condition holds; fails with the last reading otherwise. */
     static RemoteMedia awaitRemote(Page page, String what, Predicate<RemoteMedia> condition) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
+        long deadline = System.nanoTime() + 90_000_000_000L;
         RemoteMedia last = null;
         while (System.nanoTime() < deadline) {
             last = remote(page);

@@ -69,7 +69,7 @@ class CallRecoveryTest {
         }
         // The screen says what is being tried.
         call[0].waitForFunction("() => /restarting ICE|building a new connection/i.test(document.getElementById('overlay-reason').textContent)",
-                null, new Page.WaitForFunctionOptions().setTimeout(30_000));
+                null, new Page.WaitForFunctionOptions().setTimeout(90_000));
         CallPages.screenshot(call[0], "call-reconnecting");
         RemoteMedia frozen = remote(call[1]);
         path.restore();
@@ -91,7 +91,7 @@ class CallRecoveryTest {
         path.cut();
         // Wait until one side gave up on ICE restarts and built a brand-new RTCPeerConnection.
         call[0].waitForFunction("() => window.parleyCall.session.generation > 1", null,
-                new Page.WaitForFunctionOptions().setTimeout(60_000));
+                new Page.WaitForFunctionOptions().setTimeout(90_000));
         path.restore();
         for (Page page : call) awaitState(page, "connected");
         for (Page page : call) {
