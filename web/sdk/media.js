@@ -293,6 +293,50 @@ export function applyOpusSettings(sdp, { fec = true, dtx = true, maxAverageBitra
 }
 
 /**
+ * Adds Chromium's bandwidth hints (x-google-start-bitrate / -max-bitrate, in kbps) to the fmtp line
+ * of every video codec of an SDP. In the SDP sent to the peer they set where the peer's bandwidth
+ * estimate starts: the default (300 kbps) paces the first keyframe out slowly, so the first frame
+ * arrives later. Other browsers ignore them. RTX/RED/FEC payloads are left alone.
+ */
+export function applyVideoBitrateHints(sdp, { startKbps, maxKbps } = {}) {
+  if (!startKbps && !maxKbps) return sdp;
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const lines = sdp.split(eol);
+  const video = new Set();
+  let inVideo = false;
+  for (const line of lines) {
+    if (line.startsWith('m=')) inVideo = line.startsWith('m=video');
+    const match = /^a=rtpmap:(\d+) ([A-Za-z0-9-]+)\/90000/.exec(line);
+    if (inVideo && match && !/^(rtx|red|ulpfec|flexfec-03)$/i.test(match[2])) video.add(match[1]);
+  }
+  const hints = {};
+  if (startKbps) hints['x-google-start-bitrate'] = String(Math.round(startKbps));
+  if (maxKbps) hints['x-google-max-bitrate'] = String(Math.round(maxKbps));
+  const withFmtp = new Set();
+  const out = lines.map((line) => {
+    const match = /^a=fmtp:(\d+) (.*)$/.exec(line);
+    if (!match || !video.has(match[1])) return line;
+    withFmtp.add(match[1]);
+    const params = new Map(match[2].split(';').filter(Boolean).map((p) => {
+      const [k, ...v] = p.trim().split('=');
+      return [k, v.join('=')];
+    }));
+    for (const [k, v] of Object.entries(hints)) params.set(k, v);
+    return `a=fmtp:${match[1]} ${[...params].map(([k, v]) => `${k}=${v}`).join(';')}`;
+  });
+  const result = [];
+  for (const line of out) {
+    result.push(line);
+    const match = /^a=rtpmap:(\d+) /.exec(line);
+    if (match && video.has(match[1]) && !withFmtp.has(match[1])) {
+      result.push(`a=fmtp:${match[1]} ${Object.entries(hints).map(([k, v]) => `${k}=${v}`).join(';')}`);
+      withFmtp.add(match[1]);
+    }
+  }
+  return result.join(eol);
+}
+
+/**
  * Orders a transceiver's codecs so `mimeTypes` come first (e.g. ['video/VP8']); codecs the browser
  * does not have are ignored. Returns false where setCodecPreferences is not supported.
  */

@@ -33,6 +33,8 @@ test('query options: room ids are validated, caps and timers parsed, junk ignore
   assert.equal(o.name, 'Ann');
   assert.equal(o.maxVideoKbps, 800);
   assert.equal(o.maxAudioKbps, 64);
+  assert.equal(o.videoStartKbps, 800);
+  assert.equal(parseCallOptions('?videoStartKbps=0').videoStartKbps, null);
   assert.equal(o.relayOnly, true);
   assert.equal(o.dtx, false);
   assert.deepEqual(o.session, { disconnectGrace: 500 });

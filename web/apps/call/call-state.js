@@ -65,6 +65,8 @@ export function parseCallOptions(search) {
     name: (q.get('name') ?? '').trim().slice(0, 40) || null,
     maxVideoKbps: number('maxVideoKbps') ?? 1500,
     maxAudioKbps: number('maxAudioKbps') ?? 64,
+    // Where the peer's bandwidth estimate starts (Chromium); 0 keeps the browser's default.
+    videoStartKbps: q.get('videoStartKbps') === '0' ? null : number('videoStartKbps') ?? 800,
     videoCodec: q.get('videoCodec') || null,
     relayOnly: q.get('relay') === '1',
     dtx: q.get('dtx') !== '0',

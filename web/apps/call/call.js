@@ -6,7 +6,7 @@
 // screenSharing} whenever the local state changes or the peer (re)appears, {app: 'call', kind: 'bye'}
 // on hang-up.
 import { P2PSession } from '/sdk/p2p-session.js';
-import { LocalMedia, applyOpusSettings, capBitrate, preferCodecs, describeMediaError } from '/sdk/media.js';
+import { LocalMedia, applyOpusSettings, applyVideoBitrateHints, capBitrate, preferCodecs, describeMediaError } from '/sdk/media.js';
 import { QualityMonitor } from '/sdk/call-quality.js';
 import { canMove, stateForSession } from './call-state.js';
 
@@ -136,6 +136,8 @@ export class CallController extends EventTarget {
     this._teardown('The page was closed.');
     this._off.forEach((off) => off());
     this._off = [];
+    // leave() writes its request at once; closing right after is fine (its answer is not needed).
+    this.signaling.leave().catch(() => {});
     this.signaling.close();
   }
 
@@ -206,7 +208,7 @@ export class CallController extends EventTarget {
       this._startSession(peer);
     } else {
       this._setRemote(null);
-      this._move('waiting', 'waiting for the other person to open the link');
+      this._move('waiting', 'nobody else is in this call yet');
     }
   }
 
@@ -274,9 +276,12 @@ export class CallController extends EventTarget {
       label: 'call',
       rtcConfig,
       setup: (pc) => this._setupConnection(pc),
-      sdpTransform: (sdp) => applyOpusSettings(sdp, {
+      // What we put in the SDP we send steers how the peer sends to us.
+      sdpTransform: (sdp) => applyVideoBitrateHints(applyOpusSettings(sdp, {
         fec: options.fec !== false, dtx: options.dtx !== false,
         maxAverageBitrate: options.maxAudioKbps ? options.maxAudioKbps * 1000 : undefined,
+      }), {
+        startKbps: options.videoStartKbps ? Math.min(options.videoStartKbps, options.maxVideoKbps ?? Infinity) : undefined,
       }),
       ...options.session,
     });

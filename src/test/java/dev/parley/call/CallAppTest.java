@@ -193,6 +193,15 @@ class CallAppTest {
     }
 
     @Test
+    void leavingThePageEndsTheCallForTheOtherSideAtOnce() {
+        Page[] call = call();
+        call[0].navigate(server.httpUrl("/"));
+        awaitState(call[1], "ended");
+        assertTrue(call[1].textContent("#overlay-reason").contains("Ann hung up"));
+        assertEquals(Boolean.TRUE, call[1].evaluate("window.parleyCall.session === null && window.parleyCall.media.cameraTrack === null"));
+    }
+
+    @Test
     void hangUpEndsTheCallOnBothSidesAndReleasesTheDevices() {
         Page[] call = call();
         Page ann = call[0];
