@@ -165,7 +165,7 @@ export class CallController extends EventTarget {
         if (this.state === 'ended') return;
         this._byeFrom.delete(peer.id);
         this._setRemote(peer);
-        this._startSession(peer);
+        this._startSession(peer, true);
       }),
       sig.on('peer-left', ({ peerId }) => this._onPeerLeft(peerId)),
       sig.on('peer-disconnected', ({ peerId }) => this._peerAway(peerId, true)),
@@ -266,8 +266,11 @@ export class CallController extends EventTarget {
 
   // ---- peer connection ---------------------------------------------------------------------
 
-  _startSession(peer) {
+  /** @param {boolean} answerFirst true when the peer arrived after us (it offers first) */
+  _startSession(peer, answerFirst = false) {
     if (this.session && this.session.peerId === peer.id && this.session.state !== 'closed') return;
+    this._answerFirst = answerFirst;
+    this.senders = { audio: null, video: null };
     if (this.session) this.session.close('replaced');
     const options = this.options;
     const rtcConfig = { iceServers: this.signaling.iceServers, bundlePolicy: 'max-bundle',
@@ -303,24 +306,52 @@ export class CallController extends EventTarget {
     this.quality.start();
   }
 
-  /** Runs for every new RTCPeerConnection of the session (again after a full rebuild). */
-  _setupConnection(pc) {
+  /**
+   * Runs for every new RTCPeerConnection of the session (again after a full rebuild). The person
+   * who was waiting in the room answers the first connection instead of offering too: it adds its
+   * tracks when the newcomer's offer arrives (they then ride on the offered transceivers), so the
+   * first negotiation has no offer collision. If no offer comes in time it offers itself.
+   */
+  _setupConnection(pc, { generation }) {
     this._clearRemoteMedia();
     const stream = new MediaStream();
-    // addTrack (not addTransceiver) so that an offer from the peer reuses these transceivers; a kind
-    // with no track yet (camera off) still gets a sendrecv transceiver for a later replaceTrack.
-    const add = (kind, track) => {
-      if (!track) return pc.addTransceiver(kind, { direction: 'sendrecv', streams: [stream] });
+    let attached = false;
+    const attach = () => {
+      if (attached || pc.signalingState === 'closed') return;
+      attached = true;
+      clearTimeout(fallback);
+      const audio = this._claimTransceiver(pc, 'audio', this.media.audioTrack, stream);
+      const video = this._claimTransceiver(pc, 'video', this.media.videoTrack, stream);
+      this.senders = { audio: audio.sender, video: video.sender };
+      if (this.options.videoCodec) preferCodecs(video, [`video/${this.options.videoCodec}`]);
+    };
+    const waitForOffer = this._answerFirst && generation === 1;
+    const fallback = waitForOffer ? setTimeout(attach, this.options.offerWait ?? 3000) : null;
+    pc.addEventListener('signalingstatechange', () => {
+      // Fires inside setRemoteDescription(offer), before the answer is created.
+      if (pc.signalingState === 'have-remote-offer') attach();
+      if (pc.signalingState === 'stable' && attached) this._applyBitrateCaps();
+    });
+    if (!waitForOffer) attach();
+  }
+
+  /**
+   * A transceiver that sends `track` (or is ready to, via replaceTrack): an offered one of that
+   * kind when there is one, else a new one. addTrack reuses offered transceivers by itself.
+   */
+  _claimTransceiver(pc, kind, track, stream) {
+    if (track) {
       const sender = pc.addTrack(track, stream);
       return pc.getTransceivers().find((t) => t.sender === sender);
-    };
-    const audio = add('audio', this.media.audioTrack);
-    const video = add('video', this.media.videoTrack);
-    this.senders = { audio: audio.sender, video: video.sender };
-    if (this.options.videoCodec) preferCodecs(video, [`video/${this.options.videoCodec}`]);
-    pc.addEventListener('signalingstatechange', () => {
-      if (pc.signalingState === 'stable') this._applyBitrateCaps();
-    });
+    }
+    const offered = pc.getTransceivers().find((t) => t.receiver.track.kind === kind && !t.sender.track
+      && t.mid !== null && !Object.values(this.senders).includes(t.sender));
+    if (offered) {
+      offered.direction = 'sendrecv';
+      offered.sender.setStreams?.(stream);
+      return offered;
+    }
+    return pc.addTransceiver(kind, { direction: 'sendrecv', streams: [stream] });
   }
 
   async _applyBitrateCaps() {
