@@ -278,7 +278,7 @@ export class CallController extends EventTarget {
     const session = new P2PSession(this.signaling, peer.id, {
       label: 'call',
       rtcConfig,
-      setup: (pc) => this._setupConnection(pc),
+      setup: (pc, info) => this._setupConnection(pc, info),
       // What we put in the SDP we send steers how the peer sends to us.
       sdpTransform: (sdp) => applyVideoBitrateHints(applyOpusSettings(sdp, {
         fec: options.fec !== false, dtx: options.dtx !== false,
