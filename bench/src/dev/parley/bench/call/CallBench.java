@@ -72,7 +72,7 @@ public final class CallBench {
             // x-google-start-bitrate hint) as the side-by-side peer, interleaved so load hits both alike.
             result.put("setup_host", setupRun(chromium, server, "", calls, "app defaults (video start bitrate hint 800 kbps)"));
             result.put("setup_host_browser_default_start_bitrate",
-                    setupRun(chromium, server, "&videoStartKbps=0", Math.max(1, calls / 2), "videoStartKbps=0"));
+                    setupRun(chromium, server, "&videoStartKbps=0", Math.max(1, calls / 4), "videoStartKbps=0"));
 
             List<Double> recovery = new ArrayList<>();
             List<Double> detection = new ArrayList<>();
