@@ -26,6 +26,8 @@ export class P2PSession extends EventTarget {
    * @param {number} [options.restartTimeout] ms an ICE restart may take before the next attempt
    * @param {number} [options.maxIceRestarts] ICE restarts before a new connection is built
    * @param {number} [options.maxConnections] new connections before giving up (state failed)
+   * @param {(sdp: string, type: 'offer'|'answer') => string} [options.sdpTransform] rewrites the SDP sent to
+   *   the peer (not the local description), e.g. Opus fmtp parameters that steer the peer's encoder
    */
   constructor(signaling, peerId, options = {}) {
     super();
@@ -37,6 +39,8 @@ export class P2PSession extends EventTarget {
     };
     this.polite = options.polite ?? isPolite(signaling.peerId, peerId);
     this.state = 'new';
+    /** Why the session is in its state (what is being tried while reconnecting). */
+    this.reason = null;
     this.pc = null;
     this.generation = 0;
     this.attempt = 0;
@@ -44,6 +48,7 @@ export class P2PSession extends EventTarget {
     this._makingOffer = false;
     this._ignoreOffer = false;
     this._settingRemoteAnswer = false;
+    this._failedSeen = false;
     this._timers = { grace: null, restart: null };
     this._unsubscribe = [];
   }
@@ -93,13 +98,14 @@ export class P2PSession extends EventTarget {
     this._makingOffer = false;
     this._ignoreOffer = false;
     this._settingRemoteAnswer = false;
+    this._failedSeen = false;
     const current = () => this.pc === pc;
     pc.onnegotiationneeded = async () => {
       if (!current()) return;
       try {
         this._makingOffer = true;
         await pc.setLocalDescription();
-        if (current()) this._signal('offer', { sdp: pc.localDescription.sdp });
+        if (current()) this._signal('offer', { sdp: this._outgoing(pc.localDescription) });
       } catch (error) {
         console.warn('parley: offer failed', error);
       } finally {
@@ -116,6 +122,16 @@ export class P2PSession extends EventTarget {
     if (this.state === 'new') this._setState('connecting', 'negotiating');
     this.options.setup?.(pc, { generation });
     this._emit('connection', { pc, generation });
+    // A first connection whose offer or answer got lost would otherwise wait forever.
+    if (this.state === 'connecting') {
+      clearTimeout(this._timers.restart);
+      this._timers.restart = setTimeout(() => this._restartIce('connection did not come up'), this.options.restartTimeout);
+    }
+  }
+
+  _outgoing(description) {
+    const transform = this.options.sdpTransform;
+    return transform ? transform(description.sdp, description.type) : description.sdp;
   }
 
   _signal(type, body) {
@@ -138,9 +154,9 @@ export class P2PSession extends EventTarget {
       this._settingRemoteAnswer = description.type === 'answer';
       await pc.setRemoteDescription(description); // polite side rolls back implicitly
       this._settingRemoteAnswer = false;
-      if (description.type === 'offer') {
+      if (description.type === 'offer' && this.pc === pc) {
         await pc.setLocalDescription();
-        this._signal('answer', { sdp: pc.localDescription.sdp });
+        if (this.pc === pc) this._signal('answer', { sdp: this._outgoing(pc.localDescription) });
       }
     } catch (error) {
       this._settingRemoteAnswer = false;
@@ -169,16 +185,20 @@ export class P2PSession extends EventTarget {
   _onIceState() {
     const ice = this.pc.iceConnectionState;
     const conn = this.pc.connectionState;
-    if (ice === 'connected' || ice === 'completed' || conn === 'connected') {
+    // Chrome may report connectionState "failed" while ICE still says "disconnected": that is a failure.
+    const failed = ice === 'failed' || conn === 'failed';
+    const failedBefore = this._failedSeen;
+    this._failedSeen = failed;
+    if (!failed && (ice === 'connected' || ice === 'completed' || conn === 'connected')) {
       this._clearTimers();
       this.attempt = 0;
       this._connectionsBuilt = 1;
       this._setState('connected', 'media path up');
       return;
     }
-    // Chrome may report connectionState "failed" while ICE still says "disconnected": that is a failure.
-    const failed = ice === 'failed' || conn === 'failed';
     if (failed) {
+      // Both state handlers report one failure: act once per failure, not once per event.
+      if (failedBefore) return;
       clearTimeout(this._timers.grace);
       this._restartIce('connection failed');
     } else if (ice === 'disconnected' && this.state === 'connected') {
@@ -230,6 +250,7 @@ export class P2PSession extends EventTarget {
   _setState(state, reason, attempt = this.attempt) {
     if (this.state === state && state !== 'reconnecting') return;
     this.state = state;
+    this.reason = reason;
     this._emit('statechange', { state, reason, attempt });
   }
 

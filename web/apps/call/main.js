@@ -1,0 +1,227 @@
+// The /call page: renders what CallController emits and turns clicks into controller calls.
+import { SignalingClient } from '/sdk/signaling.js';
+import { listDevices, canChooseSpeaker } from '/sdk/media.js';
+import { CallController } from './call.js';
+import { formatDuration, parseCallOptions } from './call-state.js';
+
+const $ = (id) => document.getElementById(id);
+const options = parseCallOptions(location.search);
+const signaling = new SignalingClient();
+const call = new CallController(signaling, options);
+window.parleyCall = call; // for debugging and the browser tests
+
+const TITLES = {
+  preview: 'Starting your camera…',
+  joining: 'Joining the call…',
+  waiting: 'Waiting for the other person',
+  connecting: 'Connecting…',
+  connected: 'In the call',
+  reconnecting: 'Reconnecting…',
+  failed: 'The call could not be connected',
+  ended: 'Call ended',
+};
+const BUSY = new Set(['preview', 'joining', 'connecting', 'reconnecting']);
+
+const remoteVideo = $('remote-video');
+const localVideo = $('local-video');
+// A video element given a stream with no tracks holds back the page's load event; attach streams
+// once they carry something.
+call.media.addEventListener('previewchange', ({ detail: { track } }) => {
+  localVideo.srcObject = track ? call.media.preview : null;
+});
+
+// ---- state screens ----------------------------------------------------------------------------
+
+call.addEventListener('state', ({ detail: { state, reason } }) => {
+  $('stage').dataset.state = state;
+  document.body.dataset.callState = state;
+  const overlay = $('overlay');
+  overlay.hidden = state === 'connected';
+  $('overlay-title').textContent = state === 'ended' && call.connectedAt
+    ? `Call ended after ${formatDuration(call.duration)}` : TITLES[state];
+  $('overlay-reason').textContent = capitalise(reason ?? '');
+  $('spinner').hidden = !BUSY.has(state);
+  $('share').hidden = state !== 'waiting';
+  $('retry').hidden = state !== 'failed';
+  $('rejoin').hidden = state !== 'ended';
+  $('new-call').hidden = !(state === 'ended' || state === 'failed');
+  const inCall = state !== 'ended';
+  for (const id of ['mic', 'camera', 'switch-camera', 'screen', 'devices', 'hangup']) $(id).disabled = !inCall;
+  $('screen').disabled = !inCall || !(state === 'connected' || state === 'reconnecting' || state === 'connecting');
+  if (state === 'ended') {
+    $('duration').hidden = true;
+    $('quality').hidden = true;
+    $('remote-badges').hidden = true;
+    $('remote-off').hidden = true;
+  }
+  if (state === 'connected') playRemote();
+});
+
+call.addEventListener('room', ({ detail: { room, link } }) => {
+  $('share-link').value = link;
+  const url = new URL(location.href);
+  if (url.searchParams.get('room') !== room) {
+    url.searchParams.set('room', room);
+    history.replaceState(null, '', url);
+  }
+});
+
+$('copy-link').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText($('share-link').value);
+    $('copy-link').textContent = 'Copied';
+  } catch {
+    $('share-link').select();
+    $('copy-link').textContent = 'Press Ctrl+C';
+  }
+  setTimeout(() => { $('copy-link').textContent = 'Copy link'; }, 2000);
+});
+$('retry').addEventListener('click', () => call.retry());
+$('rejoin').addEventListener('click', () => call.rejoin());
+
+// ---- local controls -----------------------------------------------------------------------------
+
+call.addEventListener('local', ({ detail: { micOn, cameraOn, screenSharing } }) => {
+  setPressed('mic', !micOn, micOn ? 'Mute' : 'Unmute');
+  setPressed('camera', !cameraOn, cameraOn ? 'Camera off' : 'Camera on');
+  setPressed('screen', screenSharing, screenSharing ? 'Stop sharing' : 'Share screen');
+  $('local-off').hidden = cameraOn || screenSharing;
+  $('local-caption').textContent = screenSharing ? 'You (screen)' : micOn ? 'You' : 'You (muted)';
+  $('stage').dataset.sharing = String(screenSharing);
+  $('switch-camera').disabled = !cameraOn || screenSharing || call.state === 'ended';
+});
+
+$('mic').addEventListener('click', () => call.toggleMic());
+$('camera').addEventListener('click', () => call.toggleCamera());
+$('switch-camera').addEventListener('click', async () => {
+  const label = await call.switchCamera();
+  if (label) notice(`Camera: ${label}`);
+  refreshDevices();
+});
+$('screen').addEventListener('click', () => call.toggleScreenShare());
+$('hangup').addEventListener('click', () => call.hangUp());
+$('devices').addEventListener('click', () => {
+  const open = $('settings').hidden;
+  $('settings').hidden = !open;
+  $('devices').setAttribute('aria-expanded', String(open));
+  if (open) refreshDevices();
+});
+
+async function refreshDevices() {
+  const { microphones, cameras, speakers } = await listDevices();
+  fill($('mic-select'), microphones, call.media.audioDeviceId);
+  fill($('camera-select'), cameras, call.media.videoDeviceId);
+  const speakerOk = canChooseSpeaker() && speakers.length > 0;
+  $('speaker-label').hidden = !speakerOk;
+  $('speaker-unsupported').hidden = speakerOk;
+  if (speakerOk) fill($('speaker-select'), speakers, remoteVideo.sinkId || 'default');
+}
+
+function fill(select, devices, selected) {
+  select.replaceChildren(...devices.map((d, i) => {
+    const option = new Option(d.label || `Device ${i + 1}`, d.deviceId);
+    option.selected = d.deviceId === selected;
+    return option;
+  }));
+}
+
+$('mic-select').addEventListener('change', (e) => call.media.useMicrophone(e.target.value).catch(deviceError));
+$('camera-select').addEventListener('change', (e) => call.media.useCamera(e.target.value).catch(deviceError));
+$('speaker-select').addEventListener('change', (e) => remoteVideo.setSinkId(e.target.value).catch(deviceError));
+navigator.mediaDevices?.addEventListener?.('devicechange', () => { if (!$('settings').hidden) refreshDevices(); });
+
+function deviceError(error) {
+  notice(`Could not switch device: ${error.message}`);
+}
+
+// ---- the other person -------------------------------------------------------------------------
+
+call.addEventListener('remote', ({ detail: { peer } }) => {
+  $('remote-badges').hidden = !peer;
+  if (!peer) {
+    $('remote-off').hidden = true;
+    return;
+  }
+  const name = peer.name || 'Guest';
+  $('remote-name').textContent = name;
+  $('remote-avatar').textContent = name.slice(0, 1).toUpperCase();
+  $('remote-muted').hidden = peer.micOn;
+  $('remote-camera-off').hidden = peer.cameraOn || peer.screenSharing;
+  $('remote-screen').hidden = !peer.screenSharing;
+  $('remote-away').hidden = !peer.away;
+  $('remote-off').hidden = peer.cameraOn || peer.screenSharing;
+  $('remote-off-text').textContent = `${name}'s camera is off`;
+  document.body.dataset.remoteMic = peer.micOn ? 'on' : 'muted';
+  document.body.dataset.remoteCamera = peer.cameraOn ? 'on' : 'off';
+});
+
+call.addEventListener('remotetrack', ({ detail: { track } }) => {
+  if (remoteVideo.srcObject !== call.remoteStream) remoteVideo.srcObject = call.remoteStream;
+  if (track.kind === 'video' && 'requestVideoFrameCallback' in remoteVideo) {
+    remoteVideo.requestVideoFrameCallback(() => call.markFirstFrame());
+  }
+  playRemote();
+});
+
+function playRemote() {
+  remoteVideo.play().then(() => { $('unmute-audio').hidden = true; }).catch((error) => {
+    if (error.name === 'NotAllowedError') $('unmute-audio').hidden = false; // autoplay with sound blocked
+  });
+}
+$('enable-sound').addEventListener('click', () => playRemote());
+
+// ---- quality, duration, server connection -------------------------------------------------------
+
+call.addEventListener('quality', ({ detail: { sample, quality } }) => {
+  const pill = $('quality');
+  pill.hidden = call.state === 'ended';
+  pill.dataset.level = quality.level;
+  const label = { good: 'Good', fair: 'Fair', poor: 'Poor', unknown: 'Measuring' }[quality.level];
+  pill.textContent = `Connection: ${label}`;
+  const parts = [];
+  if (sample.rttMs !== null) parts.push(`RTT ${Math.round(sample.rttMs)} ms`);
+  if (sample.lossPct !== null) parts.push(`loss ${sample.lossPct.toFixed(1)} %`);
+  if (sample.jitterMs !== null) parts.push(`jitter ${Math.round(sample.jitterMs)} ms`);
+  if (sample.inboundVideoKbps !== null) parts.push(`in ${Math.round(sample.inboundVideoKbps + (sample.inboundAudioKbps ?? 0))} kbps`);
+  if (sample.outboundKbps !== null) parts.push(`out ${Math.round(sample.outboundKbps)} kbps`);
+  if (sample.frameWidth) parts.push(`${sample.frameWidth}×${sample.frameHeight}`);
+  if (sample.candidateType) parts.push(sample.candidateType.relayed ? 'via TURN relay' : `direct (${sample.candidateType.local})`);
+  pill.title = [parts.join(' · '), ...quality.reasons].filter(Boolean).join('\n');
+  $('stats-line').textContent = parts.join(' · ');
+});
+
+setInterval(() => {
+  const running = call.connectedAt && call.state !== 'ended';
+  $('duration').hidden = !running;
+  if (running) $('duration').textContent = formatDuration(call.duration);
+}, 500);
+
+call.addEventListener('signaling', ({ detail: { state } }) => {
+  $('server-status').hidden = state !== 'reconnecting';
+});
+
+call.addEventListener('notice', ({ detail: { text } }) => notice(text));
+
+function notice(text) {
+  const item = document.createElement('div');
+  item.textContent = text;
+  $('notices').append(item);
+  setTimeout(() => item.remove(), 6000);
+}
+
+function setPressed(id, pressed, label) {
+  $(id).setAttribute('aria-pressed', String(pressed));
+  $(id).textContent = label;
+}
+
+function capitalise(text) {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
+// Leaving the page ends the call for real: camera light off, connection closed, peer told.
+window.addEventListener('pagehide', () => call.dispose());
+
+call.start().catch((error) => {
+  console.error('parley call: start failed', error);
+  notice(`Could not start the call: ${error.message}`);
+});
