@@ -72,7 +72,8 @@ public final class SignalingBench {
         int port = 18_000 + (int) (ProcessHandle.current().pid() % 1000);
         Process server = new ProcessBuilder("java", "-Xmx2g", "-XX:+UseG1GC", "-jar", "target/parley.jar",
                 "--host", "127.0.0.1", "--port", String.valueOf(port), "--log-level", "WARN",
-                "--ws-rate-limit", "1000", "--ws-rate-burst", "2000", "--max-room-size", "2")
+                "--ws-rate-limit", "1000", "--ws-rate-burst", "2000", "--max-room-size", "2",
+                "--turn", "off", "--sfu-port", "0")
                 .redirectErrorStream(true).redirectOutput(Path.of("target/bench-signaling-server.log").toFile()).start();
         try {
             URI base = URI.create("http://127.0.0.1:" + port);
@@ -222,12 +223,14 @@ public final class SignalingBench {
                     });
         }
 
+        /** java.net.http allows one send at a time: chain them instead of blocking a thread. */
+        private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
+
         synchronized void send(String text) {
-            try {
-                socket.sendText(text, true).get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
+            sendChain = sendChain.thenCompose(x -> socket.sendText(text, true)).exceptionally(e -> {
                 open = false;
-            }
+                return null;
+            });
         }
 
         @Override
@@ -256,7 +259,7 @@ public final class SignalingBench {
                     delivered.incrementAndGet();
                 }
             } else if (text.startsWith("{\"type\":\"ping\"")) {
-                CompletableFuture.runAsync(() -> send("{\"type\":\"pong\"}"));
+                send("{\"type\":\"pong\"}");
             } else if (text.startsWith("{\"type\":\"response\"") && peerId == null) {
                 int p = text.indexOf("\"peerId\":\"");
                 peerId = text.substring(p + 10, text.indexOf('"', p + 10));

@@ -109,7 +109,7 @@ public final class ConfigLoader {
     public static String helpText() {
         StringBuilder help = new StringBuilder();
         help.append("Usage: parley [options]\n\n")
-                .append("Runs signaling, the web apps and (in later versions) TURN and the SFU in one process.\n")
+                .append("Runs signaling, the built-in STUN/TURN server, the SFU and the web apps in one process.\n")
                 .append("Each option may also be set as an environment variable or as a key in the --config YAML file.\n")
                 .append("Precedence: command line > environment > YAML file > default.\n\n");
         for (Option option : OPTIONS) {

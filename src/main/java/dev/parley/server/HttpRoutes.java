@@ -15,7 +15,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /** Plain HTTP endpoints: health, readiness, Prometheus metrics and the static web assets. */
-final class HttpRoutes extends Handler.Abstract.NonBlocking {
+final class HttpRoutes extends Handler.Abstract {
+    // Blocking-capable: /metrics scrapes and --web-root file reads must not run on an I/O thread.
     private final PrometheusMeterRegistry metrics;
     private final SignalingService signaling;
     private final StaticAssets assets;

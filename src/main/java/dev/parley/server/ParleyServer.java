@@ -159,7 +159,11 @@ public final class ParleyServer implements AutoCloseable {
     public synchronized void close() {
         if (stopped) return;
         stopped = true;
-        log.info("shutting down: telling {} clients", signaling.snapshot().sockets());
+        try {
+            log.info("shutting down: telling {} clients", signaling.snapshot().sockets());
+        } catch (RuntimeException e) {
+            log.warn("shutting down (signaling did not report its clients)");
+        }
         signaling.close();
         sfu.close();
         if (turn != null) turn.close();

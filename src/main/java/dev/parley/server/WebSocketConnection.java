@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.signaling.Connection;
+import dev.parley.signaling.ErrorCode;
 import dev.parley.signaling.SignalingService;
 import dev.parley.signaling.SignalingSocket;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ public final class WebSocketConnection implements Connection {
 
     @OnWebSocketClose
     public void onClose(int statusCode, String reason) {
-        if (statusCode == 1009) signaling.countRejectedFrame(dev.parley.signaling.ErrorCode.TOO_LARGE);
+        if (statusCode == 1009) signaling.countRejectedFrame(ErrorCode.TOO_LARGE);
         if (socket != null) signaling.closed(socket);
     }
 
@@ -65,6 +66,12 @@ public final class WebSocketConnection implements Connection {
     public void close(int statusCode, String reason) {
         Session s = session;
         if (s != null && s.isOpen()) s.close(statusCode, reason, Callback.NOOP);
+    }
+
+    @Override
+    public boolean isOpen() {
+        Session s = session;
+        return s != null && s.isOpen();
     }
 
     @Override

@@ -14,6 +14,9 @@ public interface Connection {
     /** Bytes queued for sending but not yet written to the network. */
     long queuedBytes();
 
+    /** True until the socket is closed (either side); used to let goodbyes flush on shutdown. */
+    boolean isOpen();
+
     /** Remote address for logs. */
     String remoteAddress();
 }

@@ -17,7 +17,10 @@ final class Session {
     private final String resumeToken;
     private final Room room;
     private final int queueLimit;
+    /** Bytes of unacknowledged events kept at most (the count limit alone lets big events pile up). */
+    static final long QUEUE_BYTES_LIMIT = 1L << 20;
     private final ArrayDeque<Queued> unacked = new ArrayDeque<>();
+    private long unackedBytes;
     private long lastSeq;
     /** Highest seq that was dropped from the queue unacknowledged; resume below it is impossible. */
     private long lostUpTo;
@@ -70,6 +73,7 @@ final class Session {
         closed = true;
         cancelGraceTimer();
         unacked.clear();
+        unackedBytes = 0;
     }
 
     void attach(SignalingSocket newSocket) {
@@ -98,17 +102,22 @@ final class Session {
         event.put("seq", ++lastSeq);
         String text = Wire.write(event);
         unacked.addLast(new Queued(lastSeq, text));
-        while (unacked.size() > queueLimit) {
-            lostUpTo = unacked.removeFirst().seq();
-            if (socket == null) return false;
+        unackedBytes += text.length();
+        boolean overflow = false;
+        while (unacked.size() > queueLimit || unackedBytes > QUEUE_BYTES_LIMIT) {
+            Queued dropped = unacked.removeFirst();
+            unackedBytes -= dropped.text().length();
+            lostUpTo = dropped.seq();
+            overflow = true;
         }
         if (socket != null) socket.send(text);
-        return true;
+        // Away with a queue that no longer covers the gap: it can never be resumed consistently.
+        return !(overflow && socket == null);
     }
 
     /** The client has everything up to {@code seq}. */
     void acknowledge(long seq) {
-        while (!unacked.isEmpty() && unacked.peekFirst().seq() <= seq) unacked.removeFirst();
+        while (!unacked.isEmpty() && unacked.peekFirst().seq() <= seq) unackedBytes -= unacked.removeFirst().text().length();
     }
 
     /** True if every event after {@code clientSeq} is still queued. */
@@ -124,6 +133,11 @@ final class Session {
 
     int queuedEvents() {
         return unacked.size();
+    }
+
+    /** True when events were dropped unacknowledged: a resume from before them is impossible. */
+    boolean lostEvents() {
+        return lostUpTo > 0;
     }
 
     private record Queued(long seq, String text) {}

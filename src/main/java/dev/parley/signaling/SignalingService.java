@@ -43,6 +43,7 @@ public final class SignalingService implements AutoCloseable {
     private static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int MAX_NAME = 64;
     private static final int MAX_SDP = 60_000;
+    private static final int MAX_META = 2048;
 
     private final SignalingSettings settings;
     private final SignalingMetrics metrics;
@@ -107,12 +108,33 @@ public final class SignalingService implements AutoCloseable {
         return socket;
     }
 
-    /** A text frame arrived. Parsing happens on the caller's thread, state changes on the loop. */
+    /**
+     * A text frame arrived. Frames of one socket arrive one at a time, so the rate limit is
+     * checked here, on the socket's own thread, before anything is measured, parsed or queued:
+     * a flood costs the signaling thread nothing.
+     */
     public void receive(SignalingSocket socket, String text) {
         long now = System.nanoTime();
+        if (socket.isClosed() || shuttingDown) return;
+        if (!socket.rateLimit().tryTake(now)) {
+            int dropped = socket.dropped(now);
+            if (dropped > 2 * settings.rateLimitBurst()) {
+                onLoop(() -> {
+                    metrics.error(ErrorCode.RATE_LIMITED);
+                    if (socket.isClosed()) return;
+                    log.info("closing {}: kept exceeding its rate limit", socket.connection().remoteAddress());
+                    dropSocket(socket, CLOSE_POLICY, "rate limit exceeded");
+                });
+            } else if (socket.shouldReportRateLimit(now)) {
+                onLoop(() -> reject(socket, null, null, new SignalingException(ErrorCode.RATE_LIMITED)));
+            } else {
+                metrics.error(ErrorCode.RATE_LIMITED);
+            }
+            return;
+        }
         if (text.length() > settings.maxMessageBytes()
                 || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > settings.maxMessageBytes()) {
-            loop.execute(() -> {
+            onLoop(() -> {
                 socket.heard(now);
                 reject(socket, null, null, new SignalingException(ErrorCode.TOO_LARGE,
                         "messages are limited to " + settings.maxMessageBytes() + " bytes"));
@@ -129,25 +151,10 @@ public final class SignalingService implements AutoCloseable {
         }
         ObjectNode message = parsed;
         SignalingException error = parseError;
-        loop.execute(() -> {
+        onLoop(() -> {
             if (socket.isClosed()) return;
             metrics.messageIn();
             socket.heard(now);
-            if (!socket.rateLimit().tryTake(now)) {
-                int dropped = socket.dropped();
-                if (dropped > 2 * settings.rateLimitBurst()) {
-                    metrics.error(ErrorCode.RATE_LIMITED);
-                    log.info("closing {}: kept exceeding its rate limit", socket.connection().remoteAddress());
-                    dropSocket(socket, CLOSE_POLICY, "rate limit exceeded");
-                } else if (socket.shouldReportRateLimit(now)) {
-                    reject(socket, message == null ? null : message.get("id"), null,
-                            new SignalingException(ErrorCode.RATE_LIMITED));
-                } else {
-                    metrics.error(ErrorCode.RATE_LIMITED);
-                }
-                return;
-            }
-            socket.accepted();
             if (error != null) {
                 reject(socket, null, null, error);
                 return;
@@ -156,9 +163,18 @@ public final class SignalingService implements AutoCloseable {
         });
     }
 
+    /** Runs on the signaling thread; silently dropped once the service has stopped. */
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // shutting down: nothing more to do for this socket
+        }
+    }
+
     /** The socket closed (either side). Its session, if any, waits for a resume. */
     public void closed(SignalingSocket socket) {
-        loop.execute(() -> detachSocket(socket));
+        onLoop(() -> detachSocket(socket));
     }
 
     /** The server layer rejected a socket before it became one (for metrics), e.g. a bad origin. */
@@ -217,6 +233,10 @@ public final class SignalingService implements AutoCloseable {
         JsonNode meta = message.get("meta");
         if (meta != null && !meta.isNull() && !meta.isObject()) {
             throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'meta' must be an object");
+        }
+        if (meta != null && Wire.write(meta).length() > MAX_META) {
+            // meta is copied into every peer list and peer-joined event: keep it small
+            throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'meta' is larger than " + MAX_META + " bytes");
         }
         Room room = roomId == null ? null : rooms.get(roomId);
         if (room == null) {
@@ -280,19 +300,20 @@ public final class SignalingService implements AutoCloseable {
         if (session == null || session.isClosed()) {
             throw new SignalingException(ErrorCode.RESUME_FAILED, "session expired or unknown; join again");
         }
-        if (!session.canReplayAfter(lastSeq)) {
-            endSession(session, "resume-failed");
-            throw new SignalingException(ErrorCode.RESUME_FAILED,
-                    "events after " + lastSeq + " are no longer queued; join again");
-        }
         boolean wasAway = session.isAway();
         if (!wasAway) {
             // The old socket is dead but the server has not noticed yet: the new one wins.
             SignalingSocket old = session.socket();
             old.session(null);
+            metrics.sessionsConnected.decrementAndGet();
             dropSocket(old, CLOSE_REPLACED, "session resumed on another connection");
         } else {
             metrics.sessionsAway.decrementAndGet();
+        }
+        if (!session.canReplayAfter(lastSeq)) {
+            endSession(session, "resume-failed");
+            throw new SignalingException(ErrorCode.RESUME_FAILED,
+                    "events after " + lastSeq + " are no longer queued; join again");
         }
         metrics.sessionsConnected.incrementAndGet();
         session.attach(socket);
@@ -310,7 +331,7 @@ public final class SignalingService implements AutoCloseable {
 
     private void relay(SignalingSocket socket, String type, ObjectNode message) throws SignalingException {
         Session from = socket.session();
-        if (from == null) throw new SignalingException(ErrorCode.NOT_JOINED);
+        if (from == null || from.isClosed()) throw new SignalingException(ErrorCode.NOT_JOINED);
         String to = Wire.optionalString(message, "to", 64);
         switch (type) {
             case "offer", "answer" -> Wire.requiredString(message, "sdp", MAX_SDP);
@@ -483,6 +504,7 @@ public final class SignalingService implements AutoCloseable {
     }
 
     private void deliver(Session target, ObjectNode event) {
+        boolean hadLost = target.lostEvents();
         if (!target.deliver(event)) {
             // Away too long with too much traffic: it could never be resumed consistently.
             metrics.sessionsAway.decrementAndGet();
@@ -490,7 +512,12 @@ public final class SignalingService implements AutoCloseable {
             return;
         }
         SignalingSocket socket = target.socket();
-        if (socket != null && socket.connection().queuedBytes() > settings.maxSendBufferBytes()) {
+        if (socket != null && !hadLost && target.lostEvents()) {
+            // A connected client that does not acknowledge (pong/ack) what it is sent: it cannot
+            // be resumed consistently any more, so stop feeding it rather than keep its backlog.
+            log.info("dropping {}: {} unacknowledged events", socket.connection().remoteAddress(), target.queuedEvents());
+            dropSocket(socket, CLOSE_SLOW_CONSUMER, "events not acknowledged");
+        } else if (socket != null && socket.connection().queuedBytes() > settings.maxSendBufferBytes()) {
             log.info("dropping slow client {}: {} bytes queued", socket.connection().remoteAddress(),
                     socket.connection().queuedBytes());
             dropSocket(socket, CLOSE_SLOW_CONSUMER, "client reads too slowly");
@@ -539,9 +566,13 @@ public final class SignalingService implements AutoCloseable {
                     socket.send(bye);
                     socket.close(1001, "server shutting down");
                 }
-                sockets.clear();
-                metrics.sockets.set(0);
             }).get(5, TimeUnit.SECONDS);
+            // The frames are queued; give them time to reach the clients before the listener stops.
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < deadline
+                    && loop.submit(() -> sockets.stream().anyMatch(s -> s.connection().isOpen())).get(1, TimeUnit.SECONDS)) {
+                Thread.sleep(20);
+            }
         } catch (Exception e) {
             log.warn("signaling shutdown did not finish cleanly", e);
         }

@@ -11,7 +11,8 @@ public final class SignalingSocket {
     private long lastHeardNanos;
     private long lastPingNanos;
     private long lastRateErrorNanos;
-    private int droppedInARow;
+    private int droppedInWindow;
+    private long dropWindowStartNanos;
     private Session session;
     private boolean closed;
 
@@ -76,13 +77,13 @@ public final class SignalingSocket {
         lastPingNanos = nowNanos;
     }
 
-    /** Records a dropped message; returns how many were dropped in a row. */
-    int dropped() {
-        return ++droppedInARow;
-    }
-
-    void accepted() {
-        droppedInARow = 0;
+    /** Records a dropped message; returns how many were dropped in the current 5 s window. */
+    int dropped(long nowNanos) {
+        if (nowNanos - dropWindowStartNanos > 5_000_000_000L) {
+            dropWindowStartNanos = nowNanos;
+            droppedInWindow = 0;
+        }
+        return ++droppedInWindow;
     }
 
     /** At most one rate-limit error per second, so a flood does not get a flood of errors back. */

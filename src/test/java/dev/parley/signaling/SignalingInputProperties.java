@@ -48,6 +48,11 @@ class SignalingInputProperties {
         }
 
         @Override
+        public boolean isOpen() {
+            return closedWith == 0;
+        }
+
+        @Override
         public long queuedBytes() {
             return 0;
         }
