@@ -329,6 +329,7 @@ export class FileReceiver extends EventTarget {
     this._sinks = new Map();
     this._hashers = new Map();
     this._queue = Promise.resolve();
+    this.keyPrefix = Math.random().toString(36).slice(2, 10);
   }
 
   get totalSize() { return this.files.reduce((n, f) => n + f.size, 0); }
@@ -415,8 +416,10 @@ export class FileReceiver extends EventTarget {
     if (this.saved && this.saved.transferId === message.transferId) {
       // The page was reloaded mid-transfer: pick up from the checkpoints on disk.
       this.ledger = ResumeLedger.fromJSON(this.saved);
+      this.keyPrefix = this.saved.keyPrefix ?? this.keyPrefix;
       this.saved = null;
       this._resume();
+      this._emit('offer', message);
       return;
     }
     this._setState('offered', `${message.from} offers ${message.files.length} file${message.files.length === 1 ? '' : 's'}`);
@@ -548,12 +551,13 @@ export class FileReceiver extends EventTarget {
     this.persist(null);
   }
 
+  /** Storage name of a file: unique per receiving page, kept across a reload through the ledger. */
   _key(index) {
-    return `${this.offer.transferId}.${index}`;
+    return `${this.offer.transferId}.${this.keyPrefix}.${index}`;
   }
 
   _save() {
-    if (this.ledger) this.persist(this.ledger.complete ? null : this.ledger.toJSON());
+    if (this.ledger) this.persist(this.ledger.complete ? null : { ...this.ledger.toJSON(), keyPrefix: this.keyPrefix });
   }
 
   _send(type, body) {

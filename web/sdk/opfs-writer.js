@@ -16,6 +16,15 @@ function fail(error) {
 }
 
 const ops = {
+  /** Can this browser write here? Creates, writes and removes a small file. */
+  async probe() {
+    const file = await (await dir()).getFileHandle('.probe', { create: true });
+    const handle = await file.createSyncAccessHandle();
+    handle.write(new Uint8Array(1), { at: 0 });
+    handle.close();
+    await (await dir()).removeEntry('.probe');
+    return 0;
+  },
   async open({ key, offset }) {
     let entry = handles.get(key);
     if (!entry) {

@@ -137,8 +137,8 @@ export async function openStorage({ memoryLimit = MEMORY_LIMIT, preferMemory = f
     const { quota, usage } = await navigator.storage.estimate();
     free = quota - usage;
   } catch { /* unknown */ }
-  if (!preferMemory && await opfsWorks()) {
-    const worker = new WriterWorker();
+  const worker = preferMemory ? null : await opfsWorker();
+  if (worker) {
     return {
       kind: 'opfs', limit: free, free,
       async open(key, type, offset) {
@@ -160,12 +160,14 @@ export async function openStorage({ memoryLimit = MEMORY_LIMIT, preferMemory = f
   };
 }
 
-async function opfsWorks() {
+/** A writer worker, if this browser lets workers write OPFS files with sync access handles. */
+async function opfsWorker() {
+  if (!globalThis.navigator?.storage?.getDirectory || typeof Worker === 'undefined') return null;
   try {
-    if (!globalThis.navigator?.storage?.getDirectory || typeof Worker === 'undefined') return false;
-    await opfsDirectory();
-    return 'createSyncAccessHandle' in FileSystemFileHandle.prototype;
-  } catch {
-    return false;
-  }
+    const worker = new WriterWorker();
+    const answer = await Promise.race([worker.call({ op: 'probe' }), new Promise((resolve) => setTimeout(() => resolve(null), 3000))]);
+    if (answer) return worker;
+    worker.worker.terminate();
+  } catch { /* no OPFS here (e.g. private mode): memory it is */ }
+  return null;
 }

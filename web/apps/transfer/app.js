@@ -100,8 +100,7 @@ function showSender() {
     e.preventDefault();
     const code = normalizeShortCode($('code-input').value);
     if (!code) { $('code-error').textContent = 'A code has 10 letters and digits, like 7K2QD-M9XAB.'; return; }
-    location.hash = code;
-    location.reload();
+    location.hash = code; // hashchange reloads into receiver mode
   });
 }
 
@@ -168,7 +167,7 @@ async function share() {
   $('copy-link').addEventListener('click', () => navigator.clipboard?.writeText(link));
   $('stop-sharing').addEventListener('click', () => {
     for (const sender of debug.senders.values()) sender.cancel('the sender stopped sharing');
-    setTimeout(() => { client.leave().catch(() => {}); location.hash = ''; location.reload(); }, 300);
+    setTimeout(() => { client.leave().catch(() => {}); location.href = '/transfer'; }, 300);
   });
   window.addEventListener('beforeunload', (e) => {
     if ([...debug.senders.values()].some((s) => s.state === 'sending')) e.preventDefault();
@@ -386,3 +385,6 @@ if (location.hash.length > 1 && !code) {
   showSender();
   client.connect().catch(() => {});
 }
+// A code typed into the address bar (or a link opened in this tab) changes only the hash:
+// start over in the right mode.
+window.addEventListener('hashchange', () => location.reload());

@@ -1,0 +1,103 @@
+package dev.parley.transfer;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import dev.parley.testing.Chromium;
+import dev.parley.testing.TestServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+
+/** Drives the Send files app the way a person does: pick files, share, open the link, accept. */
+final class TransferPages {
+    static final double LONG_WAIT = 240_000;
+    private final TestServer server;
+    private final Chromium chromium;
+
+    TransferPages(TestServer server, Chromium chromium) {
+        this.server = server;
+        this.chromium = chromium;
+    }
+
+    /** A sender page with the files picked and a share link created; returns the page. */
+    Page shareFiles(String name, List<Path> files) {
+        Page sender = chromium.newPage();
+        sender.navigate(server.httpUrl("/transfer"));
+        sender.fill("#my-name", name);
+        sender.locator("#my-name").dispatchEvent("change");
+        sender.setInputFiles("#file-input", files.toArray(Path[]::new));
+        sender.click("#share");
+        sender.waitForFunction("document.querySelector('#share-link').value.includes('#')");
+        return sender;
+    }
+
+    static String link(Page sender) {
+        return sender.inputValue("#share-link");
+    }
+
+    /** A receiver page that opened the link and sees the offer (not yet accepted). */
+    Page openLink(String link, String name) {
+        Page receiver = chromium.newPage();
+        receiver.navigate(server.httpUrl("/transfer"));
+        receiver.fill("#my-name", name);
+        receiver.locator("#my-name").dispatchEvent("change");
+        receiver.navigate(link);
+        receiver.waitForSelector("#accept", new Page.WaitForSelectorOptions().setTimeout(30_000));
+        return receiver;
+    }
+
+    static void awaitReceiverState(Page receiver, String state) {
+        receiver.waitForSelector("#status[data-state='" + state + "']",
+                new Page.WaitForSelectorOptions().setTimeout(LONG_WAIT));
+    }
+
+    static Locator receiverCard(Page sender) {
+        return sender.locator(".receiver").first();
+    }
+
+    static void awaitSenderState(Page sender, String state) {
+        sender.waitForSelector(".receiver[data-state='" + state + "']",
+                new Page.WaitForSelectorOptions().setTimeout(LONG_WAIT));
+    }
+
+    /** SHA-256 of the file the receiving page holds, computed in the page with WebCrypto (not the app's hash). */
+    static String storedSha256(Page receiver, int index) {
+        return (String) receiver.evaluate("""
+                async (index) => {
+                  const file = window.parleyTransfer.receiver.results.get(index);
+                  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+                  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+                }""", index);
+    }
+
+    static Path randomFile(Path dir, String name, long size, long seed) throws IOException {
+        Path file = dir.resolve(name);
+        Random random = new Random(seed);
+        byte[] block = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long left = size; left > 0; left -= block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, (int) Math.min(block.length, left));
+            }
+        }
+        return file;
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
