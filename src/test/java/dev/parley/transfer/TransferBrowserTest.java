@@ -47,7 +47,12 @@ class TransferBrowserTest {
         String expected = sha256(file);
 
         Page sender = pages.shareFiles("Ann", List.of(file));
-        Page receiver = pages.openLink(link(sender), "Bob");
+        Page receiver;
+        try {
+            receiver = pages.openLink(link(sender), "Bob");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; sender: " + TransferPages.diagnose(sender), e);
+        }
         assertTrue(receiver.textContent("#offer-title").contains("Ann"), "receiver sees who sends");
         assertTrue(receiver.textContent("#offered-files").contains("random.bin"));
         receiver.click("#accept");

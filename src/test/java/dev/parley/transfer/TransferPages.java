@@ -49,8 +49,25 @@ final class TransferPages {
         receiver.fill("#my-name", name);
         receiver.locator("#my-name").dispatchEvent("change");
         receiver.navigate(link);
-        receiver.waitForSelector("#accept", new Page.WaitForSelectorOptions().setTimeout(30_000));
+        try {
+            receiver.waitForSelector("#accept", new Page.WaitForSelectorOptions().setTimeout(30_000));
+        } catch (RuntimeException e) {
+            throw new AssertionError("no offer shown; receiver: " + diagnose(receiver), e);
+        }
         return receiver;
+    }
+
+    /** The app's connection and transfer state, for failure messages. */
+    static String diagnose(Page page) {
+        return String.valueOf(page.evaluate("""
+                () => { const t = window.parleyTransfer; return JSON.stringify({
+                  peer: t.client.peerId, signaling: t.client.state,
+                  sessions: [...t.sessions.entries()].map(([id, s]) => ({ id, state: s.state, polite: s.polite, gen: s.generation,
+                    conn: s.pc && s.pc.connectionState, sig: s.pc && s.pc.signalingState, ice: s.pc && s.pc.iceConnectionState,
+                    local: s.pc && s.pc.localDescription && s.pc.localDescription.type, remote: s.pc && s.pc.remoteDescription && s.pc.remoteDescription.type })),
+                  senders: [...t.senders.values()].map((s) => ({ state: s.state, reason: s.reason, channel: s.channel && s.channel.readyState, sent: s.stats.bytesSent })),
+                  receiver: t.receiver && { state: t.receiver.state, reason: t.receiver.reason, channel: t.receiver.channel && t.receiver.channel.readyState },
+                }); }"""));
     }
 
     static void awaitReceiverState(Page receiver, String state) {
