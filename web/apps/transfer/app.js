@@ -41,13 +41,32 @@ client.on('statechange', ({ state }) => {
 });
 client.on('session-lost', () => { $('connection').textContent = 'The server forgot this session; rejoining…'; });
 
-/** One negotiated data channel per connection; setup runs again after a full reconnect. */
-function openSession(peerId, onChannel) {
+/**
+ * One negotiated data channel per connection; setup runs again after a full reconnect.
+ * A transfer channel that closes while the transfer is unfinished means the SCTP association is
+ * gone (the peer's connection was closed or torn down): ICE restart cannot bring that back, so
+ * ask the session for a brand-new connection at once; the transfer resumes on its channel.
+ */
+function openSession(peerId, onChannel, unfinished) {
   const session = new P2PSession(client, peerId, {
-    setup: (pc) => onChannel(pc.createDataChannel(CHANNEL.label, { negotiated: true, id: CHANNEL.id, ordered: true }), pc),
+    setup: (pc) => {
+      const channel = pc.createDataChannel(CHANNEL.label, { negotiated: true, id: CHANNEL.id, ordered: true });
+      channel.addEventListener('close', () => {
+        if (session.pc === pc && session.state !== 'closed' && unfinished()) session.restart();
+      });
+      onChannel(channel, pc);
+    },
   });
   debug.sessions.set(peerId, session);
   return session;
+}
+
+const FINAL = ['done', 'declined', 'cancelled', 'failed'];
+/** Once a transfer is over, its connection is released (after the last messages are out). */
+function closeWhenFinished(transfer, session) {
+  transfer.addEventListener('statechange', () => {
+    if (FINAL.includes(transfer.state)) setTimeout(() => session.close('transfer finished'), 2000);
+  });
 }
 
 function percent(done, total) {
@@ -189,11 +208,12 @@ function serve(peer, files, transferId) {
   $('no-receivers').hidden = true;
   const sender = new FileSender(files, { transferId, from: myName() });
   debug.senders.set(peer.id, sender);
-  const session = openSession(peer.id, (channel, pc) => sender.attach(channel, pc));
+  const session = openSession(peer.id, (channel, pc) => sender.attach(channel, pc), () => !FINAL.includes(sender.state));
+  closeWhenFinished(sender, session);
   const card = el('div', { className: 'receiver' });
   card.dataset.peer = peer.id;
   const state = el('span', { className: 'state' });
-  const cancel = el('button', { className: 'button danger', textContent: 'Cancel' });
+  const cancel = el('button', { className: 'button danger cancel-receiver', textContent: 'Cancel' });
   cancel.addEventListener('click', () => sender.cancel('the sender cancelled'));
   const body = el('tbody');
   const rows = files.map((f) => fileRow({ index: f.index, name: f.path, size: f.size }, { withProgress: true }));
@@ -225,7 +245,7 @@ function serve(peer, files, transferId) {
   sender.addEventListener('progress', throttle(render, 200));
   sender.addEventListener('file-done', render);
   session.addEventListener('statechange', ({ detail }) => {
-    if (detail.state === 'failed' || detail.state === 'closed') sender.peerGone(detail.state === 'failed' ? `connection failed: ${detail.reason}` : 'the receiver left');
+    if (detail.state === 'failed' || (detail.state === 'closed' && detail.reason !== 'transfer finished')) sender.peerGone(detail.state === 'failed' ? `connection failed: ${detail.reason}` : 'the receiver left');
   });
   setInterval(render, 1000);
   session.start();
@@ -263,7 +283,8 @@ async function showReceiver(code) {
   }
   $('offer-title').textContent = `${senderPeer.name} wants to send you files`;
   setStatus('connecting', 'Connecting to the sender…');
-  const session = openSession(senderPeer.id, (channel) => receiver.attach(channel));
+  const session = openSession(senderPeer.id, (channel) => receiver.attach(channel), () => !FINAL.includes(receiver.state));
+  closeWhenFinished(receiver, session);
   const meter = new RateMeter();
   let rows = [];
   const links = new Map();
