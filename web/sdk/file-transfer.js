@@ -137,6 +137,13 @@ export class FileSender extends EventTarget {
     this._setState('cancelled', reason);
   }
 
+  /** The receiver cancelled through another path (signaling), e.g. while the channel is backed up. */
+  remoteCancelled(reason = 'cancelled by the receiver') {
+    if (this._finished()) return;
+    this._stopRun();
+    this._setState('cancelled', reason);
+  }
+
   /** The peer is gone for good (left the room). */
   peerGone(reason = 'the receiver left') {
     if (this._finished()) return;
@@ -365,6 +372,12 @@ export class FileReceiver extends EventTarget {
     if (this._finished() || !this.offer) return;
     this._trySend('cancel', { transferId: this.offer.transferId, reason });
     this._abandon('cancelled', 'you cancelled');
+  }
+
+  /** The sender cancelled through another path (signaling): its cancel may be stuck behind data. */
+  remoteCancelled(reason = 'the sender cancelled') {
+    if (this._finished() || !this.offer) return;
+    this._abandon('cancelled', reason);
   }
 
   /** The sender is gone for good. */

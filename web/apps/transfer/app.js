@@ -62,10 +62,28 @@ function openSession(peerId, onChannel, unfinished) {
 }
 
 const FINAL = ['done', 'declined', 'cancelled', 'failed'];
-/** Once a transfer is over, its connection is released (after the last messages are out). */
+/** Once a transfer is over, its connection is released, after the last queued messages are out. */
 function closeWhenFinished(transfer, session) {
-  transfer.addEventListener('statechange', () => {
-    if (FINAL.includes(transfer.state)) setTimeout(() => session.close('transfer finished'), 2000);
+  transfer.addEventListener('statechange', async () => {
+    if (!FINAL.includes(transfer.state)) return;
+    const deadline = performance.now() + 15_000;
+    while (transfer.channel?.readyState === 'open' && transfer.channel.bufferedAmount > 0 && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    setTimeout(() => session.close('transfer finished'), 1000);
+  });
+}
+
+/**
+ * Cancel travels on the data channel (behind up to HIGH_WATER bytes of data) and, so that it is
+ * seen at once, also as a signaling app message.
+ */
+function signalCancel(peerId, transferId, reason) {
+  client.sendTo(peerId, 'message', { data: { app: 'transfer', type: 'cancel', transferId, reason } });
+}
+function onSignalledCancel(peerId, transferId, handler) {
+  client.on('message', (m) => {
+    if (m.from === peerId && m.data?.app === 'transfer' && m.data.type === 'cancel' && m.data.transferId === transferId()) handler(String(m.data.reason ?? ''));
   });
 }
 
@@ -185,7 +203,11 @@ async function share() {
   $('qr').innerHTML = qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true });
   $('copy-link').addEventListener('click', () => navigator.clipboard?.writeText(link));
   $('stop-sharing').addEventListener('click', () => {
-    for (const sender of debug.senders.values()) sender.cancel('the sender stopped sharing');
+    for (const [peerId, sender] of debug.senders) {
+      if (FINAL.includes(sender.state)) continue;
+      sender.cancel('the sender stopped sharing');
+      signalCancel(peerId, transferId, 'the sender stopped sharing');
+    }
     setTimeout(() => { client.leave().catch(() => {}); location.href = '/transfer'; }, 300);
   });
   window.addEventListener('beforeunload', (e) => {
@@ -214,7 +236,11 @@ function serve(peer, files, transferId) {
   card.dataset.peer = peer.id;
   const state = el('span', { className: 'state' });
   const cancel = el('button', { className: 'button danger cancel-receiver', textContent: 'Cancel' });
-  cancel.addEventListener('click', () => sender.cancel('the sender cancelled'));
+  cancel.addEventListener('click', () => {
+    sender.cancel('the sender cancelled');
+    signalCancel(peer.id, transferId, 'the sender cancelled');
+  });
+  onSignalledCancel(peer.id, () => transferId, (reason) => sender.remoteCancelled(reason || 'cancelled by the receiver'));
   const body = el('tbody');
   const rows = files.map((f) => fileRow({ index: f.index, name: f.path, size: f.size }, { withProgress: true }));
   body.append(...rows);
@@ -320,7 +346,11 @@ async function showReceiver(code) {
     receiver.accept();
   });
   $('decline').addEventListener('click', () => { $('offer-actions').hidden = true; receiver.decline(); });
-  $('cancel').addEventListener('click', () => receiver.cancel());
+  $('cancel').addEventListener('click', () => {
+    receiver.cancel('cancelled by the receiver');
+    if (receiver.offer) signalCancel(senderPeer.id, receiver.offer.transferId, 'cancelled by the receiver');
+  });
+  onSignalledCancel(senderPeer.id, () => receiver.offer?.transferId, (reason) => { receiver.remoteCancelled(reason || 'the sender cancelled'); render(); });
   $('save-all').addEventListener('click', () => links.forEach((a) => a.click()));
 
   receiver.addEventListener('file-done', ({ detail }) => {

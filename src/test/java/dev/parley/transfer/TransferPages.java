@@ -60,7 +60,15 @@ final class TransferPages {
     /** The app's connection and transfer state, for failure messages. */
     static String diagnose(Page page) {
         return String.valueOf(page.evaluate("""
-                () => { const t = window.parleyTransfer; return JSON.stringify({
+                async () => { const t = window.parleyTransfer;
+                  const stats = [];
+                  for (const s of t.sessions.values()) {
+                    const report = await s.pc.getStats();
+                    const count = {};
+                    report.forEach((r) => { count[r.type] = (count[r.type] || 0) + 1; });
+                    stats.push({ gathering: s.pc.iceGatheringState, count, early: s._earlyRemoteCandidates.length, held: s._heldLocalCandidates.length, hold: s._holdLocalCandidates });
+                  }
+                  return JSON.stringify({ stats,
                   peer: t.client.peerId, signaling: t.client.state,
                   sessions: [...t.sessions.entries()].map(([id, s]) => ({ id, state: s.state, polite: s.polite, gen: s.generation,
                     conn: s.pc && s.pc.connectionState, sig: s.pc && s.pc.signalingState, ice: s.pc && s.pc.iceConnectionState,
