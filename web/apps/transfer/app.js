@@ -43,18 +43,31 @@ client.on('session-lost', () => { $('connection').textContent = 'The server forg
 
 /**
  * One negotiated data channel per connection; setup runs again after a full reconnect.
+ * Only the impolite side creates its half before negotiating, so only it offers: the polite
+ * side creates its half once the offer is in. (When both offered at once, Chrome 156 sometimes
+ * left the polite side's ICE gathering stuck after the rollback, with no candidates ever.)
  * A transfer channel that closes while the transfer is unfinished means the SCTP association is
  * gone (the peer's connection was closed or torn down): ICE restart cannot bring that back, so
- * ask the session for a brand-new connection at once; the transfer resumes on its channel.
+ * the impolite side asks for a brand-new connection at once (the polite side follows its offer,
+ * or asks itself if none came); the transfer resumes on the new channel.
  */
 function openSession(peerId, onChannel, unfinished) {
   const session = new P2PSession(client, peerId, {
     setup: (pc) => {
-      const channel = pc.createDataChannel(CHANNEL.label, { negotiated: true, id: CHANNEL.id, ordered: true });
-      channel.addEventListener('close', () => {
-        if (session.pc === pc && session.state !== 'closed' && unfinished()) session.restart();
-      });
-      onChannel(channel, pc);
+      let created = false;
+      const create = () => {
+        if (created) return;
+        created = true;
+        const channel = pc.createDataChannel(CHANNEL.label, { negotiated: true, id: CHANNEL.id, ordered: true });
+        channel.addEventListener('close', () => {
+          if (session.pc !== pc || session.state === 'closed' || !unfinished()) return;
+          if (!session.polite) session.restart();
+          else setTimeout(() => { if (session.pc === pc && session.state !== 'closed' && unfinished()) session.restart(); }, 4000);
+        });
+        onChannel(channel, pc);
+      };
+      if (!session.polite) create();
+      else pc.addEventListener('signalingstatechange', () => { if (pc.remoteDescription) create(); });
     },
   });
   debug.sessions.set(peerId, session);

@@ -10,11 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
-import dev.parley.testing.Chromium;
 import dev.parley.testing.TestServer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -24,19 +24,21 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("browser")
 class TransferBrowserTest {
     private static TestServer server;
-    private static Chromium chromium;
     private static TransferPages pages;
 
     @BeforeAll
     static void start() {
         server = TestServer.start();
-        chromium = Chromium.launch();
-        pages = new TransferPages(server, chromium);
+        pages = new TransferPages(server);
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        pages.close();
     }
 
     @AfterAll
     static void stop() {
-        chromium.close();
         server.close();
     }
 

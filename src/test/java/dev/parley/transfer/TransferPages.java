@@ -15,26 +15,45 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
-/** Drives the Send files app the way a person does: pick files, share, open the link, accept. */
-final class TransferPages {
+/**
+ * Drives the Send files app the way a person does: pick files, share, open the link, accept.
+ * Every person gets a browser process of their own (as on separate devices); {@link #close()}
+ * ends them. (Several WebRTC pages in one headless browser sometimes never finished ICE
+ * gathering in the later pages here, so tests do not share one.)
+ */
+final class TransferPages implements AutoCloseable {
     static final double LONG_WAIT = 240_000;
     private final TestServer server;
-    private final Chromium chromium;
+    private final List<Chromium> browsers = new java.util.ArrayList<>();
+    private Page lastSender;
 
-    TransferPages(TestServer server, Chromium chromium) {
+    TransferPages(TestServer server) {
         this.server = server;
-        this.chromium = chromium;
+    }
+
+    private Page newPage() {
+        Chromium chromium = Chromium.launch();
+        browsers.add(chromium);
+        return chromium.newPage();
+    }
+
+    @Override
+    public void close() {
+        browsers.forEach(Chromium::close);
+        browsers.clear();
+        lastSender = null;
     }
 
     /** A sender page with the files picked and a share link created; returns the page. */
     Page shareFiles(String name, List<Path> files) {
-        Page sender = chromium.newPage();
+        Page sender = newPage();
         sender.navigate(server.httpUrl("/transfer"));
         sender.fill("#my-name", name);
         sender.locator("#my-name").dispatchEvent("change");
         sender.setInputFiles("#file-input", files.toArray(Path[]::new));
         sender.click("#share");
         sender.waitForFunction("document.querySelector('#share-link').value.includes('#')");
+        lastSender = sender;
         return sender;
     }
 
@@ -44,7 +63,7 @@ final class TransferPages {
 
     /** A receiver page that opened the link and sees the offer (not yet accepted). */
     Page openLink(String link, String name) {
-        Page receiver = chromium.newPage();
+        Page receiver = newPage();
         receiver.navigate(server.httpUrl("/transfer"));
         receiver.fill("#my-name", name);
         receiver.locator("#my-name").dispatchEvent("change");
@@ -52,7 +71,8 @@ final class TransferPages {
         try {
             receiver.waitForSelector("#accept", new Page.WaitForSelectorOptions().setTimeout(30_000));
         } catch (RuntimeException e) {
-            throw new AssertionError("no offer shown; receiver: " + diagnose(receiver), e);
+            throw new AssertionError("no offer shown; receiver: " + diagnose(receiver)
+                    + "; sender: " + (lastSender == null ? "?" : diagnose(lastSender)), e);
         }
         return receiver;
     }

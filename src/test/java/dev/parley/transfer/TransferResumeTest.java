@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
-import dev.parley.testing.Chromium;
 import dev.parley.testing.TestServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,19 +30,21 @@ import org.junit.jupiter.api.io.TempDir;
 class TransferResumeTest {
     private static final long SIZE = 60L * 1024 * 1024;
     private static TestServer server;
-    private static Chromium chromium;
     private static TransferPages pages;
 
     @BeforeAll
     static void start() {
         server = TestServer.start();
-        chromium = Chromium.launch();
-        pages = new TransferPages(server, chromium);
+        pages = new TransferPages(server);
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        pages.close();
     }
 
     @AfterAll
     static void stop() {
-        chromium.close();
         server.close();
     }
 

@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
-import dev.parley.testing.Chromium;
 import dev.parley.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,20 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
 class TransferRobustnessTest {
     private static final long BIG = 80L * 1024 * 1024;
     private static TestServer server;
-    private static Chromium chromium;
     private static TransferPages pages;
 
     @BeforeAll
     static void start() {
         // A short resume grace, so a sender that is gone is reported gone within the test.
         server = TestServer.withSignaling(s -> s.withResume(Duration.ofSeconds(3), 1000));
-        chromium = Chromium.launch();
-        pages = new TransferPages(server, chromium);
+        pages = new TransferPages(server);
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        pages.close();
     }
 
     @AfterAll
     static void stop() {
-        chromium.close();
         server.close();
     }
 
