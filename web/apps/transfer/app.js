@@ -276,7 +276,8 @@ function serve(peer, files, transferId) {
     const done = sender.totalAcked;
     meter.update(done);
     totalBar.style.width = `${percent(done, sender.totalSize)}%`;
-    figures.textContent = `${percent(done, sender.totalSize)} % · ${formatBytes(done)} of ${formatBytes(sender.totalSize)} · ${formatBytes(meter.bytesPerSecond())}/s · ${formatEta(meter.eta(sender.totalSize - done))} left`;
+    const moving = sender.state === 'sending' ? ` · ${formatBytes(meter.bytesPerSecond())}/s · ${formatEta(meter.eta(sender.totalSize - done))} left` : '';
+    figures.textContent = `${percent(done, sender.totalSize)} % · ${formatBytes(done)} of ${formatBytes(sender.totalSize)}${moving}`;
     figures.dataset.percent = String(percent(done, sender.totalSize));
     cancel.hidden = ['done', 'declined', 'cancelled', 'failed'].includes(sender.state);
   };
