@@ -82,6 +82,8 @@ export class FileSender extends EventTarget {
     super();
     this.files = files;
     this.options = { highWater: HIGH_WATER, lowWater: LOW_WATER, readSize: READ_SIZE, window: WINDOW, ...options };
+    // The receiver acks every ACK_EVERY bytes: a smaller window would wait for an ack that never comes.
+    this.options.window = Math.max(this.options.window, 2 * ACK_EVERY);
     this.transferId = options.transferId;
     this.state = 'waiting';
     this.reason = '';
