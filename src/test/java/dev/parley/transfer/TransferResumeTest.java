@@ -68,8 +68,13 @@ class TransferResumeTest {
                   return window.parleyTransfer.receiver.stats.bytesReceived;
                 }""");
 
-        awaitReceiverState(receiver, "done");
-        awaitSenderState(sender, "done");
+        try {
+            awaitReceiverState(receiver, "done");
+            awaitSenderState(sender, "done");
+        } catch (RuntimeException e) {
+            throw new AssertionError("did not finish after the kill; receiver: " + TransferPages.diagnose(receiver)
+                    + "; sender: " + TransferPages.diagnose(sender), e);
+        }
         assertEquals(expected, receiver.getAttribute(".file-state", "data-sha256"));
         assertEquals(expected, storedSha256(receiver, 0), "stored bytes identical to the original");
         assertEquals("100", receiver.getAttribute("#total-progress", "data-percent"));
