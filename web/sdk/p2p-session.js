@@ -49,6 +49,12 @@ export class P2PSession extends EventTarget {
     this._ignoreOffer = false;
     this._settingRemoteAnswer = false;
     this._failedSeen = false;
+    // Candidates wait for their description: local ones until the offer/answer is signalled (Chrome
+    // can fire icecandidate before setLocalDescription resolves), remote ones until a remote
+    // description exists (else addIceCandidate throws and the candidate is lost).
+    this._holdLocalCandidates = false;
+    this._heldLocalCandidates = [];
+    this._earlyRemoteCandidates = [];
     this._timers = { grace: null, restart: null };
     this._unsubscribe = [];
   }
@@ -99,21 +105,29 @@ export class P2PSession extends EventTarget {
     this._ignoreOffer = false;
     this._settingRemoteAnswer = false;
     this._failedSeen = false;
+    this._holdLocalCandidates = false;
+    this._heldLocalCandidates = [];
+    this._earlyRemoteCandidates = [];
     const current = () => this.pc === pc;
     pc.onnegotiationneeded = async () => {
       if (!current()) return;
       try {
         this._makingOffer = true;
+        this._holdLocalCandidates = true;
         await pc.setLocalDescription();
         if (current()) this._signal('offer', { sdp: this._outgoing(pc.localDescription) });
       } catch (error) {
         console.warn('parley: offer failed', error);
       } finally {
         this._makingOffer = false;
+        if (current()) this._releaseLocalCandidates();
       }
     };
     pc.onicecandidate = ({ candidate }) => {
-      if (current()) this._signal('candidate', { candidate: candidate ? candidate.toJSON() : null });
+      if (!current()) return;
+      const body = { candidate: candidate ? candidate.toJSON() : null };
+      if (this._holdLocalCandidates) this._heldLocalCandidates.push(body);
+      else this._signal('candidate', body);
     };
     pc.ontrack = (event) => current() && this._emit('track', { event, streams: event.streams, track: event.track });
     pc.ondatachannel = ({ channel }) => current() && this._emit('datachannel', { channel });
@@ -154,18 +168,38 @@ export class P2PSession extends EventTarget {
       this._settingRemoteAnswer = description.type === 'answer';
       await pc.setRemoteDescription(description); // polite side rolls back implicitly
       this._settingRemoteAnswer = false;
+      this._addEarlyRemoteCandidates(pc);
       if (description.type === 'offer' && this.pc === pc) {
+        this._holdLocalCandidates = true;
         await pc.setLocalDescription();
         if (this.pc === pc) this._signal('answer', { sdp: this._outgoing(pc.localDescription) });
       }
     } catch (error) {
       this._settingRemoteAnswer = false;
       console.warn('parley: applying remote description failed', error);
+    } finally {
+      if (this.pc === pc && !this._makingOffer) this._releaseLocalCandidates();
+    }
+  }
+
+  _releaseLocalCandidates() {
+    this._holdLocalCandidates = false;
+    for (const body of this._heldLocalCandidates.splice(0)) this._signal('candidate', body);
+  }
+
+  _addEarlyRemoteCandidates(pc) {
+    for (const candidate of this._earlyRemoteCandidates.splice(0)) {
+      // Some may belong to an offer this side ignored (glare): those fail harmlessly.
+      pc.addIceCandidate(candidate).catch(() => undefined);
     }
   }
 
   async _onCandidate(message) {
     if ((message.generation ?? 1) !== this.generation) return;
+    if (!this.pc.remoteDescription) {
+      this._earlyRemoteCandidates.push(message.candidate ?? null);
+      return;
+    }
     try {
       await this.pc.addIceCandidate(message.candidate ?? null);
     } catch (error) {

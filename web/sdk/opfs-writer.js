@@ -1,0 +1,101 @@
+// Worker: writes transfer files into the origin private file system with synchronous access
+// handles (only available in workers), which write in place — no swap-file copy per commit.
+// Messages: {id, op: open|write|truncate|flush|close|remove, key, …} → {id, size} or {id, error}.
+
+const handles = new Map(); // key → {handle, size}
+let directory = null;
+
+async function dir() {
+  if (!directory) directory = await (await navigator.storage.getDirectory()).getDirectoryHandle('parley-transfer', { create: true });
+  return directory;
+}
+
+function fail(error) {
+  const quota = error?.name === 'QuotaExceededError';
+  return { code: quota ? 'quota' : 'storage', message: quota ? 'the disk or the browser storage quota is full' : String(error?.message ?? error) };
+}
+
+const ops = {
+  /** Can this browser write here? Creates, writes and removes a small file. */
+  async probe() {
+    const file = await (await dir()).getFileHandle('.probe', { create: true });
+    const handle = await file.createSyncAccessHandle();
+    handle.write(new Uint8Array(1), { at: 0 });
+    handle.close();
+    await (await dir()).removeEntry('.probe');
+    return 0;
+  },
+  async open({ key, offset }) {
+    let entry = handles.get(key);
+    if (!entry) {
+      const file = await (await dir()).getFileHandle(key, { create: true });
+      const handle = await file.createSyncAccessHandle();
+      entry = { handle, size: handle.getSize() };
+      handles.set(key, entry);
+    }
+    // Resume: keep what is there up to the offset; anything later was not verified.
+    if (entry.size !== offset) {
+      if (entry.size < offset) throw new Error(`file holds ${entry.size} bytes, cannot continue at ${offset}`);
+      entry.handle.truncate(offset);
+      entry.size = offset;
+    }
+    return entry.size;
+  },
+  write({ key, buffer }) {
+    const entry = need(key);
+    const bytes = new Uint8Array(buffer);
+    let done = 0;
+    while (done < bytes.length) {
+      done += entry.handle.write(bytes.subarray(done), { at: entry.size + done });
+    }
+    entry.size += bytes.length;
+    return entry.size;
+  },
+  truncate({ key, offset }) {
+    const entry = need(key);
+    entry.handle.truncate(offset);
+    entry.size = offset;
+    return offset;
+  },
+  flush({ key }) {
+    const entry = need(key);
+    entry.handle.flush();
+    return entry.size;
+  },
+  close({ key }) {
+    const entry = handles.get(key);
+    if (!entry) return 0;
+    entry.handle.flush();
+    entry.handle.close();
+    handles.delete(key);
+    return entry.size;
+  },
+  async remove({ key }) {
+    const entry = handles.get(key);
+    if (entry) {
+      entry.handle.close();
+      handles.delete(key);
+    }
+    await (await dir()).removeEntry(key).catch(() => undefined);
+    return 0;
+  },
+};
+
+function need(key) {
+  const entry = handles.get(key);
+  if (!entry) throw new Error(`file ${key} is not open`);
+  return entry;
+}
+
+// Requests run strictly in arrival order (open is async), so writes never overtake each other.
+let chain = Promise.resolve();
+self.onmessage = ({ data }) => {
+  chain = chain.then(async () => {
+    try {
+      const size = await ops[data.op](data);
+      self.postMessage({ id: data.id, size });
+    } catch (error) {
+      self.postMessage({ id: data.id, error: fail(error) });
+    }
+  });
+};

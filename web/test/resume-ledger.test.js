@@ -1,0 +1,43 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { ResumeLedger } from '../sdk/resume-ledger.js';
+
+test('positions list unfinished files from what was received', () => {
+  const ledger = new ResumeLedger('t1', [{ size: 100 }, { size: 0 }, { size: 50 }]);
+  assert.deepEqual(ledger.positions(), [{ index: 0, offset: 0 }, { index: 1, offset: 0 }, { index: 2, offset: 0 }]);
+  ledger.addReceived(0, 60);
+  ledger.setWritten(0, 60);
+  assert.deepEqual(ledger.positions()[0], { index: 0, offset: 60 });
+  ledger.addReceived(0, 40);
+  ledger.finish(0, 'verified', 'x');
+  ledger.finish(1, 'verified', 'y');
+  assert.deepEqual(ledger.positions(), [{ index: 2, offset: 0 }]);
+  assert.deepEqual(ledger.totals(), { size: 150, received: 100 });
+  assert.equal(ledger.complete, false);
+  ledger.addReceived(2, 50);
+  ledger.finish(2, 'corrupt', 'z');
+  assert.equal(ledger.complete, true);
+});
+
+test('bytes past a file size are refused', () => {
+  const ledger = new ResumeLedger('t', [{ size: 10 }]);
+  ledger.addReceived(0, 10);
+  assert.throws(() => ledger.addReceived(0, 1), RangeError);
+  assert.throws(() => ledger.file(3), RangeError);
+});
+
+test('after a reload only checkpoints count', () => {
+  const ledger = new ResumeLedger('t2', [{ size: 100 }, { size: 100 }, { size: 100 }]);
+  ledger.addReceived(0, 100);
+  ledger.finish(0, 'verified', 'aa');
+  ledger.addReceived(1, 80);
+  ledger.setWritten(1, 70);
+  ledger.setCheckpoint(1, 64, 'c3RhdGU=');
+  assert.throws(() => ledger.setCheckpoint(1, 75, 's'), RangeError);
+  ledger.addReceived(2, 5); // no checkpoint yet
+  const restored = ResumeLedger.fromJSON(JSON.parse(JSON.stringify(ledger)));
+  assert.deepEqual(restored.positions(), [{ index: 1, offset: 64 }, { index: 2, offset: 0 }]);
+  assert.equal(restored.file(1).checkpoint.hashState, 'c3RhdGU=');
+  assert.equal(restored.file(0).state, 'verified');
+  assert.equal(restored.transferId, 't2');
+});
