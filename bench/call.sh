@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 1-on-1 call setup and recovery benchmark (docs/benchmarks-call.md), two Chromium pages on loopback
+# 1-on-1 call setup and recovery benchmark (docs/benchmarks.md), two Chromium pages on loopback
 # inside a private network namespace.   bench/call.sh [calls=24] [cuts=6]
 set -euo pipefail
 cd "$(dirname "$0")/.."

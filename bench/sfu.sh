@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SFU forwarding benchmark (docs/benchmarks-sfu.md): Parley as its own process on loopback, synthetic
+# SFU forwarding benchmark (docs/benchmarks.md): Parley as its own process on loopback, synthetic
 # WebRTC peers (real ICE, DTLS-SRTP) publishing N streams to M subscribers in several rooms.
 #   bench/sfu.sh [--rooms 4] [--publishers 2] [--subscribers 4] [--pps 250,500] [--payload 1000]
 #                [--seconds 10] [--warmup 3] [--verify-every 1] [--jfr]
