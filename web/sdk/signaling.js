@@ -34,13 +34,14 @@ export class SignalingClient extends EventTarget {
    * @param {typeof WebSocket} [options.WebSocket] WebSocket implementation (tests inject a fake)
    * @param {{initial?: number, max?: number, factor?: number}} [options.backoff]
    * @param {number} [options.requestTimeout] ms before a request fails with `timeout`
+   * @param {number} [options.connectTimeout] ms before connect() rejects with `unreachable` (retries go on)
    * @param {boolean} [options.rejoin] join again (new peer id) if the session cannot be resumed
    * @param {number} [options.maxQueued] relays kept while reconnecting
    */
   constructor(url = defaultSignalingUrl(), options = {}) {
     super();
     this.url = url;
-    this.options = { requestTimeout: 10_000, rejoin: true, maxQueued: 1000, backoff: {}, ...options };
+    this.options = { requestTimeout: 10_000, connectTimeout: 10_000, rejoin: true, maxQueued: 1000, backoff: {}, ...options };
     this.WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
     this.state = 'idle';
     this.socket = null;
@@ -66,6 +67,14 @@ export class SignalingClient extends EventTarget {
     if (this.state === 'open') return Promise.resolve();
     if (this._welcomed) return this._welcomed.promise;
     this._welcomed = deferred();
+    const welcomed = this._welcomed;
+    // Attempts go on in the background; the caller learns the server is unreachable meanwhile.
+    const timer = setTimeout(() => {
+      if (this._welcomed !== welcomed) return;
+      this._welcomed = null;
+      welcomed.reject(new SignalingError('unreachable', `no answer from ${this.url} in ${this.options.connectTimeout} ms`, 'connect'));
+    }, this.options.connectTimeout);
+    welcomed.promise.then(() => clearTimeout(timer), () => clearTimeout(timer));
     this._setState(this.state === 'reconnecting' ? 'reconnecting' : 'connecting');
     this._openSocket();
     return this._welcomed.promise;
@@ -145,6 +154,10 @@ export class SignalingClient extends EventTarget {
     this._setState('closed');
     this._clearTimers();
     this._failPending('closed', 'client closed');
+    if (this._welcomed) {
+      this._welcomed.reject(new SignalingError('closed', 'client closed', 'connect'));
+      this._welcomed = null;
+    }
     if (this.socket) {
       this.socket.onclose = null;
       try { this.socket.close(1000, 'bye'); } catch { /* already closed */ }
@@ -216,20 +229,30 @@ export class SignalingClient extends EventTarget {
         this._opened();
         this._emit('resumed', result);
       } catch (error) {
-        if (error.code !== 'resume-failed') return; // socket dropped again: the next attempt retries
+        if (error.code === 'disconnected') return; // socket dropped again: the next attempt retries
+        if (error.code !== 'resume-failed') {
+          // timeout or a server fault: start over on a fresh socket rather than hang here
+          this.dropSocket();
+          return;
+        }
         this.resumeToken = null;
         this.lastSeq = 0;
+        // Relays queued for the old session name peer ids of a room this client is no longer in.
+        this._queue = [];
         this._emit('session-lost', { reason: error.message });
-        this._opened();
         if (this.options.rejoin && this._joinParams) {
           const params = this._joinParams;
           try {
             const result = await this.request('join', params);
             this._adoptSession(result);
+            this._opened();
             this._emit('rejoined', result);
           } catch (joinError) {
+            this._opened();
             this._emit('server-error', { code: joinError.code, message: joinError.message });
           }
+        } else {
+          this._opened();
         }
       }
     } else {

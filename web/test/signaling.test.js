@@ -184,3 +184,41 @@ test('server errors without an id surface as server-error events', async () => {
   assert.deepEqual(errors, ['rate-limited']);
   client.close();
 });
+
+test('a resume that gets no answer starts over on a fresh socket instead of hanging', async () => {
+  const client = await joinedClient({ requestTimeout: 50 });
+  FakeWebSocket.last.drop();
+  await until(() => FakeWebSocket.instances.length === 2);
+  const second = FakeWebSocket.last;
+  await tick();
+  second.welcome();
+  await until(() => second.lastSent('resume'));
+  await until(() => FakeWebSocket.instances.length === 3, 3000);
+  assert.equal(client.state, 'reconnecting');
+  client.close();
+});
+
+test('relays queued for a lost session are dropped, not sent to stale peer ids', async () => {
+  const client = await joinedClient();
+  FakeWebSocket.last.drop();
+  client.sendTo('p2', 'candidate', { candidate: null });
+  await until(() => FakeWebSocket.instances.length === 2);
+  const socket = FakeWebSocket.last;
+  await tick();
+  socket.welcome();
+  await until(() => socket.lastSent('resume'));
+  socket.receive({ type: 'error', id: socket.lastSent('resume').id, code: 'resume-failed', message: 'expired' });
+  await until(() => socket.lastSent('join'));
+  assert.equal(socket.lastSent('candidate'), undefined);
+  client.close();
+});
+
+test('connect() rejects with unreachable when no server answers, and close() rejects it too', async () => {
+  const client = newClient({ connectTimeout: 30 });
+  await assert.rejects(client.connect(), (e) => e.code === 'unreachable');
+  const other = newClient();
+  const pending = other.connect();
+  other.close();
+  await assert.rejects(pending, (e) => e.code === 'closed');
+  client.close();
+});
