@@ -74,6 +74,29 @@ class CallAppTest {
     }
 
     @Test
+    void relayOnlyCallFlowsThroughTheBuiltInTurnServer() {
+        open = pages.call("relay=1");
+        for (Page page : open) {
+            RemoteMedia first = awaitRemote(page, "video with a size and audio packets",
+                    m -> m.framesDecoded() > 0 && m.videoWidth() > 0 && m.audioPacketsReceived() > 0);
+            awaitMoreFrames(page, first, 20);
+            Object types = page.evaluate("""
+                    async () => {
+                      const stats = await window.parleyCall.pc.getStats();
+                      let pairId;
+                      stats.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
+                      const pair = stats.get(pairId);
+                      return [stats.get(pair.localCandidateId).candidateType, stats.get(pair.remoteCandidateId).candidateType];
+                    }
+                    """);
+            assertEquals(List.of("relay", "relay"), types, "the media path is relayed at both ends");
+        }
+        double relayed = server.server().metrics().find("parley.turn.relayed.bytes").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        assertTrue(relayed > 100_000, "Parley's TURN server carried the media: " + relayed + " bytes");
+    }
+
+    @Test
     void muteIsShownToTheOtherSideAndItsAudioGoesSilent() {
         Page[] call = call();
         Page ann = call[0];
