@@ -52,7 +52,10 @@ client.on('session-lost', () => { $('connection').textContent = 'The server forg
  * or asks itself if none came); the transfer resumes on the new channel.
  */
 function openSession(peerId, onChannel, unfinished) {
+  // ?relay=1 forces every byte through TURN (what a user behind a strict firewall gets).
+  const relayOnly = new URLSearchParams(location.search).get('relay') === '1';
   const session = new P2PSession(client, peerId, {
+    rtcConfig: relayOnly ? { iceServers: client.iceServers, iceTransportPolicy: 'relay' } : undefined,
     setup: (pc) => {
       let created = false;
       const create = () => {

@@ -46,8 +46,13 @@ final class TransferPages implements AutoCloseable {
 
     /** A sender page with the files picked and a share link created; returns the page. */
     Page shareFiles(String name, List<Path> files) {
+        return shareFiles(name, files, "");
+    }
+
+    /** As {@link #shareFiles(String, List)}, with a query string for the app (e.g. {@code relay=1}). */
+    Page shareFiles(String name, List<Path> files, String query) {
         Page sender = newPage();
-        sender.navigate(server.httpUrl("/transfer"));
+        sender.navigate(server.httpUrl("/transfer" + (query.isEmpty() ? "" : "?" + query)));
         sender.fill("#my-name", name);
         sender.locator("#my-name").dispatchEvent("change");
         sender.setInputFiles("#file-input", files.toArray(Path[]::new));
