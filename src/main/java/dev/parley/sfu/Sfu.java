@@ -149,7 +149,7 @@ public final class Sfu implements AutoCloseable {
     boolean dropForTest() {
         double loss = subscriberLoss;
         if (loss > 0 && ThreadLocalRandom.current().nextDouble() < loss) {
-            metrics.simulatedLoss.increment();
+            metrics.simulatedLoss().increment();
             return true;
         }
         return false;

@@ -20,9 +20,11 @@ final class SfuMetrics {
     final Counter keyFrameRequests;
     final Counter keyFrameRequestsThrottled;
     final Counter unknownSsrc;
-    final Counter simulatedLoss;
+    private final MeterRegistry registry;
+    private Counter simulatedLoss;
 
     SfuMetrics(MeterRegistry registry) {
+        this.registry = registry;
         Gauge.builder("parley.sfu.routers", this, m -> m.routers).description("rooms with media").register(registry);
         Gauge.builder("parley.sfu.transports", this, m -> m.transports).description("ICE/DTLS transports").register(registry);
         Gauge.builder("parley.sfu.producers", this, m -> m.producers).description("published tracks").register(registry);
@@ -38,6 +40,14 @@ final class SfuMetrics {
                 .description("PLIs sent to publishers").register(registry);
         keyFrameRequestsThrottled = Counter.builder("parley.sfu.keyframe.requests").tag("outcome", "throttled").register(registry);
         unknownSsrc = Counter.builder("parley.sfu.rtp.unknown.ssrc").description("packets for no known stream").register(registry);
-        simulatedLoss = Counter.builder("parley.sfu.test.dropped").description("packets dropped by the loss test hook").register(registry);
+    }
+
+    /** Registered only once the loss test hook is used, so production scrapes never show it. */
+    Counter simulatedLoss() {
+        if (simulatedLoss == null) {
+            simulatedLoss = Counter.builder("parley.sfu.test.dropped").description("packets dropped by the loss test hook")
+                    .register(registry);
+        }
+        return simulatedLoss;
     }
 }
