@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Cuts every UDP datagram inside the test's private network namespace while TCP (signaling, the
@@ -22,9 +21,12 @@ final class MediaPathCut implements AutoCloseable {
 
     private MediaPathCut() {}
 
-    /** Prepares the namespace (once per JVM is enough; repeating is harmless). Skips the test outside a namespace. */
+    /** Prepares the namespace (once per JVM is enough; repeating is harmless). Fails outside a private namespace. */
     static MediaPathCut prepare() {
-        Assumptions.assumeTrue(inPrivateNamespace(), "needs the private network namespace of /tmp/ns-run.sh");
+        if (!inPrivateNamespace()) {
+            throw new IllegalStateException("refusing to cut this machine's own UDP: run the browser tests through"
+                    + " ./scripts/test, which makes a private network namespace (lo, pv0, pv1)");
+        }
         MediaPathCut c = new MediaPathCut();
         c.ip(true, "sysctl", "-qw", "net.ipv4.conf.all.route_localnet=1", "net.ipv4.conf.pv0.route_localnet=1");
         c.ip(false, "ip", "route", "replace", "127.0.0.0/8", "dev", "pv0", "table", TABLE);
@@ -36,7 +38,7 @@ final class MediaPathCut implements AutoCloseable {
         return c;
     }
 
-    /** True only in a namespace whose interfaces are exactly lo, pv0 and pv1 (what ns-run.sh makes). */
+    /** True only in a namespace whose interfaces are exactly lo, pv0 and pv1 (what ./scripts/test makes). */
     static boolean inPrivateNamespace() {
         try {
             // /proc/net is per network namespace (unlike /sys/class/net, which shows the mounter's).
