@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * RSS over its process tree, sampled every 200 ms).
  *
  * <p>Run inside the test network namespace:
- * {@code /tmp/ns-run.sh "mvn -B -q -o test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.parley.bench.transfer.TransferBench -Dexec.args='100 1024'"} (sizes in MiB).
+ * {@code scripts/netns mvn -B -q -o test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=dev.parley.bench.transfer.TransferBench -Dexec.args='100 1024'} (sizes in MiB).
  * Writes bench/results/transfer.json.
  */
 public final class TransferBench {

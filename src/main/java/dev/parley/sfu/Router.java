@@ -251,6 +251,7 @@ final class Router {
         int payloadType = b.view.payloadType();
         boolean marker = b.view.marker();
         long timestamp = b.view.timestamp();
+        long now = System.nanoTime();
         for (int i = 0, n = producer.consumers.size(); i < n; i++) {
             Consumer consumer = producer.consumers.get(i);
             RtcTransport transport = consumer.subscriber.subscribeTransport;
@@ -264,7 +265,7 @@ final class Router {
                 consumer.packetsSent++;
                 consumer.octetsSent += payloadLength;
                 consumer.lastRtpTimestamp = timestamp;
-                consumer.lastSendNanos = System.nanoTime();
+                consumer.lastSendNanos = now;
                 sfu.metrics.rtpOut.increment();
                 sfu.metrics.bytesOut.increment(strippedLength);
             }

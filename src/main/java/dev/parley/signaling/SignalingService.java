@@ -132,8 +132,7 @@ public final class SignalingService implements AutoCloseable {
             }
             return;
         }
-        if (text.length() > settings.maxMessageBytes()
-                || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > settings.maxMessageBytes()) {
+        if (utf8LengthExceeds(text, settings.maxMessageBytes())) {
             onLoop(() -> {
                 socket.heard(now);
                 reject(socket, null, null, new SignalingException(ErrorCode.TOO_LARGE,
@@ -161,6 +160,13 @@ public final class SignalingService implements AutoCloseable {
             }
             handle(socket, message);
         });
+    }
+
+    /** True if the UTF-8 form of {@code text} is longer than {@code limit}, encoding it only when in doubt. */
+    private static boolean utf8LengthExceeds(String text, int limit) {
+        if (text.length() > limit) return true;
+        if ((long) text.length() * 3 <= limit) return false; // a UTF-16 unit is at most 3 UTF-8 bytes
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limit;
     }
 
     /** Runs on the signaling thread; silently dropped once the service has stopped. */

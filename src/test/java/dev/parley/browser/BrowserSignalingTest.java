@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
 import dev.parley.testing.Chromium;
+import dev.parley.testing.IceStats;
 import dev.parley.testing.TestServer;
 import java.util.List;
 import java.util.Map;
@@ -108,17 +109,6 @@ class BrowserSignalingTest {
         assertEquals(List.of("Bob"), names);
     }
 
-    /** The candidate types of the selected pair: [local, remote]. */
-    private static final String SELECTED_PAIR = """
-            async () => {
-              const stats = await window.pc.getStats();
-              let pairId;
-              stats.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
-              const pair = stats.get(pairId);
-              return [stats.get(pair.localCandidateId).candidateType, stats.get(pair.remoteCandidateId).candidateType];
-            }
-            """;
-
     @Test
     @SuppressWarnings("unchecked")
     void relayOnlyPeersTalkThroughTheBuiltInTurnServer() {
@@ -135,7 +125,7 @@ class BrowserSignalingTest {
         offerer.evaluate(PEER_SCRIPT, Map.of("room", room, "name", "Bob", "offerer", true, "relayOnly", true));
         answerer.waitForFunction("window.received.includes('hello from offerer')");
         offerer.waitForFunction("window.received.includes('hello from answerer')");
-        assertEquals(List.of("relay", "relay"), offerer.evaluate(SELECTED_PAIR), "both ends of the pair are relayed");
+        assertEquals(List.of("relay", "relay"), IceStats.selectedPairTypes(offerer, "window.pc"), "both ends of the pair are relayed");
         double relayed = server.server().metrics().find("parley.turn.relayed.bytes").counters().stream()
                 .mapToDouble(c -> c.count()).sum();
         assertTrue(relayed > 0, "Parley's TURN server relayed the bytes");

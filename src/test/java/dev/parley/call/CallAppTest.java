@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
 import dev.parley.call.CallPages.RemoteMedia;
+import dev.parley.testing.IceStats;
 import dev.parley.testing.Chromium;
 import dev.parley.testing.TestServer;
 import java.util.List;
@@ -80,15 +81,7 @@ class CallAppTest {
             RemoteMedia first = awaitRemote(page, "video with a size and audio packets",
                     m -> m.framesDecoded() > 0 && m.videoWidth() > 0 && m.audioPacketsReceived() > 0);
             awaitMoreFrames(page, first, 20);
-            Object types = page.evaluate("""
-                    async () => {
-                      const stats = await window.parleyCall.pc.getStats();
-                      let pairId;
-                      stats.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
-                      const pair = stats.get(pairId);
-                      return [stats.get(pair.localCandidateId).candidateType, stats.get(pair.remoteCandidateId).candidateType];
-                    }
-                    """);
+            Object types = IceStats.selectedPairTypes(page, "window.parleyCall.pc");
             assertEquals(List.of("relay", "relay"), types, "the media path is relayed at both ends");
         }
         double relayed = server.server().metrics().find("parley.turn.relayed.bytes").counters().stream()

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
+import dev.parley.testing.IceStats;
 import dev.parley.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,16 +57,7 @@ class TransferRelayTest {
         awaitSenderState(sender, "done");
         assertEquals(expected, storedSha256(receiver, 0), "bytes stored in the receiving browser");
 
-        Object types = receiver.evaluate("""
-                async () => {
-                  const session = [...window.parleyTransfer.sessions.values()][0];
-                  const stats = await session.pc.getStats();
-                  let pairId;
-                  stats.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
-                  const pair = stats.get(pairId);
-                  return [stats.get(pair.localCandidateId).candidateType, stats.get(pair.remoteCandidateId).candidateType];
-                }
-                """);
+        Object types = IceStats.selectedPairTypes(receiver, "[...window.parleyTransfer.sessions.values()][0].pc");
         assertEquals(List.of("relay", "relay"), types, "the data channel runs over TURN relays");
         double relayed = server.server().metrics().find("parley.turn.relayed.bytes").counters().stream()
                 .mapToDouble(c -> c.count()).sum();
