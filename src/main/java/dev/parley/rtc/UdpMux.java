@@ -8,8 +8,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -24,6 +26,7 @@ import java.util.Map;
  */
 public final class UdpMux implements AutoCloseable {
     private static final int MAX_DATAGRAM = 2048;
+    private static final int RECEIVE_BATCH = 32;
 
     private final EventLoop loop;
     private final RtcMetrics metrics;
@@ -45,6 +48,11 @@ public final class UdpMux implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .handler(new Inbound());
+        if (Epoll.isAvailable()) {
+            // recvmmsg(2): one syscall reads up to RECEIVE_BATCH datagrams into one buffer.
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECEIVE_BATCH));
+        }
         channel = bootstrap.bind(bind).sync().channel();
     }
 
