@@ -27,6 +27,8 @@ import java.util.Map;
 public final class UdpMux implements AutoCloseable {
     private static final int MAX_DATAGRAM = 2048;
     private static final int RECEIVE_BATCH = 32;
+    /** A batch flushes early after this many datagrams, so the first ones do not wait for the whole read. */
+    private static final int MAX_UNFLUSHED = 64;
 
     private final EventLoop loop;
     private final RtcMetrics metrics;
@@ -37,7 +39,7 @@ public final class UdpMux implements AutoCloseable {
     private final byte[] receiveBuffer = new byte[MAX_DATAGRAM];
     /** Nesting depth of read batches: while > 0, sends are written and flushed once at the end. */
     private int batchDepth;
-    private boolean unflushed;
+    private int unflushed;
     private volatile boolean dropInbound;
 
     public UdpMux(EventLoop loop, InetSocketAddress bind, RtcMetrics metrics) throws InterruptedException {
@@ -98,7 +100,7 @@ public final class UdpMux implements AutoCloseable {
         DatagramPacket packet = new DatagramPacket(out, to);
         if (batchDepth > 0) {
             channel.write(packet, channel.voidPromise());
-            unflushed = true;
+            if (++unflushed >= MAX_UNFLUSHED) flush();
         } else {
             channel.writeAndFlush(packet, channel.voidPromise());
         }
@@ -114,10 +116,12 @@ public final class UdpMux implements AutoCloseable {
     /** Ends a batch; the outermost end flushes what the batch queued. */
     void endBatch() {
         if (batchDepth > 0) batchDepth--;
-        if (batchDepth == 0 && unflushed) {
-            unflushed = false;
-            channel.flush();
-        }
+        if (batchDepth == 0 && unflushed > 0) flush();
+    }
+
+    private void flush() {
+        unflushed = 0;
+        channel.flush();
     }
 
     /** A path towards one address through this socket. */
