@@ -16,6 +16,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -102,8 +103,11 @@ public final class TcpMux implements AutoCloseable {
             try {
                 if ((receiveBuffer[0] & 0xFF) < 4) {
                     onStun(source, len);
-                } else if (transport == null || transport.isClosed()) {
+                } else if (transport == null) {
                     metrics.unknownSource.increment();
+                } else if (transport.isClosed()) {
+                    metrics.unknownSource.increment();
+                    ctx.close(); // the transport is gone (left, consent lost): so is its connection
                 } else {
                     transport.onDatagram(receiveBuffer, 0, len, source);
                 }
@@ -161,8 +165,8 @@ public final class TcpMux implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // A broken frame length or a reset connection: count it and drop the connection.
-            metrics.malformed.increment();
+            // A reset is how clients often leave; anything else here is a framing error.
+            if (!(cause instanceof IOException)) metrics.malformed.increment();
             ctx.close();
         }
     }

@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SFU media plane: one UDP port, one event loop holding every router, and the narrow API
- * signaling uses (join, publish, answer, leave). Entry points may be called from any thread;
- * they run on the loop and complete their futures there.
+ * The SFU media plane: one UDP port (plus an ICE-TCP port for clients without UDP), one event
+ * loop holding every router, and the narrow API signaling uses (join, publish, answer, leave).
+ * Entry points may be called from any thread; they run on the loop and complete their futures there.
  */
 public final class Sfu implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sfu.class);
