@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * A WebRTC stack no one here wrote, for interop tests. Needs the test network namespace.
  */
 public final class LibwebrtcPublisher implements AutoCloseable {
-    private static final int WIDTH = 320;
+    /** Width of the synthetic frames. */
+    public static final int WIDTH = 320;
     private static final int HEIGHT = 240;
 
     private final WsClient signaling;
