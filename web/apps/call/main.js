@@ -158,7 +158,7 @@ call.addEventListener('remote', ({ detail: { peer } }) => {
 call.addEventListener('remotetrack', ({ detail: { track } }) => {
   if (remoteVideo.srcObject !== call.remoteStream) remoteVideo.srcObject = call.remoteStream;
   if (track.kind === 'video' && 'requestVideoFrameCallback' in remoteVideo) {
-    remoteVideo.requestVideoFrameCallback(() => call.markFirstFrame());
+    remoteVideo.requestVideoFrameCallback((now, metadata) => call.markFirstFrame(metadata));
   }
   playRemote();
 });
