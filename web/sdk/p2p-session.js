@@ -63,6 +63,8 @@ export class P2PSession extends EventTarget {
      * iceChecking, iceConnected, connected (ICE + DTLS). For setup-time measurements and debugging.
      */
     this.marks = {};
+    /** Negotiation counts over the session's life: offers/answers sent, collisions (glare) and how each side settled them. */
+    this.counters = { offersSent: 0, answersSent: 0, collisions: 0, offersIgnored: 0, rollbacks: 0 };
   }
 
   /** Builds the first connection and starts listening for the peer's signals. */
@@ -121,8 +123,11 @@ export class P2PSession extends EventTarget {
         this._makingOffer = true;
         this._holdLocalCandidates = true;
         await pc.setLocalDescription();
-        if (current()) {
+        // A colliding remote offer may have rolled this offer back (polite side) while it was being
+        // set: then the description is gone or already our answer, and there is no offer to send.
+        if (current() && pc.localDescription?.type === 'offer') {
           this._signal('offer', { sdp: this._outgoing(pc.localDescription) });
+          this.counters.offersSent += 1;
           this._mark('offerSent');
         }
       } catch (error) {
@@ -175,6 +180,10 @@ export class P2PSession extends EventTarget {
       const readyForOffer = !this._makingOffer && (pc.signalingState === 'stable' || this._settingRemoteAnswer);
       const collision = description.type === 'offer' && !readyForOffer;
       this._ignoreOffer = !this.polite && collision;
+      if (collision) {
+        this.counters.collisions += 1;
+        this.counters[this._ignoreOffer ? 'offersIgnored' : 'rollbacks'] += 1;
+      }
       if (this._ignoreOffer) return;
       this._settingRemoteAnswer = description.type === 'answer';
       await pc.setRemoteDescription(description); // polite side rolls back implicitly
@@ -185,6 +194,7 @@ export class P2PSession extends EventTarget {
         await pc.setLocalDescription();
         if (this.pc === pc) {
           this._signal('answer', { sdp: this._outgoing(pc.localDescription) });
+          this.counters.answersSent += 1;
           this._mark('answerSent');
         }
       }
