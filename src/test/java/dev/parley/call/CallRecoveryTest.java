@@ -68,7 +68,7 @@ class CallRecoveryTest {
             assertTrue(page.textContent("#overlay-title").startsWith("Reconnecting"));
         }
         // The screen says what is being tried.
-        call[0].waitForFunction("() => /restarting ICE|building a new connection/i.test(document.getElementById('overlay-reason').textContent)",
+        call[0].waitForFunction("() => /network path|new connection/i.test(document.getElementById('overlay-reason').textContent)",
                 null, new Page.WaitForFunctionOptions().setTimeout(90_000));
         CallPages.screenshot(call[0], "call-reconnecting");
         RemoteMedia frozen = remote(call[1]);
