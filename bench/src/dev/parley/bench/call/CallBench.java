@@ -37,19 +37,23 @@ public final class CallBench {
      */
     private static final String DECODED_POLL = """
             (() => {
+              window.benchMarks = {};
+              const mark = (name) => { window.benchMarks[name] ??= performance.timeOrigin + performance.now(); };
               const timer = setInterval(async () => {
                 const pc = window.parleyCall && window.parleyCall.pc;
-                if (!pc || window.benchDecodedAt) return;
-                const report = await pc.getStats();
-                report.forEach((s) => {
-                  if (s.type === 'inbound-rtp' && s.kind === 'video' && s.framesDecoded > 0 && !window.benchDecodedAt) {
-                    window.benchDecodedAt = performance.timeOrigin + performance.now();
-                    clearInterval(timer);
-                  }
+                if (!pc) return;
+                (await pc.getStats()).forEach((s) => {
+                  if (s.kind !== 'video') return;
+                  if (s.type === 'outbound-rtp' && s.framesEncoded > 0) mark('encodedByStatsPoll');
+                  if (s.type === 'outbound-rtp' && s.packetsSent > 0) mark('sentByStatsPoll');
+                  if (s.type === 'inbound-rtp' && s.packetsReceived > 0) mark('packetByStatsPoll');
+                  if (s.type === 'inbound-rtp' && s.framesDecoded > 0) mark('decodedByStatsPoll');
                 });
+                if (window.benchMarks.decodedByStatsPoll && window.benchMarks.encodedByStatsPoll) clearInterval(timer);
               }, 10);
             })();
             """;
+
 
     /** Polls getStats every 20 ms in the page; records when framesDecoded first grows after arming. */
     private static final String ARM_FRAME_WATCH = """
@@ -79,6 +83,8 @@ public final class CallBench {
     public static void main(String[] args) throws Exception {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 24;
         int cuts = args.length > 1 ? Integer.parseInt(args[1]) : 6;
+        // Which setup runs (default all): host,relay,default-start,cross-check.
+        List<String> runs = List.of((args.length > 2 ? args[2] : "host,relay,default-start,cross-check").split(","));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "call");
         result.put("environment", environment());
@@ -92,13 +98,19 @@ public final class CallBench {
             }
             // The app's defaults, and the same app with the browser's own start bitrate (no
             // x-google-start-bitrate hint) as the side-by-side peer, interleaved so load hits both alike.
-            result.put("setup_host", setupRun(chromium, server, "", calls, "app defaults (video start bitrate hint 800 kbps)"));
-            result.put("setup_relay", setupRun(chromium, server, "&relay=1", calls,
-                    "relay only (iceTransportPolicy relay through Parley's TURN on loopback)"));
-            result.put("setup_host_browser_default_start_bitrate",
-                    setupRun(chromium, server, "&videoStartKbps=0", Math.max(1, calls / 4), "videoStartKbps=0"));
-            result.put("setup_host_first_frame_cross_check", setupRun(chromium, server, "", Math.max(1, calls / 4),
-                    "app defaults, getStats polled every 10 ms in both pages (X.decodedByStatsPoll) to check X.firstFrame"));
+            if (runs.contains("host")) {
+                result.put("setup_host", setupRun(chromium, server, "", calls, "app defaults (video start bitrate hint 800 kbps)"));
+            }
+            if (runs.contains("relay")) {
+                result.put("setup_relay", setupRun(chromium, server, "&relay=1", calls,
+                        "relay only (iceTransportPolicy relay through Parley's TURN on loopback)"));
+            }
+            if (runs.contains("default-start")) {
+                result.put("setup_host_browser_default_start_bitrate",
+                        setupRun(chromium, server, "&videoStartKbps=0", Math.max(1, calls / 4), "videoStartKbps=0"));
+            }
+            if (runs.contains("cross-check")) result.put("setup_host_first_frame_cross_check", setupRun(chromium, server, "", Math.max(1, calls / 4),
+                    "app defaults, getStats polled every 10 ms in both pages (X.*ByStatsPoll: first video frame encoded, sent, packet received, decoded) to check X.firstFrame"));
 
             List<Double> recovery = new ArrayList<>();
             List<Double> detection = new ArrayList<>();
@@ -189,14 +201,14 @@ public final class CallBench {
             b = chromium.newPage();
             if (statsPoll) b.addInitScript(DECODED_POLL);
             b.navigate(server.httpUrl("/call?name=B&room=" + room + query));
-            String done = statsPoll ? "() => window.parleyCall.marks.firstFrame && window.benchDecodedAt"
+            String done = statsPoll ? "() => window.parleyCall.marks.firstFrame && window.benchMarks.decodedByStatsPoll"
                     : "() => window.parleyCall.marks.firstFrame";
             for (Page p : List.of(a, b)) p.waitForFunction(done, null, new Page.WaitForFunctionOptions().setTimeout(90_000));
             Map<String, Object> ma = parse((String) a.evaluate(MARKS));
             Map<String, Object> mb = parse((String) b.evaluate(MARKS));
             if (statsPoll) {
-                ma.put("decodedByStatsPoll", a.evaluate("window.benchDecodedAt"));
-                mb.put("decodedByStatsPoll", b.evaluate("window.benchDecodedAt"));
+                ma.putAll(parse((String) a.evaluate("JSON.stringify(window.benchMarks)")));
+                mb.putAll(parse((String) b.evaluate("JSON.stringify(window.benchMarks)")));
             }
             double joined = num(mb, "joined");
             double frameA = num(ma, "firstFrame") - joined;
