@@ -114,6 +114,7 @@ public final class CallBench {
 
             List<Double> recovery = new ArrayList<>();
             List<Double> detection = new ArrayList<>();
+            List<Double> reconnected = new ArrayList<>();
             if (cuts > 0) {
                 MediaCut cut = new MediaCut();
                 for (int i = 0; i < cuts; i++) {
@@ -126,13 +127,15 @@ public final class CallBench {
                     }
                     detection.add(r[0]);
                     recovery.add(r[1]);
-                    System.out.printf(Locale.ROOT, "cut %d: cut → reconnecting shown %.0f ms; restore → frames on both %.0f ms%n",
-                            i + 1, r[0], r[1]);
+                    reconnected.add(r[2]);
+                    System.out.printf(Locale.ROOT, "cut %d: cut → reconnecting shown %.0f ms; restore → connected on both %.0f ms,"
+                            + " → frames on both %.0f ms%n", i + 1, r[0], r[2], r[1]);
                 }
                 result.put("recovery", Map.of(
                         "cuts", cuts,
                         "method", "all UDP in the namespace dropped (policy route to a dead veth) until the app shows 'restarting ICE', then restored; default recovery timers",
                         "cut_to_reconnecting_shown_ms", stats(detection),
+                        "restore_to_connected_on_both_ms", stats(reconnected),
                         "restore_to_frames_on_both_ms", stats(recovery)));
             }
         }
@@ -248,11 +251,16 @@ public final class CallBench {
             double restoredAt = System.currentTimeMillis();
             cut.restore();
             double resumed = 0;
+            double connectedAgain = 0;
             for (Page p : List.of(a, b)) {
                 p.waitForFunction("() => window.frameResumedAt", null, new Page.WaitForFunctionOptions().setTimeout(90_000));
                 resumed = Math.max(resumed, ((Number) p.evaluate("window.frameResumedAt")).doubleValue());
+                p.waitForFunction("() => window.parleyCall.state === 'connected'", null, new Page.WaitForFunctionOptions().setTimeout(90_000));
+                // The app logs every state move with its performance.now() time.
+                connectedAgain = Math.max(connectedAgain, ((Number) p.evaluate("performance.timeOrigin"
+                        + " + window.parleyCall.log.filter((l) => l.state === 'connected').at(-1).at")).doubleValue());
             }
-            return new double[] {shownAt - cutAt, resumed - restoredAt};
+            return new double[] {shownAt - cutAt, resumed - restoredAt, connectedAgain - restoredAt};
         } finally {
             cut.restore();
             a.context().close();
