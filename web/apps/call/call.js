@@ -6,7 +6,7 @@
 // screenSharing} whenever the local state changes or the peer (re)appears, {app: 'call', kind: 'bye'}
 // on hang-up.
 import { P2PSession } from '/sdk/p2p-session.js';
-import { LocalMedia, applyOpusSettings, applyVideoBitrateHints, capBitrate, preferCodecs, describeMediaError } from '/sdk/media.js';
+import { LocalMedia, applyOpusSettings, applyVideoBitrateHints, capBitrate, preferCodecs, describeMediaError, restartEncoding } from '/sdk/media.js';
 import { QualityMonitor } from '/sdk/call-quality.js';
 import { canMove, stateForSession } from './call-state.js';
 
@@ -307,6 +307,7 @@ export class CallController extends EventTarget {
         this.connectedAt = performance.now();
         this.marks.connected = epochNow();
       }
+      if (next === 'connected' && this.state === 'reconnecting') this._sendKeyFrame();
       if (next) this._move(next, reason);
     });
     session.addEventListener('track', (e) => this.session === session && this._onRemoteTrack(e.detail.track));
@@ -383,6 +384,18 @@ export class CallController extends EventTarget {
     };
     await cap(video, this.options.maxVideoKbps);
     await cap(audio, this.options.maxAudioKbps);
+  }
+
+  /** After an outage the other side needs a key frame to show video again: send one now. */
+  async _sendKeyFrame() {
+    const sender = this.senders.video;
+    if (!sender?.track) return;
+    try {
+      await restartEncoding(sender);
+      this.keyFramesForced = (this.keyFramesForced ?? 0) + 1;
+    } catch (error) {
+      console.warn('parley call: could not restart the video encoding', error);
+    }
   }
 
   _onLocalTrack({ kind, track, waitUntil }) {

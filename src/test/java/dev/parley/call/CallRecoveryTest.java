@@ -80,6 +80,10 @@ class CallRecoveryTest {
             assertTrue(now.audioPacketsReceived() > 0);
             assertTrue(((List<?>) page.evaluate("window.parleyCall.history")).contains("reconnecting"));
             assertTrue(page.isHidden("#overlay"), "back to the call screen");
+            // Each side restarted its video from a key frame instead of leaving the other side to
+            // wait for Chromium's ~3 s no-decodable-frame timeout before it asks for one.
+            assertTrue(((Number) page.evaluate("window.parleyCall.keyFramesForced ?? 0")).intValue() >= 1,
+                    "a key frame was sent on reconnect");
         }
         assertTrue(remote(call[1]).framesDecoded() > frozen.framesDecoded() + 30, "video flows again");
     }
