@@ -83,7 +83,8 @@ public final class CallBench {
     public static void main(String[] args) throws Exception {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 24;
         int cuts = args.length > 1 ? Integer.parseInt(args[1]) : 6;
-        // Which setup runs (default all): host,relay,default-start,cross-check.
+        // Which setup runs (default all): host,relay,default-start,cross-check; "q=<query>" adds a
+        // run of the app with extra query options, e.g. q=&videoStartKbps=1200.
         List<String> runs = List.of((args.length > 2 ? args[2] : "host,relay,default-start,cross-check").split(","));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "call");
@@ -108,6 +109,10 @@ public final class CallBench {
             if (runs.contains("default-start")) {
                 result.put("setup_host_browser_default_start_bitrate",
                         setupRun(chromium, server, "&videoStartKbps=0", Math.max(1, calls / 4), "videoStartKbps=0"));
+            }
+            for (String run : runs) {
+                if (run.startsWith("q=")) result.put("setup_host_" + run.substring(2).replaceAll("[^A-Za-z0-9]+", "_"),
+                        setupRun(chromium, server, run.substring(2), calls, "app with " + run.substring(2)));
             }
             if (runs.contains("cross-check")) result.put("setup_host_first_frame_cross_check", setupRun(chromium, server, "", Math.max(1, calls / 4),
                     "app defaults, getStats polled every 10 ms in both pages (X.*ByStatsPoll: first video frame encoded, sent, packet received, decoded) to check X.firstFrame"));
