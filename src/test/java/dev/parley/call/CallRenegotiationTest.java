@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
-import dev.parley.testing.Chromium;
-import dev.parley.testing.TestServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -25,8 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("browser")
 class CallRenegotiationTest {
-    private static TestServer server;
-    private static Chromium chromium;
     private static CallPages pages;
     private Page[] open = new Page[0];
 
@@ -60,20 +56,17 @@ class CallRenegotiationTest {
             """;
     @BeforeAll
     static void start() {
-        server = TestServer.start();
-        chromium = Chromium.launch();
-        pages = new CallPages(chromium, server);
+        pages = CallPages.launch(List.of());
     }
 
     @AfterAll
     static void stop() {
-        chromium.close();
-        server.close();
+        pages.close();
     }
 
     @AfterEach
     void closePages() {
-        for (Page p : open) p.context().close();
+        pages.closePages();
     }
 
     /** Two pages in a call with camera video flowing both ways. */
