@@ -55,6 +55,7 @@ final class Allocation {
     final byte[] allocateTransactionId;
     private final AllocationTable table;
     private final TurnMetrics metrics;
+    private final TurnClock clock;
     private final int maxPermissions;
     private final long bandwidth;
     private final Map<InetAddress, Long> permissions = new HashMap<>();
@@ -64,6 +65,7 @@ final class Allocation {
     InetSocketAddress relayAddress;
     byte[] integrityKey;
     boolean integritySha256;
+    private final long createdAt;
     private long expiresAt;
     private int lifetimeSeconds;
     private ScheduledFuture<?> expiryTimer;
@@ -71,14 +73,21 @@ final class Allocation {
     private long tokens;
     private long tokensAt;
     private boolean closed;
-    // One flush per event-loop pass instead of one per packet lets epoll hand a whole batch to sendmmsg.
+    // Relay-path batching: writes are queued per packet and flushed once per read batch (channelReadComplete),
+    // so epoll hands the batch to one sendmmsg; counters are published per batch, not per packet.
     private boolean clientFlushPending;
     private boolean relayFlushPending;
-    private final Runnable flushClient = this::flushClient;
-    private final Runnable flushRelay = this::flushRelay;
+    private long pendingPacketsToPeer;
+    private long pendingBytesToPeer;
+    private long pendingPacketsToClient;
+    private long pendingBytesToClient;
+    private long totalPacketsToPeer;
+    private long totalBytesToPeer;
+    private long totalPacketsToClient;
+    private long totalBytesToClient;
 
     Allocation(long id, String username, ClientLink client, boolean tcpRelay, EventLoop loop, byte[] allocateTransactionId,
-               AllocationTable table, TurnMetrics metrics, int maxPermissions, long bandwidthBytesPerSecond) {
+               AllocationTable table, TurnMetrics metrics, TurnClock clock, int maxPermissions, long bandwidthBytesPerSecond) {
         this.id = id;
         this.username = username;
         this.client = client;
@@ -88,10 +97,12 @@ final class Allocation {
         this.allocateTransactionId = allocateTransactionId;
         this.table = table;
         this.metrics = metrics;
+        this.clock = clock;
         this.maxPermissions = maxPermissions;
         this.bandwidth = bandwidthBytesPerSecond;
         this.tokens = bandwidthBytesPerSecond;
-        this.tokensAt = System.nanoTime();
+        this.createdAt = clock.nanoTime();
+        this.tokensAt = createdAt;
     }
 
     /** Called once the relay socket is bound: starts the lifetime and the periodic sweep. */
@@ -102,7 +113,7 @@ final class Allocation {
         metrics.allocationCreated();
         refresh(lifetimeSeconds);
         sweepTimer = loop.scheduleAtFixedRate(this::sweep, 30, 30, TimeUnit.SECONDS);
-        relay.closeFuture().addListener(f -> loop.execute(this::close));
+        relay.closeFuture().addListener(f -> loop.execute(() -> close("relay_closed")));
         LOG.info("allocation {} created: user={} client={}/{} relay={}/{} lifetime={}s", id, username, client.transport(),
                 client.remote(), tcpRelay ? "tcp" : "udp", advertised, lifetimeSeconds);
     }
@@ -116,29 +127,34 @@ final class Allocation {
         return closed;
     }
 
+    /**
+     * RFC 8656 §7: an allocation whose lifetime ran out is gone. Checked against the clock wherever
+     * the allocation is used (requests, relay path) as well as by the timer, so expiry does not
+     * depend on a timer having fired. True when the allocation is (now) closed.
+     */
+    boolean closeIfExpired(long now) {
+        if (closed) return true;
+        if (relayAddress == null || expiresAt - now > 0) return false;
+        close("expired");
+        return true;
+    }
+
     /** RFC 8656 §7.3: lifetime 0 deletes; any other value restarts the timer. */
     void refresh(int lifetimeSeconds) {
         if (expiryTimer != null) expiryTimer.cancel(false);
         if (lifetimeSeconds <= 0) {
-            close();
+            close("refresh_zero");
             return;
         }
         this.lifetimeSeconds = lifetimeSeconds;
-        expiresAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetimeSeconds);
-        expiryTimer = loop.schedule(this::expire, lifetimeSeconds, TimeUnit.SECONDS);
-    }
-
-    private void expire() {
-        if (!closed && System.nanoTime() - expiresAt >= 0) {
-            LOG.info("allocation {} expired", id);
-            close();
-        }
+        expiresAt = clock.nanoTime() + TimeUnit.SECONDS.toNanos(lifetimeSeconds);
+        expiryTimer = loop.schedule(() -> closeIfExpired(clock.nanoTime()), lifetimeSeconds, TimeUnit.SECONDS);
     }
 
     /** RFC 8656 §9: installs or refreshes a permission for the peer's IP (port ignored). False when the table is full. */
     boolean permit(InetAddress peer) {
         sweep();
-        long until = System.nanoTime() + PERMISSION_LIFETIME_NANOS;
+        long until = clock.nanoTime() + PERMISSION_LIFETIME_NANOS;
         if (permissions.put(peer, until) == null) {
             if (permissions.size() > maxPermissions) {
                 permissions.remove(peer);
@@ -151,8 +167,12 @@ final class Allocation {
     }
 
     boolean hasPermission(InetAddress peer) {
+        return hasPermission(peer, clock.nanoTime());
+    }
+
+    private boolean hasPermission(InetAddress peer, long now) {
         Long until = permissions.get(peer);
-        return until != null && until - System.nanoTime() > 0;
+        return until != null && until - now > 0;
     }
 
     /** Whether this permission could be added (already present, or room left). */
@@ -176,10 +196,24 @@ final class Allocation {
         return null;
     }
 
+    /**
+     * RFC 8656 §12: a binding past its 10 minutes is gone; the number and the peer may be bound
+     * afresh. Expired bindings are dropped here (and by the sweep) before a ChannelBind looks.
+     */
+    void dropExpiredBindings() {
+        long now = clock.nanoTime();
+        for (Iterator<Binding> it = bindings.iterator(); it.hasNext(); ) {
+            if (it.next().expiresAt - now <= 0) {
+                it.remove();
+                metrics.channels.decrementAndGet();
+            }
+        }
+    }
+
     /** RFC 8656 §11.2: binds (or refreshes) channel ↔ peer; the caller has checked for conflicts. */
     boolean bindChannel(int number, InetSocketAddress peer) {
         Binding b = bindingByNumber(number);
-        long until = System.nanoTime() + CHANNEL_LIFETIME_NANOS;
+        long until = clock.nanoTime() + CHANNEL_LIFETIME_NANOS;
         if (b == null) {
             if (bindings.size() >= maxPermissions) return false;
             bindings.add(new Binding(number, peer, until));
@@ -191,28 +225,36 @@ final class Allocation {
         return permit(peer.getAddress());
     }
 
-    /** Peer → client on a UDP relay: ChannelData when a channel is bound, else a Data indication (RFC 8656 §11.3, §12.4). */
+    /**
+     * Peer → client on a UDP relay: ChannelData when a channel is bound, else a Data indication
+     * (RFC 8656 §11.3, §12.4). ChannelData to UDP clients is queued; {@link #peerReadComplete()}
+     * flushes it once per read batch.
+     */
     void fromPeer(DatagramPacket packet) {
+        long now = clock.nanoTime();
+        if (closeIfExpired(now)) {
+            metrics.dropped("no_allocation");
+            return;
+        }
         InetSocketAddress peer = packet.sender();
-        if (closed || !hasPermission(peer.getAddress())) {
+        if (!hasPermission(peer.getAddress(), now)) {
             metrics.dropped("no_permission");
             return;
         }
         ByteBuf data = packet.content();
         int length = data.readableBytes();
-        if (!takeTokens(length)) {
+        if (!takeTokens(length, now)) {
             metrics.dropped("bandwidth");
             return;
         }
         Binding b = bindingByPeer(peer);
-        if (b != null && b.expiresAt - System.nanoTime() > 0) {
+        if (b != null && b.expiresAt - now > 0) {
             client.sendChannelData(b.number, data, data.readerIndex(), length);
             if (streamClient) {
                 // one TLS record / TCP write per message: some clients (coturn's uclient) read one message per read
                 client.channel().flush();
-            } else if (!clientFlushPending) {
+            } else {
                 clientFlushPending = true;
-                loop.execute(flushClient);
             }
         } else {
             byte[] payload = ByteBufUtil.getBytes(data);
@@ -221,56 +263,93 @@ final class Allocation {
                     .add(AttributeType.DATA, payload)
                     .build());
         }
-        metrics.packetsToClient.increment();
-        metrics.bytesToClient.increment(length);
+        pendingPacketsToClient++;
+        pendingBytesToClient += length;
     }
 
-    /** Client → peer from ChannelData; {@code frame} is not consumed. */
-    void fromClientChannel(int number, ByteBuf frame, int dataOffset, int length) {
+    /** End of a read batch on the relay socket: one flush towards the client, counters published. */
+    void peerReadComplete() {
+        if (clientFlushPending) {
+            clientFlushPending = false;
+            client.channel().flush();
+        }
+        if (pendingPacketsToClient > 0) {
+            metrics.packetsToClient.increment(pendingPacketsToClient);
+            metrics.bytesToClient.increment(pendingBytesToClient);
+            totalPacketsToClient += pendingPacketsToClient;
+            totalBytesToClient += pendingBytesToClient;
+            pendingPacketsToClient = 0;
+            pendingBytesToClient = 0;
+        }
+    }
+
+    /**
+     * Client → peer from ChannelData (RFC 8656 §12.6). The payload is sent from {@code frame}
+     * itself (its indices are moved onto the payload; one reference is taken), so nothing is copied.
+     * Returns true when this call queued the first unflushed write: the caller must then call
+     * {@link #flushRelay()} once its read batch is done.
+     */
+    boolean fromClientChannel(int number, ByteBuf frame, int dataOffset, int length) {
+        long now = clock.nanoTime();
         Binding b = bindingByNumber(number);
-        if (closed || b == null || b.expiresAt - System.nanoTime() <= 0) {
+        if (closeIfExpired(now) || b == null || b.expiresAt - now <= 0) {
             metrics.dropped("no_channel");
+            return false;
+        }
+        frame.setIndex(dataOffset, dataOffset + length);
+        return sendToPeer(b.peer, frame.retain(), now);
+    }
+
+    /** Client → peer from a Send indication (RFC 8656 §10.2); takes ownership of {@code payload} and flushes. */
+    void sendToPeer(InetSocketAddress peer, ByteBuf payload) {
+        long now = clock.nanoTime();
+        if (closeIfExpired(now)) {
+            payload.release();
             return;
         }
-        sendToPeer(b.peer, frame.retainedSlice(dataOffset, length));
+        sendToPeer(peer, payload, now);
+        flushRelay();
     }
 
-    /** Client → peer; takes ownership of {@code payload}. */
-    void sendToPeer(InetSocketAddress peer, ByteBuf payload) {
+    private boolean sendToPeer(InetSocketAddress peer, ByteBuf payload, long now) {
         int length = payload.readableBytes();
-        if (closed || tcpRelay || !hasPermission(peer.getAddress())) {
+        if (tcpRelay || !hasPermission(peer.getAddress(), now)) {
             payload.release();
             metrics.dropped("no_permission");
-            return;
+            return false;
         }
-        if (!takeTokens(length)) {
+        if (!takeTokens(length, now)) {
             payload.release();
             metrics.dropped("bandwidth");
-            return;
+            return false;
         }
         relayChannel.write(new DatagramPacket(payload, peer), relayChannel.voidPromise());
-        if (!relayFlushPending) {
-            relayFlushPending = true;
-            loop.execute(flushRelay);
+        pendingPacketsToPeer++;
+        pendingBytesToPeer += length;
+        if (relayFlushPending) return false;
+        relayFlushPending = true;
+        return true;
+    }
+
+    /** Flushes writes queued towards peers and publishes the batch's counters. Runs on the loop. */
+    void flushRelay() {
+        if (relayFlushPending) {
+            relayFlushPending = false;
+            if (relayChannel != null) relayChannel.flush();
         }
-        metrics.packetsToPeer.increment();
-        metrics.bytesToPeer.increment(length);
-    }
-
-    private void flushClient() {
-        clientFlushPending = false;
-        client.channel().flush();
-    }
-
-    private void flushRelay() {
-        relayFlushPending = false;
-        if (relayChannel != null) relayChannel.flush();
+        if (pendingPacketsToPeer > 0) {
+            metrics.packetsToPeer.increment(pendingPacketsToPeer);
+            metrics.bytesToPeer.increment(pendingBytesToPeer);
+            totalPacketsToPeer += pendingPacketsToPeer;
+            totalBytesToPeer += pendingBytesToPeer;
+            pendingPacketsToPeer = 0;
+            pendingBytesToPeer = 0;
+        }
     }
 
     /** Token bucket, one second of burst; no allocation. */
-    private boolean takeTokens(int bytes) {
+    private boolean takeTokens(int bytes, long now) {
         if (bandwidth <= 0) return true;
-        long now = System.nanoTime();
         long elapsed = now - tokensAt;
         if (elapsed > 0) {
             tokens = Math.min(bandwidth, tokens + elapsed * bandwidth / 1_000_000_000L);
@@ -282,28 +361,33 @@ final class Allocation {
     }
 
     private void sweep() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
+        if (closeIfExpired(now)) return;
         for (Iterator<Map.Entry<InetAddress, Long>> it = permissions.entrySet().iterator(); it.hasNext(); ) {
             if (it.next().getValue() - now <= 0) {
                 it.remove();
                 metrics.permissions.decrementAndGet();
             }
         }
-        for (Iterator<Binding> it = bindings.iterator(); it.hasNext(); ) {
-            if (it.next().expiresAt - now <= 0) {
-                it.remove();
-                metrics.channels.decrementAndGet();
-            }
-        }
+        dropExpiredBindings();
     }
 
     /** Releases the relay, peer connections and table entries. Idempotent; runs on the loop. */
     void close() {
+        close("closed");
+    }
+
+    /** As {@link #close()}, logging why (a closed set of words: expired, refresh_zero, client_closed, ...). */
+    void close(String reason) {
         if (!loop.inEventLoop()) {
-            loop.execute(this::close);
+            loop.execute(() -> close(reason));
             return;
         }
         if (closed) return;
+        if (relayChannel != null) {
+            flushRelay();
+            peerReadComplete();
+        }
         closed = true;
         if (expiryTimer != null) expiryTimer.cancel(false);
         if (sweepTimer != null) sweepTimer.cancel(false);
@@ -318,6 +402,9 @@ final class Allocation {
             relayChannel.close();
         }
         table.remove(this);
-        LOG.info("allocation {} closed", id);
+        LOG.info("allocation {} closed: reason={} user={} client={}/{} relay={} seconds={} to_peer_packets={} to_peer_bytes={} "
+                        + "to_client_packets={} to_client_bytes={}", id, reason, username, client.transport(), client.remote(),
+                relayAddress, TimeUnit.NANOSECONDS.toSeconds(clock.nanoTime() - createdAt), totalPacketsToPeer, totalBytesToPeer,
+                totalPacketsToClient, totalBytesToClient);
     }
 }

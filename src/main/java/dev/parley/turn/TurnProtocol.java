@@ -62,10 +62,11 @@ final class TurnProtocol {
     private final InetAddress relayBind;
     private final InetAddress relayBindV6;
     private final InetAddress advertised;
+    private final TurnClock clock;
     private final SecureRandom random = new SecureRandom();
 
     TurnProtocol(TurnSettings settings, Authenticator auth, AllocationTable table, PeerAddressPolicy policy, TurnMetrics metrics,
-                 InetAddress relayBind, InetAddress relayBindV6, InetAddress advertised) {
+                 InetAddress relayBind, InetAddress relayBindV6, InetAddress advertised, TurnClock clock) {
         this.settings = settings;
         this.auth = auth;
         this.table = table;
@@ -75,6 +76,11 @@ final class TurnProtocol {
         this.relayBind = relayBind;
         this.relayBindV6 = relayBindV6;
         this.advertised = advertised;
+        this.clock = clock;
+    }
+
+    TurnMetrics metrics() {
+        return metrics;
     }
 
     boolean rfc5766Channels() {
@@ -123,21 +129,24 @@ final class TurnProtocol {
                     .add(AttributeType.UNKNOWN_ATTRIBUTES, value), result);
             return;
         }
-        Allocation existing = table.find(link);
+        Allocation found = table.find(link);
+        if (found != null && !found.loop.inEventLoop()) {
+            found.loop.execute(() -> dispatch(link, message, result, found));
+        } else {
+            dispatch(link, message, result, found);
+        }
+    }
+
+    /** Runs on the allocation's loop when there is one. */
+    private void dispatch(ClientLink link, StunMessage message, Authenticator.Result result, Allocation found) {
+        // RFC 8656 §7: an allocation past its lifetime no longer exists (Refresh gets 437, Allocate starts afresh)
+        Allocation existing = found != null && found.closeIfExpired(clock.nanoTime()) ? null : found;
         if (existing != null && !existing.username.equals(result.username())) {
             // RFC 8656 §5: same 5-tuple, different credentials
             metrics.wrongCredentials();
             error(link, message, ErrorCode.WRONG_CREDENTIALS, result);
             return;
         }
-        if (existing != null && !existing.loop.inEventLoop()) {
-            existing.loop.execute(() -> dispatch(link, message, result, existing));
-        } else {
-            dispatch(link, message, result, existing);
-        }
-    }
-
-    private void dispatch(ClientLink link, StunMessage message, Authenticator.Result result, Allocation existing) {
         try {
             switch (message.method()) {
                 case StunMethod.ALLOCATE -> onAllocate(link, message, result, existing);
@@ -238,7 +247,7 @@ final class TurnProtocol {
         int lifetime = lifetimeFor(request, true);
         EventLoop loop = link.channel().eventLoop();
         Allocation allocation = new Allocation(table.nextId(), result.username(), link, tcp, loop, request.transactionId(),
-                table, metrics, settings.maxPermissionsPerAllocation(), settings.bandwidthBytesPerSecond());
+                table, metrics, clock, settings.maxPermissionsPerAllocation(), settings.bandwidthBytesPerSecond());
         allocation.integrityKey = result.key();
         allocation.integritySha256 = result.sha256();
         if (!table.register(allocation)) {
@@ -280,18 +289,27 @@ final class TurnProtocol {
             if (Transports.EPOLL) sb.option(EpollChannelOption.SO_REUSEPORT, true);
             future = sb.bind(bind, port);
         } else {
-            future = new Bootstrap().group(allocation.loop).channel(Transports.datagram())
+            Bootstrap udp = new Bootstrap().group(allocation.loop).channel(Transports.datagram())
                     .handler(new SimpleChannelInboundHandler<DatagramPacket>(false) {
                         @Override
                         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
                             try {
-                                allocation.fromPeer(packet);
+                                if (Transports.truncated(packet.content().readableBytes())) {
+                                    metrics.dropped("too_large");
+                                } else {
+                                    allocation.fromPeer(packet);
+                                }
                             } finally {
                                 packet.release();
                             }
                         }
-                    })
-                    .bind(bind, port);
+
+                        @Override
+                        public void channelReadComplete(ChannelHandlerContext ctx) {
+                            allocation.peerReadComplete(); // one flush towards the client per read batch
+                        }
+                    });
+            future = Transports.datagramOptions(udp).bind(bind, port);
         }
         int boundPort = port;
         future.addListener(f -> {
@@ -428,6 +446,7 @@ final class TurnProtocol {
             error(link, request, refusal, result);
             return;
         }
+        allocation.dropExpiredBindings(); // RFC 8656 §12: an expired binding frees its number and peer
         Allocation.Binding byNumber = allocation.bindingByNumber(channel.getAsInt());
         Allocation.Binding byPeer = allocation.bindingByPeer(peer);
         if (byNumber != null && !byNumber.peer.equals(peer) || byPeer != null && byPeer.number != channel.getAsInt()) {

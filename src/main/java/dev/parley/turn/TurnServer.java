@@ -33,6 +33,7 @@ public final class TurnServer implements AutoCloseable {
 
     private final TurnSettings settings;
     private final TurnMetrics metrics;
+    private final TurnClock clock;
     private final List<Channel> listeners = new ArrayList<>();
     private final AtomicInteger streamConnections = new AtomicInteger();
     private EventLoopGroup group;
@@ -43,8 +44,14 @@ public final class TurnServer implements AutoCloseable {
     private boolean closed;
 
     public TurnServer(TurnSettings settings, MeterRegistry registry) {
+        this(settings, registry, TurnClock.SYSTEM);
+    }
+
+    /** With the clock lifetimes are measured on; tests pass one they advance by hand. */
+    TurnServer(TurnSettings settings, MeterRegistry registry, TurnClock clock) {
         this.settings = settings;
         this.metrics = new TurnMetrics(registry);
+        this.clock = clock;
     }
 
     /** Binds every enabled listener; throws if one cannot be bound (and releases what was bound). */
@@ -60,7 +67,7 @@ public final class TurnServer implements AutoCloseable {
             protocol = new TurnProtocol(settings, new Authenticator(settings, new Nonces()),
                     new AllocationTable(settings.maxAllocations(), settings.maxAllocationsPerUser()),
                     new PeerAddressPolicy(settings.allowedPeers(), settings.deniedPeers()), metrics,
-                    relayBind, relayBindV6, advertised);
+                    relayBind, relayBindV6, advertised, clock);
             if (settings.udpPort() >= 0) udpPort = bindUdp(listen, settings.udpPort(), threads);
             if (settings.tcpPort() >= 0) tcpPort = bindStream(listen, settings.tcpPort(), null);
             if (settings.tlsPort() >= 0) tlsPort = bindStream(listen, settings.tlsPort(), TlsContexts.forServer(settings));
@@ -74,15 +81,15 @@ public final class TurnServer implements AutoCloseable {
     }
 
     private int bindUdp(InetAddress listen, int port, int threads) throws InterruptedException {
-        UdpListenerHandler handler = new UdpListenerHandler(protocol);
-        Bootstrap b = new Bootstrap().group(group).channel(Transports.datagram()).handler(handler)
-                .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
+        Bootstrap b = Transports.datagramOptions(new Bootstrap().group(group).channel(Transports.datagram())
+                .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20));
         // with epoll: one socket per loop on the same port, the kernel spreads clients by 5-tuple
         int sockets = Transports.EPOLL ? threads : 1;
         if (Transports.EPOLL) b.option(EpollChannelOption.SO_REUSEPORT, true);
         int bound = port;
         for (int i = 0; i < sockets; i++) {
-            Channel ch = b.bind(listen, bound).sync().channel();
+            // one handler per socket: it keeps the read batch's unflushed relays, confined to that socket's loop
+            Channel ch = b.handler(new UdpListenerHandler(protocol)).bind(listen, bound).sync().channel();
             listeners.add(ch);
             bound = ((InetSocketAddress) ch.localAddress()).getPort();
         }
