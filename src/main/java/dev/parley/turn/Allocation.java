@@ -4,6 +4,7 @@ import dev.parley.codec.stun.AttributeType;
 import dev.parley.codec.stun.MessageType;
 import dev.parley.codec.stun.StunMessageBuilder;
 import dev.parley.codec.stun.StunMethod;
+import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -77,14 +78,31 @@ final class Allocation {
     // so epoll hands the batch to one sendmmsg; counters are published per batch, not per packet.
     private boolean clientFlushPending;
     private boolean relayFlushPending;
-    private long pendingPacketsToPeer;
-    private long pendingBytesToPeer;
-    private long pendingPacketsToClient;
-    private long pendingBytesToClient;
-    private long totalPacketsToPeer;
-    private long totalBytesToPeer;
-    private long totalPacketsToClient;
-    private long totalBytesToClient;
+    private final Tally toPeer = new Tally();
+    private final Tally toClient = new Tally();
+
+    /** Packets and bytes of one direction: counted per packet in plain fields, published to the meters per batch. */
+    private static final class Tally {
+        long packets;
+        long bytes;
+        long totalPackets;
+        long totalBytes;
+
+        void add(int length) {
+            packets++;
+            bytes += length;
+        }
+
+        void publish(Counter packetCounter, Counter byteCounter) {
+            if (packets == 0) return;
+            packetCounter.increment(packets);
+            byteCounter.increment(bytes);
+            totalPackets += packets;
+            totalBytes += bytes;
+            packets = 0;
+            bytes = 0;
+        }
+    }
 
     Allocation(long id, String username, ClientLink client, boolean tcpRelay, EventLoop loop, byte[] allocateTransactionId,
                AllocationTable table, TurnMetrics metrics, TurnClock clock, int maxPermissions, long bandwidthBytesPerSecond) {
@@ -248,7 +266,11 @@ final class Allocation {
             return;
         }
         Binding b = bindingByPeer(peer);
-        if (b != null && b.expiresAt - now > 0) {
+        if (b != null && b.expiresAt - now <= 0) {
+            dropExpiredBindings();
+            b = null;
+        }
+        if (b != null) {
             client.sendChannelData(b.number, data, data.readerIndex(), length);
             if (streamClient) {
                 // one TLS record / TCP write per message: some clients (coturn's uclient) read one message per read
@@ -263,8 +285,7 @@ final class Allocation {
                     .add(AttributeType.DATA, payload)
                     .build());
         }
-        pendingPacketsToClient++;
-        pendingBytesToClient += length;
+        toClient.add(length);
     }
 
     /** End of a read batch on the relay socket: one flush towards the client, counters published. */
@@ -273,14 +294,7 @@ final class Allocation {
             clientFlushPending = false;
             client.channel().flush();
         }
-        if (pendingPacketsToClient > 0) {
-            metrics.packetsToClient.increment(pendingPacketsToClient);
-            metrics.bytesToClient.increment(pendingBytesToClient);
-            totalPacketsToClient += pendingPacketsToClient;
-            totalBytesToClient += pendingBytesToClient;
-            pendingPacketsToClient = 0;
-            pendingBytesToClient = 0;
-        }
+        toClient.publish(metrics.packetsToClient, metrics.bytesToClient);
     }
 
     /**
@@ -293,6 +307,7 @@ final class Allocation {
         long now = clock.nanoTime();
         Binding b = bindingByNumber(number);
         if (closeIfExpired(now) || b == null || b.expiresAt - now <= 0) {
+            if (b != null && !closed) dropExpiredBindings();
             metrics.dropped("no_channel");
             return false;
         }
@@ -324,8 +339,7 @@ final class Allocation {
             return false;
         }
         relayChannel.write(new DatagramPacket(payload, peer), relayChannel.voidPromise());
-        pendingPacketsToPeer++;
-        pendingBytesToPeer += length;
+        toPeer.add(length);
         if (relayFlushPending) return false;
         relayFlushPending = true;
         return true;
@@ -337,14 +351,7 @@ final class Allocation {
             relayFlushPending = false;
             if (relayChannel != null) relayChannel.flush();
         }
-        if (pendingPacketsToPeer > 0) {
-            metrics.packetsToPeer.increment(pendingPacketsToPeer);
-            metrics.bytesToPeer.increment(pendingBytesToPeer);
-            totalPacketsToPeer += pendingPacketsToPeer;
-            totalBytesToPeer += pendingBytesToPeer;
-            pendingPacketsToPeer = 0;
-            pendingBytesToPeer = 0;
-        }
+        toPeer.publish(metrics.packetsToPeer, metrics.bytesToPeer);
     }
 
     /** Token bucket, one second of burst; no allocation. */
@@ -404,7 +411,7 @@ final class Allocation {
         table.remove(this);
         LOG.info("allocation {} closed: reason={} user={} client={}/{} relay={} seconds={} to_peer_packets={} to_peer_bytes={} "
                         + "to_client_packets={} to_client_bytes={}", id, reason, username, client.transport(), client.remote(),
-                relayAddress, TimeUnit.NANOSECONDS.toSeconds(clock.nanoTime() - createdAt), totalPacketsToPeer, totalBytesToPeer,
-                totalPacketsToClient, totalBytesToClient);
+                relayAddress, TimeUnit.NANOSECONDS.toSeconds(clock.nanoTime() - createdAt), toPeer.totalPackets, toPeer.totalBytes,
+                toClient.totalPackets, toClient.totalBytes);
     }
 }
