@@ -76,10 +76,17 @@ final class PeerConnection {
         if (d != null) d.close();
     }
 
-    /** Copies bytes to the other connection, pausing reads while the other side cannot keep up. */
+    /**
+     * Copies bytes to the other connection, pausing reads while the other side cannot keep up.
+     * Everything read in one batch leaves in one flush: bytes that arrived together are sent
+     * together, and the relay never cuts the stream at a boundary the sender did not make (within
+     * a batch). TCP owes no one message boundaries, but clients that read one message per
+     * read() (coturn's uclient in {@code -T} mode counts such reads) lose count when it does.
+     */
     private final class Splice extends ChannelInboundHandlerAdapter {
         private final Channel other;
         private final boolean toPeer;
+        private boolean unflushed;
 
         Splice(Channel other, boolean toPeer) {
             this.other = other;
@@ -93,10 +100,24 @@ final class PeerConnection {
                 (toPeer ? metrics.bytesToPeer : metrics.bytesToClient).increment(n);
                 (toPeer ? metrics.packetsToPeer : metrics.packetsToClient).increment();
             }
-            other.writeAndFlush(msg).addListener(f -> {
+            other.write(msg).addListener(f -> {
                 if (!f.isSuccess()) ctx.close();
             });
-            if (!other.isWritable()) ctx.channel().config().setAutoRead(false);
+            unflushed = true;
+            if (!other.isWritable()) {
+                other.flush();
+                unflushed = false;
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (unflushed) {
+                unflushed = false;
+                other.flush();
+            }
+            ctx.fireChannelReadComplete();
         }
 
         @Override

@@ -2,9 +2,11 @@ package dev.parley.turn;
 
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -55,6 +57,15 @@ final class Transports {
             bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
         }
         return bootstrap;
+    }
+
+    /**
+     * Read buffers of TCP/TLS connections (client connections, RFC 6062 peer and data connections)
+     * never shrink below 2 KiB: Netty's default adaptive guess drops to 64 bytes after a run of
+     * small reads and would then cut relayed streams into pieces smaller than the sender wrote.
+     */
+    static RecvByteBufAllocator streamReads() {
+        return new AdaptiveRecvByteBufAllocator(2048, 16384, 65536);
     }
 
     /** Whether a received datagram filled its whole buffer slot, i.e. may have been cut short. */
