@@ -62,8 +62,17 @@ final class Allocation {
     private final Map<InetAddress, Long> permissions = new HashMap<>();
     private final List<Binding> bindings = new ArrayList<>();
     final Map<Integer, PeerConnection> peerConnections = new HashMap<>();
+    /** {@link #additionalFamily}: none asked, an IPv6 relay asked and granted, or asked and refused (no IPv6 relays here). */
+    static final int ADDITIONAL_NONE = 0;
+    static final int ADDITIONAL_V6 = 1;
+    static final int ADDITIONAL_REFUSED = 2;
+
     Channel relayChannel;
     InetSocketAddress relayAddress;
+    /** RFC 8656 §7.2 dual allocation: the IPv6 relay next to the IPv4 {@link #relayChannel}, or null. */
+    Channel relayChannelV6;
+    InetSocketAddress relayAddressV6;
+    int additionalFamily = ADDITIONAL_NONE;
     byte[] integrityKey;
     boolean integritySha256;
     private final long createdAt;
@@ -134,6 +143,25 @@ final class Allocation {
         relay.closeFuture().addListener(f -> loop.execute(() -> close("relay_closed")));
         LOG.info("allocation {} created: user={} client={}/{} relay={}/{} lifetime={}s", id, username, client.transport(),
                 client.remote(), tcpRelay ? "tcp" : "udp", advertised, lifetimeSeconds);
+    }
+
+    /** Adds the IPv6 relay of a dual allocation; closing either relay closes the allocation. */
+    void addRelayV6(Channel relay, InetSocketAddress advertised) {
+        this.relayChannelV6 = relay;
+        this.relayAddressV6 = advertised;
+        relay.closeFuture().addListener(f -> loop.execute(() -> close("relay_closed")));
+        LOG.info("allocation {} adds IPv6 relay {}", id, advertised);
+    }
+
+    /** Whether this allocation has a relayed address of that family (RFC 8656 §9.1 / §11.1: else 443). */
+    boolean relaysFamily(boolean ipv6) {
+        if (relayChannelV6 != null && ipv6) return true;
+        return relayAddress != null && (relayAddress.getAddress() instanceof java.net.Inet6Address) == ipv6;
+    }
+
+    /** The relay socket that sends to this peer: the IPv6 one of a dual allocation for IPv6 peers. */
+    private Channel relayFor(InetAddress peer) {
+        return relayChannelV6 != null && peer instanceof java.net.Inet6Address ? relayChannelV6 : relayChannel;
     }
 
     /** The lifetime granted by the last Allocate or Refresh. */
@@ -338,7 +366,8 @@ final class Allocation {
             metrics.dropped("bandwidth");
             return false;
         }
-        relayChannel.write(new DatagramPacket(payload, peer), relayChannel.voidPromise());
+        Channel relay = relayFor(peer.getAddress());
+        relay.write(new DatagramPacket(payload, peer), relay.voidPromise());
         toPeer.add(length);
         if (relayFlushPending) return false;
         relayFlushPending = true;
@@ -350,6 +379,7 @@ final class Allocation {
         if (relayFlushPending) {
             relayFlushPending = false;
             if (relayChannel != null) relayChannel.flush();
+            if (relayChannelV6 != null) relayChannelV6.flush();
         }
         toPeer.publish(metrics.packetsToPeer, metrics.bytesToPeer);
     }
@@ -408,6 +438,7 @@ final class Allocation {
             (tcpRelay ? metrics.tcpAllocations : metrics.udpAllocations).decrementAndGet();
             relayChannel.close();
         }
+        if (relayChannelV6 != null) relayChannelV6.close();
         table.remove(this);
         LOG.info("allocation {} closed: reason={} user={} client={}/{} relay={} seconds={} to_peer_packets={} to_peer_bytes={} "
                         + "to_client_packets={} to_client_bytes={}", id, reason, username, client.transport(), client.remote(),

@@ -51,7 +51,7 @@ final class TurnProtocol {
             AttributeType.XOR_MAPPED_ADDRESS, AttributeType.CHANNEL_NUMBER, AttributeType.LIFETIME, AttributeType.XOR_PEER_ADDRESS,
             AttributeType.DATA, AttributeType.XOR_RELAYED_ADDRESS, AttributeType.REQUESTED_ADDRESS_FAMILY, AttributeType.EVEN_PORT,
             AttributeType.REQUESTED_TRANSPORT, AttributeType.DONT_FRAGMENT, AttributeType.RESERVATION_TOKEN,
-            AttributeType.CONNECTION_ID, AttributeType.PRIORITY, AttributeType.USE_CANDIDATE);
+            AttributeType.CONNECTION_ID, AttributeType.PRIORITY, AttributeType.USE_CANDIDATE, AttributeType.ADDITIONAL_ADDRESS_FAMILY);
 
     private final TurnSettings settings;
     private final Authenticator auth;
@@ -62,11 +62,12 @@ final class TurnProtocol {
     private final InetAddress relayBind;
     private final InetAddress relayBindV6;
     private final InetAddress advertised;
+    private final InetAddress advertisedV6;
     private final TurnClock clock;
     private final SecureRandom random = new SecureRandom();
 
     TurnProtocol(TurnSettings settings, Authenticator auth, AllocationTable table, PeerAddressPolicy policy, TurnMetrics metrics,
-                 InetAddress relayBind, InetAddress relayBindV6, InetAddress advertised, TurnClock clock) {
+                 InetAddress relayBind, InetAddress relayBindV6, InetAddress advertised, InetAddress advertisedV6, TurnClock clock) {
         this.settings = settings;
         this.auth = auth;
         this.table = table;
@@ -76,6 +77,7 @@ final class TurnProtocol {
         this.relayBind = relayBind;
         this.relayBindV6 = relayBindV6;
         this.advertised = advertised;
+        this.advertisedV6 = advertisedV6;
         this.clock = clock;
     }
 
@@ -174,11 +176,9 @@ final class TurnProtocol {
             throws StunParseException {
         if (existing != null) {
             if (request.hasTransactionId(existing.allocateTransactionId)) {
-                if (existing.relayAddress != null) {
-                    respond(link, request, StunMessageBuilder.successResponse(request)
-                            .addXorAddress(AttributeType.XOR_RELAYED_ADDRESS, existing.relayAddress)
-                            .addUint32(AttributeType.LIFETIME, existing.lifetimeSeconds())
-                            .addXorAddress(AttributeType.XOR_MAPPED_ADDRESS, link.remote()), result);
+                if (existing.relayAddress != null && (existing.additionalFamily != Allocation.ADDITIONAL_V6
+                        || existing.relayAddressV6 != null)) {
+                    respondAllocated(existing, request, result, existing.lifetimeSeconds(), null);
                 }
                 return; // still binding: the response is on its way
             }
@@ -207,7 +207,12 @@ final class TurnProtocol {
         OptionalInt evenPort = TurnAttributes.evenPort(request);
         boolean token = request.has(AttributeType.RESERVATION_TOKEN);
         OptionalInt family = TurnAttributes.requestedAddressFamily(request);
-        if (token && (evenPort.isPresent() || family.isPresent()) || tcp && evenPort.isPresent()) {
+        OptionalInt additional = additionalAddressFamily(request);
+        // RFC 8656 §7.2: ADDITIONAL-ADDRESS-FAMILY only asks for IPv6 next to IPv4, never with REQUESTED-ADDRESS-FAMILY
+        // or a RESERVATION-TOKEN; a TCP relay (RFC 6062) has one address
+        boolean badAdditional = additional.isPresent() && (family.isPresent() || token || tcp
+                || additional.getAsInt() != TurnAttributes.FAMILY_IPV6);
+        if (token && (evenPort.isPresent() || family.isPresent()) || tcp && evenPort.isPresent() || badAdditional) {
             error(link, request, ErrorCode.BAD_REQUEST, result);
             return;
         }
@@ -250,6 +255,10 @@ final class TurnProtocol {
                 table, metrics, clock, settings.maxPermissionsPerAllocation(), settings.bandwidthBytesPerSecond());
         allocation.integrityKey = result.key();
         allocation.integritySha256 = result.sha256();
+        if (additional.isPresent()) {
+            // RFC 8656 §7.2: without IPv6 relays the IPv4 allocation still succeeds, with ADDRESS-ERROR-CODE 440
+            allocation.additionalFamily = relayBindV6 != null ? Allocation.ADDITIONAL_V6 : Allocation.ADDITIONAL_REFUSED;
+        }
         if (!table.register(allocation)) {
             table.release(result.username());
             if (reservation != null) reservation.placeholder().close();
@@ -291,27 +300,7 @@ final class TurnProtocol {
             if (Transports.EPOLL) sb.option(EpollChannelOption.SO_REUSEPORT, true);
             future = sb.bind(bind, port);
         } else {
-            Bootstrap udp = new Bootstrap().group(allocation.loop).channel(Transports.datagram())
-                    .handler(new SimpleChannelInboundHandler<DatagramPacket>(false) {
-                        @Override
-                        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                            try {
-                                if (Transports.truncated(packet.content().readableBytes())) {
-                                    metrics.dropped("too_large");
-                                } else {
-                                    allocation.fromPeer(packet);
-                                }
-                            } finally {
-                                packet.release();
-                            }
-                        }
-
-                        @Override
-                        public void channelReadComplete(ChannelHandlerContext ctx) {
-                            allocation.peerReadComplete(); // one flush towards the client per read batch
-                        }
-                    });
-            future = Transports.datagramOptions(udp).bind(bind, port);
+            future = udpRelay(allocation).bind(bind, port);
         }
         int boundPort = port;
         future.addListener(f -> {
@@ -332,17 +321,97 @@ final class TurnProtocol {
         });
     }
 
+    /** A UDP relay socket of this allocation: peer datagrams go to {@link Allocation#fromPeer}, flushed per read batch. */
+    private Bootstrap udpRelay(Allocation allocation) {
+        Bootstrap udp = new Bootstrap().group(allocation.loop).channel(Transports.datagram())
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>(false) {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        try {
+                            if (Transports.truncated(packet.content().readableBytes())) {
+                                metrics.dropped("too_large");
+                            } else {
+                                allocation.fromPeer(packet);
+                            }
+                        } finally {
+                            packet.release();
+                        }
+                    }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        allocation.peerReadComplete(); // one flush towards the client per read batch
+                    }
+                });
+        return Transports.datagramOptions(udp);
+    }
+
+    /** The address a relay bound to {@code bind} is reached at: the external/advertised address of its family. */
+    private InetAddress shownAddress(InetAddress bind) {
+        if (bind instanceof Inet6Address) return bind.isAnyLocalAddress() && advertisedV6 != null ? advertisedV6 : bind;
+        InetAddress shown = bind.isAnyLocalAddress() || advertised != null && bind == relayBind ? advertised : bind;
+        return shown == null ? bind : shown;
+    }
+
     private void activateAndRespond(Allocation allocation, InetAddress bind, Channel relay, int port, int lifetime,
                                     StunMessage request, Authenticator.Result result, byte[] reservationToken) {
-        InetAddress shown = bind.isAnyLocalAddress() || advertised != null && bind == relayBind ? advertised : bind;
-        if (shown == null) shown = bind;
-        allocation.activate(relay, new InetSocketAddress(shown, port), lifetime);
+        allocation.activate(relay, new InetSocketAddress(shownAddress(bind), port), lifetime);
         if (allocation.isClosed()) return;
+        if (allocation.additionalFamily == Allocation.ADDITIONAL_V6) {
+            bindAdditionalV6(allocation, ports.attempts(), request, result, lifetime, reservationToken);
+        } else {
+            respondAllocated(allocation, request, result, lifetime, reservationToken);
+        }
+    }
+
+    /** RFC 8656 §7.2 dual allocation: the IPv6 relayed address next to the IPv4 one, from the same port range. */
+    private void bindAdditionalV6(Allocation allocation, int attemptsLeft, StunMessage request, Authenticator.Result result,
+                                  int lifetime, byte[] reservationToken) {
+        int port = ports.next(false);
+        ChannelFuture future = udpRelay(allocation).bind(relayBindV6, port);
+        future.addListener(f -> {
+            if (f.isSuccess() && allocation.isClosed()) {
+                future.channel().close();
+            } else if (f.isSuccess()) {
+                allocation.addRelayV6(future.channel(), new InetSocketAddress(shownAddress(relayBindV6), port));
+                respondAllocated(allocation, request, result, lifetime, reservationToken);
+            } else if (attemptsLeft > 1 && !allocation.isClosed()) {
+                bindAdditionalV6(allocation, attemptsLeft - 1, request, result, lifetime, reservationToken);
+            } else {
+                LOG.warn("no IPv6 relay port free in {}-{}", settings.relayPortMin(), settings.relayPortMax());
+                allocation.close("no_port");
+                error(allocation.client, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
+            }
+        });
+    }
+
+    private void respondAllocated(Allocation allocation, StunMessage request, Authenticator.Result result, int lifetime,
+                                  byte[] reservationToken) {
         StunMessageBuilder b = StunMessageBuilder.successResponse(request)
-                .addXorAddress(AttributeType.XOR_RELAYED_ADDRESS, allocation.relayAddress)
-                .addUint32(AttributeType.LIFETIME, lifetime);
+                .addXorAddress(AttributeType.XOR_RELAYED_ADDRESS, allocation.relayAddress);
+        if (allocation.relayAddressV6 != null) b.addXorAddress(AttributeType.XOR_RELAYED_ADDRESS, allocation.relayAddressV6);
+        b.addUint32(AttributeType.LIFETIME, lifetime);
         if (reservationToken != null) b.add(AttributeType.RESERVATION_TOKEN, reservationToken);
+        if (allocation.additionalFamily == Allocation.ADDITIONAL_REFUSED) {
+            // RFC 8656 §18.13 ADDRESS-ERROR-CODE: family, reserved, then class and number as in ERROR-CODE, then the reason
+            ErrorCode e = ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED;
+            byte[] reason = e.reason().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] value = new byte[4 + reason.length];
+            value[0] = TurnAttributes.FAMILY_IPV6;
+            value[2] = (byte) (e.code() / 100);
+            value[3] = (byte) (e.code() % 100);
+            System.arraycopy(reason, 0, value, 4, reason.length);
+            b.add(AttributeType.ADDRESS_ERROR_CODE, value);
+        }
         respond(allocation.client, request, b.addXorAddress(AttributeType.XOR_MAPPED_ADDRESS, allocation.client.remote()), result);
+    }
+
+    /** RFC 8656 §18.12 ADDITIONAL-ADDRESS-FAMILY: the family in the first byte of a 4-byte value. */
+    private static OptionalInt additionalAddressFamily(StunMessage request) throws StunParseException {
+        byte[] v = request.value(AttributeType.ADDITIONAL_ADDRESS_FAMILY);
+        if (v == null) return OptionalInt.empty();
+        if (v.length != 4) throw new StunParseException("ADDITIONAL-ADDRESS-FAMILY must be 4 bytes");
+        return OptionalInt.of(v[0] & 0xFF);
     }
 
     /** Binds port + 1 as a placeholder that drops traffic until claimed (or after 30 s, closed). */
@@ -387,7 +456,8 @@ final class TurnProtocol {
             return;
         }
         OptionalInt family = TurnAttributes.requestedAddressFamily(request);
-        if (family.isPresent() && family.getAsInt() != (allocation.relayAddress.getAddress() instanceof Inet6Address ? 2 : 1)) {
+        // RFC 8656 §7.3: a family this allocation has no relayed address of gets 443 (a dual allocation is refreshed as a whole)
+        if (family.isPresent() && !allocation.relaysFamily(family.getAsInt() == TurnAttributes.FAMILY_IPV6)) {
             error(link, request, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH, result);
             return;
         }
@@ -599,12 +669,11 @@ final class TurnProtocol {
     /** Deny list and address-family checks every peer path goes through (403 / 443). */
     private ErrorCode checkPeer(Allocation allocation, InetSocketAddress peer) {
         InetAddress ip = peer.getAddress();
-        boolean relayV4 = ((InetSocketAddress) allocation.relayChannel.localAddress()).getAddress() instanceof Inet4Address;
         if (!policy.permits(ip)) {
             LOG.info("allocation {} refused peer {}", allocation.id, ip.getHostAddress());
             return ErrorCode.FORBIDDEN;
         }
-        if (relayV4 != (ip instanceof Inet4Address)) return ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH;
+        if (!allocation.relaysFamily(ip instanceof Inet6Address)) return ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH;
         return null;
     }
 

@@ -64,10 +64,11 @@ public final class TurnServer implements AutoCloseable {
             InetAddress relayBind = InetAddress.getByName(settings.relayAddress());
             InetAddress relayBindV6 = settings.relayAddressV6() == null ? null : InetAddress.getByName(settings.relayAddressV6());
             InetAddress advertised = advertisedAddress(listen, relayBind);
+            InetAddress advertisedV6 = relayBindV6 == null ? null : advertisedV6(relayBindV6);
             protocol = new TurnProtocol(settings, new Authenticator(settings, new Nonces()),
                     new AllocationTable(settings.maxAllocations(), settings.maxAllocationsPerUser()),
                     new PeerAddressPolicy(settings.allowedPeers(), settings.deniedPeers()), metrics,
-                    relayBind, relayBindV6, advertised, clock);
+                    relayBind, relayBindV6, advertised, advertisedV6, clock);
             if (settings.udpPort() >= 0) udpPort = bindUdp(listen, settings.udpPort(), threads);
             if (settings.tcpPort() >= 0) tcpPort = bindStream(listen, settings.tcpPort(), null);
             if (settings.tlsPort() >= 0) tlsPort = bindStream(listen, settings.tlsPort(), TlsContexts.forServer(settings));
@@ -135,6 +136,25 @@ public final class TurnServer implements AutoCloseable {
             }
         }
         return InetAddress.getLoopbackAddress();
+    }
+
+    /**
+     * The address put in an IPv6 XOR-RELAYED-ADDRESS: the IPv6 relay bind address, or with {@code ::}
+     * the host's first IPv6 address that is neither loopback nor link-local. IPv6 needs no NAT
+     * mapping, so the IPv4 external IP never applies to it.
+     */
+    private static InetAddress advertisedV6(InetAddress relayBindV6) throws SocketException {
+        if (!(relayBindV6 instanceof java.net.Inet6Address)) {
+            throw new IllegalArgumentException("IPv6 relay address " + relayBindV6.getHostAddress() + " is not IPv6");
+        }
+        if (!relayBindV6.isAnyLocalAddress()) return relayBindV6;
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) continue;
+            for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+                if (a instanceof java.net.Inet6Address && !a.isLinkLocalAddress() && !a.isLoopbackAddress()) return a;
+            }
+        }
+        throw new IllegalStateException("IPv6 relays on :: but the host has no routable IPv6 address; set the IPv6 relay address");
     }
 
     /** Bound UDP port, or -1 when the UDP listener is disabled or not started. */
