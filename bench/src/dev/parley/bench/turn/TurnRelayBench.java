@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
 public final class TurnRelayBench {
     static final String SECRET = "bench-secret";
     static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
-    static final int WARMUP_SECONDS = 10;
+    static final int WARMUP_SECONDS = 20;
     static final long LOSS_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     record Result(String server, double packetsPerSecond, double p50Micros, double p99Micros, double cpuPercent, long lost) {

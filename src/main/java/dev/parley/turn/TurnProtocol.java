@@ -315,7 +315,7 @@ final class TurnProtocol {
                 bindRelay(allocation, bind, even, -1, reserveNext, attemptsLeft - 1, request, result, lifetime);
             } else {
                 LOG.warn("no relay port free in {}-{}", settings.relayPortMin(), settings.relayPortMax());
-                allocation.close();
+                allocation.close("no_port");
                 error(allocation.client, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
             }
         });
@@ -431,7 +431,7 @@ final class TurnProtocol {
                         if (attemptsLeft > 1 && !allocation.isClosed()) {
                             bindRelay(allocation, bind, true, -1, true, attemptsLeft - 1, request, result, lifetime);
                         } else {
-                            allocation.close();
+                            allocation.close("no_port");
                             error(allocation.client, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
                         }
                         return;
