@@ -40,9 +40,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * java -cp target/classes:target/test-classes:$(cat /tmp/cp.txt) dev.parley.bench.turn.TurnRelayBench [seconds] [allocations] [window] [size] [rounds]
+ * java -cp target/classes:target/test-classes:$(cat /tmp/cp.txt) dev.parley.bench.turn.TurnRelayBench [seconds] [allocations] [window] [size] [rounds] [result name]
  * </pre>
- * Writes {@code bench/results/turn-relay.json}.
+ * Writes {@code bench/results/<result name>.json} (default {@code turn-relay}).
  */
 public final class TurnRelayBench {
     static final String SECRET = "bench-secret";
@@ -62,6 +62,7 @@ public final class TurnRelayBench {
         int window = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         int size = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        String output = args.length > 5 ? args[5] : "turn-relay";
         String loadBefore = loadAverage();
         List<Process> processes = new ArrayList<>();
         try {
@@ -137,7 +138,7 @@ public final class TurnRelayBench {
                     (p.packetsPerSecond() / Math.max(p.cpuPercent(), 0.1)) / (c.packetsPerSecond() / Math.max(c.cpuPercent(), 0.1)));
             String loadAfter = loadAverage();
             System.out.println("load average before: " + loadBefore + ", after: " + loadAfter);
-            writeJson(List.of(p, c), parleyRuns, coturnRuns, direct, seconds, allocations, window, size, loadBefore, loadAfter);
+            writeJson(output, List.of(p, c), parleyRuns, coturnRuns, direct, seconds, allocations, window, size, loadBefore, loadAfter);
         } finally {
             for (Process pr : processes) {
                 pr.destroy();
@@ -320,7 +321,7 @@ public final class TurnRelayBench {
         }
     }
 
-    static void writeJson(List<Result> medians, List<Result> parleyRuns, List<Result> coturnRuns, double direct, int seconds,
+    static void writeJson(String name, List<Result> medians, List<Result> parleyRuns, List<Result> coturnRuns, double direct, int seconds,
                           int allocations, int window, int size, String loadBefore, String loadAfter) throws Exception {
         String cpuModel = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
@@ -343,7 +344,7 @@ public final class TurnRelayBench {
         json.append("  \"results\": [\n").append(jsonRows(medians)).append("  ],\n");
         json.append("  \"rounds\": {\n    \"parley\": [\n").append(jsonRows(parleyRuns)).append("    ],\n");
         json.append("    \"coturn\": [\n").append(jsonRows(coturnRuns)).append("    ]\n  }\n}\n");
-        Path out = Path.of("bench", "results", "turn-relay.json");
+        Path out = Path.of("bench", "results", name + ".json");
         Files.createDirectories(out.getParent());
         Files.writeString(out, json.toString());
         System.out.println("wrote " + out.toAbsolutePath());
