@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class Allocation {
     static final long PERMISSION_LIFETIME_NANOS = TimeUnit.MINUTES.toNanos(5);
     static final long CHANNEL_LIFETIME_NANOS = TimeUnit.MINUTES.toNanos(10);
+    static final long CLIENT_SOCKET_LINGER_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(Allocation.class);
 
     /** One channel binding: number ↔ peer transport address. */
@@ -49,7 +50,10 @@ final class Allocation {
 
     final long id;
     final String username;
-    final ClientLink client;
+    /** Where responses and relayed data for the client go; switches to the connected UDP socket once it is up. */
+    volatile ClientLink client;
+    /** A UDP socket connected to the client on this allocation's loop (see {@link #useClientSocket}), or null. */
+    private Channel clientSocket;
     final boolean tcpRelay;
     private final boolean streamClient;
     final EventLoop loop;
@@ -143,6 +147,21 @@ final class Allocation {
         relay.closeFuture().addListener(f -> loop.execute(() -> close("relay_closed")));
         LOG.info("allocation {} created: user={} client={}/{} relay={}/{} lifetime={}s", id, username, client.transport(),
                 client.remote(), tcpRelay ? "tcp" : "udp", advertised, lifetimeSeconds);
+    }
+
+    /**
+     * From now on the client is reached (and, the kernel preferring the connected socket for its
+     * 5-tuple, heard) through {@code socket}, a UDP socket on this allocation's loop bound to the
+     * listener's address and connected to the client: the relay path stays on one thread whatever
+     * listener socket the kernel's SO_REUSEPORT hash picked for the client.
+     */
+    void useClientSocket(Channel socket) {
+        if (closed) {
+            socket.close();
+            return;
+        }
+        clientSocket = socket;
+        client = new ClientLink.Udp(socket, client.remote());
     }
 
     /** Adds the IPv6 relay of a dual allocation; closing either relay closes the allocation. */
@@ -439,6 +458,13 @@ final class Allocation {
             relayChannel.close();
         }
         if (relayChannelV6 != null) relayChannelV6.close();
+        if (clientSocket != null) {
+            // Not at once: the response to the request that ended the allocation leaves through it, and
+            // datagrams already queued on it (the client's next request) are still read and answered; it
+            // serves any 5-tuple like a listener socket. Closing drops what is queued at that moment.
+            Channel socket = clientSocket;
+            loop.schedule(() -> socket.close(), CLIENT_SOCKET_LINGER_SECONDS, TimeUnit.SECONDS);
+        }
         table.remove(this);
         LOG.info("allocation {} closed: reason={} user={} client={}/{} relay={} seconds={} to_peer_packets={} to_peer_bytes={} "
                         + "to_client_packets={} to_client_bytes={}", id, reason, username, client.transport(), client.remote(),

@@ -65,6 +65,9 @@ final class TurnProtocol {
     private final InetAddress advertisedV6;
     private final TurnClock clock;
     private final SecureRandom random = new SecureRandom();
+    /** Set by {@link #connectUdpClients}: loops UDP allocations are spread over, and the listener address. */
+    private volatile io.netty.channel.EventLoopGroup udpLoops;
+    private volatile InetSocketAddress udpListenAddress;
 
     TurnProtocol(TurnSettings settings, Authenticator auth, AllocationTable table, PeerAddressPolicy policy, TurnMetrics metrics,
                  InetAddress relayBind, InetAddress relayBindV6, InetAddress advertised, InetAddress advertisedV6, TurnClock clock) {
@@ -83,6 +86,16 @@ final class TurnProtocol {
 
     TurnMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * Spreads UDP allocations round robin over {@code loops} and gives each a socket connected to its
+     * client on its own loop (coturn does the same), so cores are used evenly however the kernel hashes
+     * clients onto the SO_REUSEPORT listener sockets. Needs epoll and a specific listen address.
+     */
+    void connectUdpClients(io.netty.channel.EventLoopGroup loops, InetSocketAddress listenAddress) {
+        this.udpListenAddress = listenAddress;
+        this.udpLoops = loops;
     }
 
     boolean rfc5766Channels() {
@@ -250,7 +263,8 @@ final class TurnProtocol {
             bind = reservation.bind();
         }
         int lifetime = lifetimeFor(request, true);
-        EventLoop loop = link.channel().eventLoop();
+        io.netty.channel.EventLoopGroup loops = udpLoops;
+        EventLoop loop = loops != null && link instanceof ClientLink.Udp ? loops.next() : link.channel().eventLoop();
         Allocation allocation = new Allocation(table.nextId(), result.username(), link, tcp, loop, request.transactionId(),
                 table, metrics, clock, settings.maxPermissionsPerAllocation(), settings.bandwidthBytesPerSecond());
         allocation.integrityKey = result.key();
@@ -357,11 +371,28 @@ final class TurnProtocol {
                                     StunMessage request, Authenticator.Result result, byte[] reservationToken) {
         allocation.activate(relay, new InetSocketAddress(shownAddress(bind), port), lifetime);
         if (allocation.isClosed()) return;
+        connectClientSocket(allocation);
         if (allocation.additionalFamily == Allocation.ADDITIONAL_V6) {
             bindAdditionalV6(allocation, ports.attempts(), request, result, lifetime, reservationToken);
         } else {
             respondAllocated(allocation, request, result, lifetime, reservationToken);
         }
+    }
+
+    /** See {@link #connectUdpClients}; without it (or if the socket cannot be made) the listener socket keeps serving. */
+    private void connectClientSocket(Allocation allocation) {
+        InetSocketAddress listen = udpListenAddress;
+        if (listen == null || !(allocation.client instanceof ClientLink.Udp udp)) return;
+        Bootstrap b = Transports.datagramOptions(new Bootstrap().group(allocation.loop).channel(Transports.datagram())
+                .option(EpollChannelOption.SO_REUSEPORT, true).option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new UdpListenerHandler(this)));
+        b.connect(udp.remote(), listen).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                allocation.useClientSocket(f.channel());
+            } else {
+                LOG.debug("allocation {} keeps the listener socket: {}", allocation.id, String.valueOf(f.cause()));
+            }
+        });
     }
 
     /** RFC 8656 §7.2 dual allocation: the IPv6 relayed address next to the IPv4 one, from the same port range. */

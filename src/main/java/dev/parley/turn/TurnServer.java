@@ -69,7 +69,11 @@ public final class TurnServer implements AutoCloseable {
                     new AllocationTable(settings.maxAllocations(), settings.maxAllocationsPerUser()),
                     new PeerAddressPolicy(settings.allowedPeers(), settings.deniedPeers()), metrics,
                     relayBind, relayBindV6, advertised, advertisedV6, clock);
-            if (settings.udpPort() >= 0) udpPort = bindUdp(listen, settings.udpPort(), threads);
+            if (settings.udpPort() >= 0) {
+                udpPort = bindUdp(listen, settings.udpPort(), threads);
+                // a connected socket must carry the address the client sent to: only for a specific listen address
+                if (Transports.EPOLL && !listen.isAnyLocalAddress()) protocol.connectUdpClients(group, new InetSocketAddress(listen, udpPort));
+            }
             if (settings.tcpPort() >= 0) tcpPort = bindStream(listen, settings.tcpPort(), null);
             if (settings.tlsPort() >= 0) tlsPort = bindStream(listen, settings.tlsPort(), TlsContexts.forServer(settings));
             LOG.info("TURN listening on {} udp={} tcp={} tls={} relay={} ({}-{}) advertised={} transport={} loops={}",
@@ -155,6 +159,11 @@ public final class TurnServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("IPv6 relays on :: but the host has no routable IPv6 address; set the IPv6 relay address");
+    }
+
+    /** The allocation table, for tests in this package. */
+    AllocationTable allocations() {
+        return protocol.table();
     }
 
     /** Bound UDP port, or -1 when the UDP listener is disabled or not started. */
