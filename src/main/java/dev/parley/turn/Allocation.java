@@ -161,7 +161,7 @@ final class Allocation {
             return;
         }
         clientSocket = socket;
-        client = new ClientLink.Udp(socket, client.remote());
+        client = new ClientLink.Udp(socket, client.remote(), (InetSocketAddress) socket.localAddress());
     }
 
     /** Adds the IPv6 relay of a dual allocation; closing either relay closes the allocation. */

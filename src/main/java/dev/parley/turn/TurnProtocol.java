@@ -91,7 +91,9 @@ final class TurnProtocol {
     /**
      * Spreads UDP allocations round robin over {@code loops} and gives each a socket connected to its
      * client on its own loop (coturn does the same), so cores are used evenly however the kernel hashes
-     * clients onto the SO_REUSEPORT listener sockets. Needs epoll and a specific listen address.
+     * clients onto the SO_REUSEPORT listener sockets. Needs epoll. The connected socket binds the address
+     * the client sent its Allocate to: the listen address, or with a wildcard listener (null here) the
+     * destination the kernel reported (IP_RECVORIGDSTADDR), so replies leave from the address the client knows.
      */
     void connectUdpClients(io.netty.channel.EventLoopGroup loops, InetSocketAddress listenAddress) {
         this.udpListenAddress = listenAddress;
@@ -381,8 +383,9 @@ final class TurnProtocol {
 
     /** See {@link #connectUdpClients}; without it (or if the socket cannot be made) the listener socket keeps serving. */
     private void connectClientSocket(Allocation allocation) {
-        InetSocketAddress listen = udpListenAddress;
-        if (listen == null || !(allocation.client instanceof ClientLink.Udp udp)) return;
+        if (udpLoops == null || !(allocation.client instanceof ClientLink.Udp udp)) return;
+        InetSocketAddress listen = udpListenAddress != null ? udpListenAddress : udp.local();
+        if (listen == null || listen.getAddress().isAnyLocalAddress()) return; // unknown destination: keep the listener
         Bootstrap b = Transports.datagramOptions(new Bootstrap().group(allocation.loop).channel(Transports.datagram())
                 .option(EpollChannelOption.SO_REUSEPORT, true).option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new UdpListenerHandler(this)));

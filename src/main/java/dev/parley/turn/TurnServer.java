@@ -71,8 +71,10 @@ public final class TurnServer implements AutoCloseable {
                     relayBind, relayBindV6, advertised, advertisedV6, clock);
             if (settings.udpPort() >= 0) {
                 udpPort = bindUdp(listen, settings.udpPort(), threads);
-                // a connected socket must carry the address the client sent to: only for a specific listen address
-                if (Transports.EPOLL && !listen.isAnyLocalAddress()) protocol.connectUdpClients(group, new InetSocketAddress(listen, udpPort));
+                // a connected socket must carry the address the client sent to (a wildcard listener learns it per datagram)
+                if (Transports.EPOLL) {
+                    protocol.connectUdpClients(group, listen.isAnyLocalAddress() ? null : new InetSocketAddress(listen, udpPort));
+                }
             }
             if (settings.tcpPort() >= 0) tcpPort = bindStream(listen, settings.tcpPort(), null);
             if (settings.tlsPort() >= 0) tlsPort = bindStream(listen, settings.tlsPort(), TlsContexts.forServer(settings));
@@ -91,6 +93,7 @@ public final class TurnServer implements AutoCloseable {
         // with epoll: one socket per loop on the same port, the kernel spreads clients by 5-tuple
         int sockets = Transports.EPOLL ? threads : 1;
         if (Transports.EPOLL) b.option(EpollChannelOption.SO_REUSEPORT, true);
+        if (Transports.EPOLL && listen.isAnyLocalAddress()) b.option(EpollChannelOption.IP_RECVORIGDSTADDR, true);
         int bound = port;
         for (int i = 0; i < sockets; i++) {
             // one handler per socket: it keeps the read batch's unflushed relays, confined to that socket's loop

@@ -74,7 +74,7 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
         } catch (StunParseException e) {
             return;
         }
-        protocol.handle(new ClientLink.Udp(ctx.channel(), packet.sender()), message);
+        protocol.handle(new ClientLink.Udp(ctx.channel(), packet.sender(), packet.recipient()), message);
     }
 
     @Override
