@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -175,12 +176,12 @@ final class Allocation {
     /** Whether this allocation has a relayed address of that family (RFC 8656 §9.1 / §11.1: else 443). */
     boolean relaysFamily(boolean ipv6) {
         if (relayChannelV6 != null && ipv6) return true;
-        return relayAddress != null && (relayAddress.getAddress() instanceof java.net.Inet6Address) == ipv6;
+        return relayAddress != null && (relayAddress.getAddress() instanceof Inet6Address) == ipv6;
     }
 
     /** The relay socket that sends to this peer: the IPv6 one of a dual allocation for IPv6 peers. */
     private Channel relayFor(InetAddress peer) {
-        return relayChannelV6 != null && peer instanceof java.net.Inet6Address ? relayChannelV6 : relayChannel;
+        return relayChannelV6 != null && peer instanceof Inet6Address ? relayChannelV6 : relayChannel;
     }
 
     /** The lifetime granted by the last Allocate or Refresh. */

@@ -20,6 +20,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
@@ -66,7 +67,7 @@ final class TurnProtocol {
     private final TurnClock clock;
     private final SecureRandom random = new SecureRandom();
     /** Set by {@link #connectUdpClients}: loops UDP allocations are spread over, and the listener address. */
-    private volatile io.netty.channel.EventLoopGroup udpLoops;
+    private volatile EventLoopGroup udpLoops;
     private volatile InetSocketAddress udpListenAddress;
 
     TurnProtocol(TurnSettings settings, Authenticator auth, AllocationTable table, PeerAddressPolicy policy, TurnMetrics metrics,
@@ -95,7 +96,7 @@ final class TurnProtocol {
      * the client sent its Allocate to: the listen address, or with a wildcard listener (null here) the
      * destination the kernel reported (IP_RECVORIGDSTADDR), so replies leave from the address the client knows.
      */
-    void connectUdpClients(io.netty.channel.EventLoopGroup loops, InetSocketAddress listenAddress) {
+    void connectUdpClients(EventLoopGroup loops, InetSocketAddress listenAddress) {
         this.udpListenAddress = listenAddress;
         this.udpLoops = loops;
     }
@@ -265,7 +266,7 @@ final class TurnProtocol {
             bind = reservation.bind();
         }
         int lifetime = lifetimeFor(request, true);
-        io.netty.channel.EventLoopGroup loops = udpLoops;
+        EventLoopGroup loops = udpLoops;
         EventLoop loop = loops != null && link instanceof ClientLink.Udp ? loops.next() : link.channel().eventLoop();
         Allocation allocation = new Allocation(table.nextId(), result.username(), link, tcp, loop, request.transactionId(),
                 table, metrics, clock, settings.maxPermissionsPerAllocation(), settings.bandwidthBytesPerSecond());

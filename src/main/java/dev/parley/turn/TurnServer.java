@@ -11,6 +11,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -151,14 +152,14 @@ public final class TurnServer implements AutoCloseable {
      * mapping, so the IPv4 external IP never applies to it.
      */
     private static InetAddress advertisedV6(InetAddress relayBindV6) throws SocketException {
-        if (!(relayBindV6 instanceof java.net.Inet6Address)) {
+        if (!(relayBindV6 instanceof Inet6Address)) {
             throw new IllegalArgumentException("IPv6 relay address " + relayBindV6.getHostAddress() + " is not IPv6");
         }
         if (!relayBindV6.isAnyLocalAddress()) return relayBindV6;
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             if (!nic.isUp() || nic.isLoopback()) continue;
             for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-                if (a instanceof java.net.Inet6Address && !a.isLinkLocalAddress() && !a.isLoopbackAddress()) return a;
+                if (a instanceof Inet6Address && !a.isLinkLocalAddress() && !a.isLoopbackAddress()) return a;
             }
         }
         throw new IllegalStateException("IPv6 relays on :: but the host has no routable IPv6 address; set the IPv6 relay address");
