@@ -87,6 +87,8 @@ final class Allocation {
     private ScheduledFuture<?> sweepTimer;
     private long tokens;
     private long tokensAt;
+    private long streamTokens; // guarded by this: RFC 6062 splices run on their connections' loops
+    private long streamTokensAt;
     private boolean closed;
     // Relay-path batching: writes are queued per packet and flushed once per read batch (channelReadComplete),
     // so epoll hands the batch to one sendmmsg; counters are published per batch, not per packet.
@@ -135,6 +137,8 @@ final class Allocation {
         this.tokens = bandwidthBytesPerSecond;
         this.createdAt = clock.nanoTime();
         this.tokensAt = createdAt;
+        this.streamTokens = bandwidthBytesPerSecond;
+        this.streamTokensAt = createdAt;
     }
 
     /** Called once the relay socket is bound: starts the lifetime and the periodic sweep. */
@@ -415,6 +419,24 @@ final class Allocation {
         if (tokens < bytes) return false;
         tokens -= bytes;
         return true;
+    }
+
+    /**
+     * The bandwidth cap on RFC 6062 connections, which cannot drop bytes: what was just read is
+     * charged (the bucket may go below zero) and the reader pauses until it is back at zero.
+     * Thread-safe, since a client's data connection may live on another loop than the allocation.
+     * Returns the pause in nanoseconds, 0 for none.
+     */
+    synchronized long chargeStream(int bytes) {
+        if (bandwidth <= 0) return 0;
+        long now = clock.nanoTime();
+        long elapsed = now - streamTokensAt;
+        if (elapsed > 0) {
+            streamTokens = Math.min(bandwidth, streamTokens + elapsed * bandwidth / 1_000_000_000L);
+            streamTokensAt = now;
+        }
+        streamTokens -= bytes;
+        return streamTokens >= 0 ? 0 : -streamTokens * 1_000_000_000L / bandwidth;
     }
 
     private void sweep() {

@@ -1,5 +1,6 @@
 package dev.parley.turn;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -57,8 +58,12 @@ final class PeerConnection {
     void bind(Channel dataChannel) {
         this.data = dataChannel;
         if (bindTimer != null) bindTimer.cancel(false);
-        dataChannel.pipeline().addLast("splice", new Splice(peer, true));
-        peer.pipeline().addLast("splice", new Splice(dataChannel, false));
+        Splice toPeer = new Splice(peer, true);
+        Splice toClient = new Splice(dataChannel, false);
+        toPeer.partner = toClient;
+        toClient.partner = toPeer;
+        dataChannel.pipeline().addLast("splice", toPeer);
+        peer.pipeline().addLast("splice", toClient);
         dataChannel.closeFuture().addListener(f -> peer.close());
         peer.config().setAutoRead(true);
         LOG.info("allocation {} connection {} bound to peer {}", allocation.id, connectionId, peerAddress);
@@ -87,6 +92,10 @@ final class PeerConnection {
         private final Channel other;
         private final boolean toPeer;
         private boolean unflushed;
+        /** The splice of the opposite direction (reading from {@link #other}). */
+        Splice partner;
+        /** Reads paused by the bandwidth cap: draining the other side must not resume them early. */
+        private volatile boolean throttled;
 
         Splice(Channel other, boolean toPeer) {
             this.other = other;
@@ -95,11 +104,9 @@ final class PeerConnection {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof io.netty.buffer.ByteBuf buf) {
-                int n = buf.readableBytes();
-                (toPeer ? metrics.bytesToPeer : metrics.bytesToClient).increment(n);
-                (toPeer ? metrics.packetsToPeer : metrics.packetsToClient).increment();
-            }
+            int n = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
+            (toPeer ? metrics.bytesToPeer : metrics.bytesToClient).increment(n);
+            (toPeer ? metrics.packetsToPeer : metrics.packetsToClient).increment();
             other.write(msg).addListener(f -> {
                 if (!f.isSuccess()) ctx.close();
             });
@@ -108,6 +115,16 @@ final class PeerConnection {
                 other.flush();
                 unflushed = false;
                 ctx.channel().config().setAutoRead(false);
+            }
+            long pause = allocation.chargeStream(n);
+            if (pause > 0 && !throttled) {
+                throttled = true;
+                metrics.streamThrottled.increment();
+                ctx.channel().config().setAutoRead(false);
+                ctx.executor().schedule(() -> {
+                    throttled = false;
+                    if (other.isWritable()) ctx.channel().config().setAutoRead(true);
+                }, pause, TimeUnit.NANOSECONDS);
             }
         }
 
@@ -123,7 +140,7 @@ final class PeerConnection {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             // our channel drained: let the other side read again
-            if (ctx.channel().isWritable()) other.config().setAutoRead(true);
+            if (ctx.channel().isWritable() && !partner.throttled) other.config().setAutoRead(true);
             ctx.fireChannelWritabilityChanged();
         }
 
