@@ -451,12 +451,10 @@ final class Allocation {
         dropExpiredBindings();
     }
 
-    /** Releases the relay, peer connections and table entries. Idempotent; runs on the loop. */
-    void close() {
-        close("closed");
-    }
-
-    /** As {@link #close()}, logging why (a closed set of words: expired, refresh_zero, client_closed, ...). */
+    /**
+     * Releases the relays, peer connections and table entries; {@code reason} is logged (one of
+     * expired, refresh_zero, client_closed, relay_closed, no_port). Idempotent; runs on the loop.
+     */
     void close(String reason) {
         if (!loop.inEventLoop()) {
             loop.execute(() -> close(reason));
