@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Runs Parley's TURN server alone in its own JVM so the benchmark can account its CPU like
- * coturn's: {@code ParleyTurnMain <udpPort> <relayMin> <relayMax> <secret>}. Prints "ready" once bound.
+ * coturn's: {@code ParleyTurnMain <udpPort> <relayMin> <relayMax> <secret> [ioThreads]}
+ * (0 or absent: one event loop per core, the server's default). Prints "ready" once bound.
  */
 public final class ParleyTurnMain {
     private ParleyTurnMain() {
@@ -20,7 +21,8 @@ public final class ParleyTurnMain {
                 .withListen("127.0.0.1", Integer.parseInt(args[0]), -1, -1)
                 .withRelay("127.0.0.1", null, null, Integer.parseInt(args[1]), Integer.parseInt(args[2]))
                 .withAuth("bench", args[3], Map.of(), Duration.ofHours(1), Duration.ofHours(24))
-                .withPeers(List.of("127.0.0.0/8"), List.of());
+                .withPeers(List.of("127.0.0.0/8"), List.of())
+                .withIoThreads(args.length > 4 ? Integer.parseInt(args[4]) : 0);
         TurnServer server = new TurnServer(settings, new SimpleMeterRegistry());
         server.start();
         System.out.println("ready");

@@ -73,6 +73,13 @@ public final class ConfigLoader {
             new Option("turn-max-allocations", "10000", "TURN allocations in total"),
             new Option("turn-max-allocations-per-user", "20", "TURN allocations one username may hold"),
             new Option("turn-bandwidth", "0", "relay bandwidth cap per allocation in bytes/s (0: none)"),
+            new Option("turn-relay-address-v6", "",
+                    "local IPv6 address for IPv6 relays (RFC 8656 REQUESTED-/ADDITIONAL-ADDRESS-FAMILY; coturn's second relay-ip); default: IPv4 relays only"),
+            new Option("turn-users", "",
+                    "static long-term TURN users, name:password comma-separated (coturn user=); prefer the env variable or YAML over the command line"),
+            new Option("turn-io-threads", "0", "TURN event loops, each with its own SO_REUSEPORT UDP socket (0: one per core)"),
+            new Option("turn-rfc5766-channels", "off",
+                    "also accept channel numbers 0x5000-0x7FFF that RFC 5766 allowed (old clients such as coturn's turnutils_uclient): on or off"),
             new Option("ice-servers", "", "STUN/TURN URLs returned on join, comma-separated (e.g. stun:stun.example.org:3478)"),
             new Option("ice-username", "", "username for the TURN URLs in ice-servers (static credentials)"),
             new Option("ice-credential", "", "credential for the TURN URLs in ice-servers (static credentials)"));
@@ -260,23 +267,46 @@ public final class ConfigLoader {
         if (cert.isBlank() != key.isBlank()) throw invalid(v.get("turn-tls-cert"), "--turn-tls-cert and --turn-tls-key go together");
         String external = v.get("turn-external-ip").value().trim();
         String publicHost = v.get("turn-public-host").value().trim();
+        String relayV6 = v.get("turn-relay-address-v6").value().trim();
         try {
             TurnSettings settings = TurnSettings.defaults()
                     .withListen(v.get("turn-listen").value(), intValue(v.get("turn-udp-port"), -1, 65535),
                             intValue(v.get("turn-tcp-port"), -1, 65535), intValue(v.get("turn-tls-port"), -1, 65535))
-                    .withRelay(v.get("turn-relay-address").value(), null, external.isEmpty() ? null : external, min, max)
-                    .withAuth(v.get("turn-realm").value(), secret, Map.of(), duration(v.get("turn-credential-ttl")),
+                    .withRelay(v.get("turn-relay-address").value(), relayV6.isEmpty() ? null : relayV6,
+                            external.isEmpty() ? null : external, min, max)
+                    .withAuth(v.get("turn-realm").value(), secret, users(v.get("turn-users")), duration(v.get("turn-credential-ttl")),
                             duration(v.get("turn-max-credential-expiry")))
                     .withPeers(list(v.get("turn-allowed-peers").value()), list(v.get("turn-denied-peers").value()))
                     .withQuotas(intValue(v.get("turn-max-allocations"), 1, 10_000_000),
                             intValue(v.get("turn-max-allocations-per-user"), 1, 1_000_000), 64, 32,
-                            intValue(v.get("turn-bandwidth"), 0, Integer.MAX_VALUE));
+                            intValue(v.get("turn-bandwidth"), 0, Integer.MAX_VALUE))
+                    .withIoThreads(intValue(v.get("turn-io-threads"), 0, 1024))
+                    .withRfc5766ChannelNumbers(onOff(v.get("turn-rfc5766-channels")));
             if (!cert.isBlank()) settings = settings.withTls(Path.of(cert), Path.of(key));
             return new TurnConfig(enabled.equals("on") || enabled.equals("true"), settings,
                     publicHost.isEmpty() ? announced : publicHost, randomSecret);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid TURN options: " + e.getMessage());
         }
+    }
+
+    /** coturn-style {@code name:password} pairs, comma-separated; a password may itself contain colons. */
+    private static Map<String, String> users(Sourced s) {
+        Map<String, String> users = new java.util.LinkedHashMap<>();
+        for (String entry : list(s.value())) {
+            int colon = entry.indexOf(':');
+            if (colon <= 0 || colon == entry.length() - 1) throw invalid(s, "must be name:password pairs, comma-separated");
+            if (users.put(entry.substring(0, colon), entry.substring(colon + 1)) != null) {
+                throw invalid(s, "names user " + entry.substring(0, colon) + " twice");
+            }
+        }
+        return users;
+    }
+
+    private static boolean onOff(Sourced s) {
+        String value = s.value().trim().toLowerCase(Locale.ROOT);
+        if (!List.of("on", "off", "true", "false").contains(value)) throw invalid(s, "must be on or off");
+        return value.equals("on") || value.equals("true");
     }
 
     /** The address remote browsers most likely reach this host on; loopback when there is none. */

@@ -21,8 +21,11 @@ sealed interface ClientLink permits ClientLink.Udp, ClientLink.Stream {
 
     String transport();
 
-    /** A client reached through one of the UDP listener sockets. */
-    record Udp(Channel channel, InetSocketAddress remote) implements ClientLink {
+    /**
+     * A client reached through a UDP socket; {@code local} is the server address it sent to (from
+     * IP_RECVORIGDSTADDR on wildcard listeners; may be a wildcard address when unknown).
+     */
+    record Udp(Channel channel, InetSocketAddress remote, InetSocketAddress local) implements ClientLink {
         @Override
         public void send(byte[] message) {
             channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(message), remote), channel.voidPromise());

@@ -1,5 +1,6 @@
 package dev.parley.turn;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -57,8 +58,12 @@ final class PeerConnection {
     void bind(Channel dataChannel) {
         this.data = dataChannel;
         if (bindTimer != null) bindTimer.cancel(false);
-        dataChannel.pipeline().addLast("splice", new Splice(peer, true));
-        peer.pipeline().addLast("splice", new Splice(dataChannel, false));
+        Splice toPeer = new Splice(peer, true);
+        Splice toClient = new Splice(dataChannel, false);
+        toPeer.partner = toClient;
+        toClient.partner = toPeer;
+        dataChannel.pipeline().addLast("splice", toPeer);
+        peer.pipeline().addLast("splice", toClient);
         dataChannel.closeFuture().addListener(f -> peer.close());
         peer.config().setAutoRead(true);
         LOG.info("allocation {} connection {} bound to peer {}", allocation.id, connectionId, peerAddress);
@@ -76,10 +81,21 @@ final class PeerConnection {
         if (d != null) d.close();
     }
 
-    /** Copies bytes to the other connection, pausing reads while the other side cannot keep up. */
+    /**
+     * Copies bytes to the other connection, pausing reads while the other side cannot keep up.
+     * Everything read in one batch leaves in one flush: bytes that arrived together are sent
+     * together, and the relay never cuts the stream at a boundary the sender did not make (within
+     * a batch). TCP owes no one message boundaries, but clients that read one message per
+     * read() (coturn's uclient in {@code -T} mode counts such reads) lose count when it does.
+     */
     private final class Splice extends ChannelInboundHandlerAdapter {
         private final Channel other;
         private final boolean toPeer;
+        private boolean unflushed;
+        /** The splice of the opposite direction (reading from {@link #other}). */
+        Splice partner;
+        /** Reads paused by the bandwidth cap: draining the other side must not resume them early. */
+        private volatile boolean throttled;
 
         Splice(Channel other, boolean toPeer) {
             this.other = other;
@@ -88,21 +104,43 @@ final class PeerConnection {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof io.netty.buffer.ByteBuf buf) {
-                int n = buf.readableBytes();
-                (toPeer ? metrics.bytesToPeer : metrics.bytesToClient).increment(n);
-                (toPeer ? metrics.packetsToPeer : metrics.packetsToClient).increment();
-            }
-            other.writeAndFlush(msg).addListener(f -> {
+            int n = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
+            (toPeer ? metrics.bytesToPeer : metrics.bytesToClient).increment(n);
+            (toPeer ? metrics.packetsToPeer : metrics.packetsToClient).increment();
+            other.write(msg).addListener(f -> {
                 if (!f.isSuccess()) ctx.close();
             });
-            if (!other.isWritable()) ctx.channel().config().setAutoRead(false);
+            unflushed = true;
+            if (!other.isWritable()) {
+                other.flush();
+                unflushed = false;
+                ctx.channel().config().setAutoRead(false);
+            }
+            long pause = allocation.chargeStream(n);
+            if (pause > 0 && !throttled) {
+                throttled = true;
+                metrics.streamThrottled.increment();
+                ctx.channel().config().setAutoRead(false);
+                ctx.executor().schedule(() -> {
+                    throttled = false;
+                    if (other.isWritable()) ctx.channel().config().setAutoRead(true);
+                }, pause, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (unflushed) {
+                unflushed = false;
+                other.flush();
+            }
+            ctx.fireChannelReadComplete();
         }
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             // our channel drained: let the other side read again
-            if (ctx.channel().isWritable()) other.config().setAutoRead(true);
+            if (ctx.channel().isWritable() && !partner.throttled) other.config().setAutoRead(true);
             ctx.fireChannelWritabilityChanged();
         }
 

@@ -68,6 +68,13 @@ final class StreamClientHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Allocation allocation = link == null ? null : link.allocation;
+        if (allocation != null) allocation.flushRelay(); // ChannelData of this read batch leaves in one flush
+        ctx.fireChannelReadComplete();
+    }
+
     /** RFC 6062 §5.4: after a successful ConnectionBind the connection carries raw peer bytes. */
     static void becomeDataConnection(Channel channel) {
         channel.pipeline().remove(StreamClientHandler.class);
@@ -78,7 +85,7 @@ final class StreamClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         Allocation allocation = link == null ? null : link.allocation;
-        if (allocation != null) allocation.close();
+        if (allocation != null) allocation.close("client_closed");
         ctx.fireChannelInactive();
     }
 

@@ -29,6 +29,7 @@ final class TurnMetrics {
     private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> requests = new ConcurrentHashMap<>();
     private final Counter allocationsCreated;
+    final Counter streamThrottled;
 
     TurnMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -56,6 +57,8 @@ final class TurnMetrics {
         }
         wrongCredentials = Counter.builder("parley.turn.auth.failures").tag("reason", "wrong_credentials")
                 .description("requests not authenticated, by reason (challenge = first 401 without credentials)").register(registry);
+        streamThrottled = Counter.builder("parley.turn.stream.throttled")
+                .description("RFC 6062 relay reads paused by the per-allocation bandwidth cap").register(registry);
         allocationsCreated = Counter.builder("parley.turn.allocations.opened").description("allocations opened (a _created suffix is reserved by OpenMetrics)").register(registry);
     }
 

@@ -20,6 +20,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
@@ -51,7 +52,7 @@ final class TurnProtocol {
             AttributeType.XOR_MAPPED_ADDRESS, AttributeType.CHANNEL_NUMBER, AttributeType.LIFETIME, AttributeType.XOR_PEER_ADDRESS,
             AttributeType.DATA, AttributeType.XOR_RELAYED_ADDRESS, AttributeType.REQUESTED_ADDRESS_FAMILY, AttributeType.EVEN_PORT,
             AttributeType.REQUESTED_TRANSPORT, AttributeType.DONT_FRAGMENT, AttributeType.RESERVATION_TOKEN,
-            AttributeType.CONNECTION_ID, AttributeType.PRIORITY, AttributeType.USE_CANDIDATE);
+            AttributeType.CONNECTION_ID, AttributeType.PRIORITY, AttributeType.USE_CANDIDATE, AttributeType.ADDITIONAL_ADDRESS_FAMILY);
 
     private final TurnSettings settings;
     private final Authenticator auth;
@@ -62,10 +63,15 @@ final class TurnProtocol {
     private final InetAddress relayBind;
     private final InetAddress relayBindV6;
     private final InetAddress advertised;
+    private final InetAddress advertisedV6;
+    private final TurnClock clock;
     private final SecureRandom random = new SecureRandom();
+    /** Set by {@link #connectUdpClients}: loops UDP allocations are spread over, and the listener address. */
+    private volatile EventLoopGroup udpLoops;
+    private volatile InetSocketAddress udpListenAddress;
 
     TurnProtocol(TurnSettings settings, Authenticator auth, AllocationTable table, PeerAddressPolicy policy, TurnMetrics metrics,
-                 InetAddress relayBind, InetAddress relayBindV6, InetAddress advertised) {
+                 InetAddress relayBind, InetAddress relayBindV6, InetAddress advertised, InetAddress advertisedV6, TurnClock clock) {
         this.settings = settings;
         this.auth = auth;
         this.table = table;
@@ -75,6 +81,24 @@ final class TurnProtocol {
         this.relayBind = relayBind;
         this.relayBindV6 = relayBindV6;
         this.advertised = advertised;
+        this.advertisedV6 = advertisedV6;
+        this.clock = clock;
+    }
+
+    TurnMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Spreads UDP allocations round robin over {@code loops} and gives each a socket connected to its
+     * client on its own loop (coturn does the same), so cores are used evenly however the kernel hashes
+     * clients onto the SO_REUSEPORT listener sockets. Needs epoll. The connected socket binds the address
+     * the client sent its Allocate to: the listen address, or with a wildcard listener (null here) the
+     * destination the kernel reported (IP_RECVORIGDSTADDR), so replies leave from the address the client knows.
+     */
+    void connectUdpClients(EventLoopGroup loops, InetSocketAddress listenAddress) {
+        this.udpListenAddress = listenAddress;
+        this.udpLoops = loops;
     }
 
     boolean rfc5766Channels() {
@@ -123,21 +147,24 @@ final class TurnProtocol {
                     .add(AttributeType.UNKNOWN_ATTRIBUTES, value), result);
             return;
         }
-        Allocation existing = table.find(link);
+        Allocation found = table.find(link);
+        if (found != null && !found.loop.inEventLoop()) {
+            found.loop.execute(() -> dispatch(link, message, result, found));
+        } else {
+            dispatch(link, message, result, found);
+        }
+    }
+
+    /** Runs on the allocation's loop when there is one. */
+    private void dispatch(ClientLink link, StunMessage message, Authenticator.Result result, Allocation found) {
+        // RFC 8656 §7: an allocation past its lifetime no longer exists (Refresh gets 437, Allocate starts afresh)
+        Allocation existing = found != null && found.closeIfExpired(clock.nanoTime()) ? null : found;
         if (existing != null && !existing.username.equals(result.username())) {
             // RFC 8656 §5: same 5-tuple, different credentials
             metrics.wrongCredentials();
             error(link, message, ErrorCode.WRONG_CREDENTIALS, result);
             return;
         }
-        if (existing != null && !existing.loop.inEventLoop()) {
-            existing.loop.execute(() -> dispatch(link, message, result, existing));
-        } else {
-            dispatch(link, message, result, existing);
-        }
-    }
-
-    private void dispatch(ClientLink link, StunMessage message, Authenticator.Result result, Allocation existing) {
         try {
             switch (message.method()) {
                 case StunMethod.ALLOCATE -> onAllocate(link, message, result, existing);
@@ -165,11 +192,9 @@ final class TurnProtocol {
             throws StunParseException {
         if (existing != null) {
             if (request.hasTransactionId(existing.allocateTransactionId)) {
-                if (existing.relayAddress != null) {
-                    respond(link, request, StunMessageBuilder.successResponse(request)
-                            .addXorAddress(AttributeType.XOR_RELAYED_ADDRESS, existing.relayAddress)
-                            .addUint32(AttributeType.LIFETIME, existing.lifetimeSeconds())
-                            .addXorAddress(AttributeType.XOR_MAPPED_ADDRESS, link.remote()), result);
+                if (existing.relayAddress != null && (existing.additionalFamily != Allocation.ADDITIONAL_V6
+                        || existing.relayAddressV6 != null)) {
+                    respondAllocated(existing, request, result, existing.lifetimeSeconds(), null);
                 }
                 return; // still binding: the response is on its way
             }
@@ -198,7 +223,12 @@ final class TurnProtocol {
         OptionalInt evenPort = TurnAttributes.evenPort(request);
         boolean token = request.has(AttributeType.RESERVATION_TOKEN);
         OptionalInt family = TurnAttributes.requestedAddressFamily(request);
-        if (token && (evenPort.isPresent() || family.isPresent()) || tcp && evenPort.isPresent()) {
+        OptionalInt additional = additionalAddressFamily(request);
+        // RFC 8656 §7.2: ADDITIONAL-ADDRESS-FAMILY only asks for IPv6 next to IPv4, never with REQUESTED-ADDRESS-FAMILY
+        // or a RESERVATION-TOKEN; a TCP relay (RFC 6062) has one address
+        boolean badAdditional = additional.isPresent() && (family.isPresent() || token || tcp
+                || additional.getAsInt() != TurnAttributes.FAMILY_IPV6);
+        if (token && (evenPort.isPresent() || family.isPresent()) || tcp && evenPort.isPresent() || badAdditional) {
             error(link, request, ErrorCode.BAD_REQUEST, result);
             return;
         }
@@ -236,11 +266,16 @@ final class TurnProtocol {
             bind = reservation.bind();
         }
         int lifetime = lifetimeFor(request, true);
-        EventLoop loop = link.channel().eventLoop();
+        EventLoopGroup loops = udpLoops;
+        EventLoop loop = loops != null && link instanceof ClientLink.Udp ? loops.next() : link.channel().eventLoop();
         Allocation allocation = new Allocation(table.nextId(), result.username(), link, tcp, loop, request.transactionId(),
-                table, metrics, settings.maxPermissionsPerAllocation(), settings.bandwidthBytesPerSecond());
+                table, metrics, clock, settings.maxPermissionsPerAllocation(), settings.bandwidthBytesPerSecond());
         allocation.integrityKey = result.key();
         allocation.integritySha256 = result.sha256();
+        if (additional.isPresent()) {
+            // RFC 8656 §7.2: without IPv6 relays the IPv4 allocation still succeeds, with ADDRESS-ERROR-CODE 440
+            allocation.additionalFamily = relayBindV6 != null ? Allocation.ADDITIONAL_V6 : Allocation.ADDITIONAL_REFUSED;
+        }
         if (!table.register(allocation)) {
             table.release(result.username());
             if (reservation != null) reservation.placeholder().close();
@@ -271,6 +306,8 @@ final class TurnProtocol {
             ServerBootstrap sb = new ServerBootstrap().group(allocation.loop, allocation.loop).channel(Transports.server())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, Transports.streamReads())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -280,18 +317,7 @@ final class TurnProtocol {
             if (Transports.EPOLL) sb.option(EpollChannelOption.SO_REUSEPORT, true);
             future = sb.bind(bind, port);
         } else {
-            future = new Bootstrap().group(allocation.loop).channel(Transports.datagram())
-                    .handler(new SimpleChannelInboundHandler<DatagramPacket>(false) {
-                        @Override
-                        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                            try {
-                                allocation.fromPeer(packet);
-                            } finally {
-                                packet.release();
-                            }
-                        }
-                    })
-                    .bind(bind, port);
+            future = udpRelay(allocation).bind(bind, port);
         }
         int boundPort = port;
         future.addListener(f -> {
@@ -306,23 +332,121 @@ final class TurnProtocol {
                 bindRelay(allocation, bind, even, -1, reserveNext, attemptsLeft - 1, request, result, lifetime);
             } else {
                 LOG.warn("no relay port free in {}-{}", settings.relayPortMin(), settings.relayPortMax());
-                allocation.close();
+                allocation.close("no_port");
                 error(allocation.client, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
             }
         });
     }
 
+    /** A UDP relay socket of this allocation: peer datagrams go to {@link Allocation#fromPeer}, flushed per read batch. */
+    private Bootstrap udpRelay(Allocation allocation) {
+        Bootstrap udp = new Bootstrap().group(allocation.loop).channel(Transports.datagram())
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>(false) {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        try {
+                            if (Transports.truncated(packet.content().readableBytes())) {
+                                metrics.dropped("too_large");
+                            } else {
+                                allocation.fromPeer(packet);
+                            }
+                        } finally {
+                            packet.release();
+                        }
+                    }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        allocation.peerReadComplete(); // one flush towards the client per read batch
+                    }
+                });
+        return Transports.datagramOptions(udp);
+    }
+
+    /** The address a relay bound to {@code bind} is reached at: the external/advertised address of its family. */
+    private InetAddress shownAddress(InetAddress bind) {
+        if (bind instanceof Inet6Address) return bind.isAnyLocalAddress() && advertisedV6 != null ? advertisedV6 : bind;
+        InetAddress shown = bind.isAnyLocalAddress() || advertised != null && bind == relayBind ? advertised : bind;
+        return shown == null ? bind : shown;
+    }
+
     private void activateAndRespond(Allocation allocation, InetAddress bind, Channel relay, int port, int lifetime,
                                     StunMessage request, Authenticator.Result result, byte[] reservationToken) {
-        InetAddress shown = bind.isAnyLocalAddress() || advertised != null && bind == relayBind ? advertised : bind;
-        if (shown == null) shown = bind;
-        allocation.activate(relay, new InetSocketAddress(shown, port), lifetime);
+        allocation.activate(relay, new InetSocketAddress(shownAddress(bind), port), lifetime);
         if (allocation.isClosed()) return;
+        connectClientSocket(allocation);
+        if (allocation.additionalFamily == Allocation.ADDITIONAL_V6) {
+            bindAdditionalV6(allocation, ports.attempts(), request, result, lifetime, reservationToken);
+        } else {
+            respondAllocated(allocation, request, result, lifetime, reservationToken);
+        }
+    }
+
+    /** See {@link #connectUdpClients}; without it (or if the socket cannot be made) the listener socket keeps serving. */
+    private void connectClientSocket(Allocation allocation) {
+        if (udpLoops == null || !(allocation.client instanceof ClientLink.Udp udp)) return;
+        InetSocketAddress listen = udpListenAddress != null ? udpListenAddress : udp.local();
+        if (listen == null || listen.getAddress().isAnyLocalAddress()) return; // unknown destination: keep the listener
+        Bootstrap b = Transports.datagramOptions(new Bootstrap().group(allocation.loop).channel(Transports.datagram())
+                .option(EpollChannelOption.SO_REUSEPORT, true).option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new UdpListenerHandler(this)));
+        b.connect(udp.remote(), listen).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                allocation.useClientSocket(f.channel());
+            } else {
+                LOG.debug("allocation {} keeps the listener socket: {}", allocation.id, String.valueOf(f.cause()));
+            }
+        });
+    }
+
+    /** RFC 8656 §7.2 dual allocation: the IPv6 relayed address next to the IPv4 one, from the same port range. */
+    private void bindAdditionalV6(Allocation allocation, int attemptsLeft, StunMessage request, Authenticator.Result result,
+                                  int lifetime, byte[] reservationToken) {
+        int port = ports.next(false);
+        ChannelFuture future = udpRelay(allocation).bind(relayBindV6, port);
+        future.addListener(f -> {
+            if (f.isSuccess() && allocation.isClosed()) {
+                future.channel().close();
+            } else if (f.isSuccess()) {
+                allocation.addRelayV6(future.channel(), new InetSocketAddress(shownAddress(relayBindV6), port));
+                respondAllocated(allocation, request, result, lifetime, reservationToken);
+            } else if (attemptsLeft > 1 && !allocation.isClosed()) {
+                bindAdditionalV6(allocation, attemptsLeft - 1, request, result, lifetime, reservationToken);
+            } else {
+                LOG.warn("no IPv6 relay port free in {}-{}", settings.relayPortMin(), settings.relayPortMax());
+                allocation.close("no_port");
+                error(allocation.client, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
+            }
+        });
+    }
+
+    private void respondAllocated(Allocation allocation, StunMessage request, Authenticator.Result result, int lifetime,
+                                  byte[] reservationToken) {
         StunMessageBuilder b = StunMessageBuilder.successResponse(request)
-                .addXorAddress(AttributeType.XOR_RELAYED_ADDRESS, allocation.relayAddress)
-                .addUint32(AttributeType.LIFETIME, lifetime);
+                .addXorAddress(AttributeType.XOR_RELAYED_ADDRESS, allocation.relayAddress);
+        if (allocation.relayAddressV6 != null) b.addXorAddress(AttributeType.XOR_RELAYED_ADDRESS, allocation.relayAddressV6);
+        b.addUint32(AttributeType.LIFETIME, lifetime);
         if (reservationToken != null) b.add(AttributeType.RESERVATION_TOKEN, reservationToken);
+        if (allocation.additionalFamily == Allocation.ADDITIONAL_REFUSED) {
+            // RFC 8656 §18.13 ADDRESS-ERROR-CODE: family, reserved, then class and number as in ERROR-CODE, then the reason
+            ErrorCode e = ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED;
+            byte[] reason = e.reason().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] value = new byte[4 + reason.length];
+            value[0] = TurnAttributes.FAMILY_IPV6;
+            value[2] = (byte) (e.code() / 100);
+            value[3] = (byte) (e.code() % 100);
+            System.arraycopy(reason, 0, value, 4, reason.length);
+            b.add(AttributeType.ADDRESS_ERROR_CODE, value);
+        }
         respond(allocation.client, request, b.addXorAddress(AttributeType.XOR_MAPPED_ADDRESS, allocation.client.remote()), result);
+    }
+
+    /** RFC 8656 §18.12 ADDITIONAL-ADDRESS-FAMILY: the family in the first byte of a 4-byte value. */
+    private static OptionalInt additionalAddressFamily(StunMessage request) throws StunParseException {
+        byte[] v = request.value(AttributeType.ADDITIONAL_ADDRESS_FAMILY);
+        if (v == null) return OptionalInt.empty();
+        if (v.length != 4) throw new StunParseException("ADDITIONAL-ADDRESS-FAMILY must be 4 bytes");
+        return OptionalInt.of(v[0] & 0xFF);
     }
 
     /** Binds port + 1 as a placeholder that drops traffic until claimed (or after 30 s, closed). */
@@ -342,7 +466,7 @@ final class TurnProtocol {
                         if (attemptsLeft > 1 && !allocation.isClosed()) {
                             bindRelay(allocation, bind, true, -1, true, attemptsLeft - 1, request, result, lifetime);
                         } else {
-                            allocation.close();
+                            allocation.close("no_port");
                             error(allocation.client, request, ErrorCode.INSUFFICIENT_CAPACITY, result);
                         }
                         return;
@@ -367,7 +491,8 @@ final class TurnProtocol {
             return;
         }
         OptionalInt family = TurnAttributes.requestedAddressFamily(request);
-        if (family.isPresent() && family.getAsInt() != (allocation.relayAddress.getAddress() instanceof Inet6Address ? 2 : 1)) {
+        // RFC 8656 §7.3: a family this allocation has no relayed address of gets 443 (a dual allocation is refreshed as a whole)
+        if (family.isPresent() && !allocation.relaysFamily(family.getAsInt() == TurnAttributes.FAMILY_IPV6)) {
             error(link, request, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH, result);
             return;
         }
@@ -428,6 +553,7 @@ final class TurnProtocol {
             error(link, request, refusal, result);
             return;
         }
+        allocation.dropExpiredBindings(); // RFC 8656 §12: an expired binding frees its number and peer
         Allocation.Binding byNumber = allocation.bindingByNumber(channel.getAsInt());
         Allocation.Binding byPeer = allocation.bindingByPeer(peer);
         if (byNumber != null && !byNumber.peer.equals(peer) || byPeer != null && byPeer.number != channel.getAsInt()) {
@@ -510,6 +636,8 @@ final class TurnProtocol {
         Bootstrap b = new Bootstrap().group(allocation.loop).channel(Transports.socket())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, Transports.streamReads())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
                 .handler(new ChannelInboundHandlerAdapter());
         InetSocketAddress local = fromRelayPort ? relayLocal : new InetSocketAddress(relayLocal.getAddress(), 0);
@@ -576,12 +704,11 @@ final class TurnProtocol {
     /** Deny list and address-family checks every peer path goes through (403 / 443). */
     private ErrorCode checkPeer(Allocation allocation, InetSocketAddress peer) {
         InetAddress ip = peer.getAddress();
-        boolean relayV4 = ((InetSocketAddress) allocation.relayChannel.localAddress()).getAddress() instanceof Inet4Address;
         if (!policy.permits(ip)) {
             LOG.info("allocation {} refused peer {}", allocation.id, ip.getHostAddress());
             return ErrorCode.FORBIDDEN;
         }
-        if (relayV4 != (ip instanceof Inet4Address)) return ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH;
+        if (!allocation.relaysFamily(ip instanceof Inet6Address)) return ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH;
         return null;
     }
 

@@ -11,6 +11,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -33,6 +34,7 @@ public final class TurnServer implements AutoCloseable {
 
     private final TurnSettings settings;
     private final TurnMetrics metrics;
+    private final TurnClock clock;
     private final List<Channel> listeners = new ArrayList<>();
     private final AtomicInteger streamConnections = new AtomicInteger();
     private EventLoopGroup group;
@@ -43,8 +45,14 @@ public final class TurnServer implements AutoCloseable {
     private boolean closed;
 
     public TurnServer(TurnSettings settings, MeterRegistry registry) {
+        this(settings, registry, TurnClock.SYSTEM);
+    }
+
+    /** With the clock lifetimes are measured on; tests pass one they advance by hand. */
+    TurnServer(TurnSettings settings, MeterRegistry registry, TurnClock clock) {
         this.settings = settings;
         this.metrics = new TurnMetrics(registry);
+        this.clock = clock;
     }
 
     /** Binds every enabled listener; throws if one cannot be bound (and releases what was bound). */
@@ -57,11 +65,18 @@ public final class TurnServer implements AutoCloseable {
             InetAddress relayBind = InetAddress.getByName(settings.relayAddress());
             InetAddress relayBindV6 = settings.relayAddressV6() == null ? null : InetAddress.getByName(settings.relayAddressV6());
             InetAddress advertised = advertisedAddress(listen, relayBind);
+            InetAddress advertisedV6 = relayBindV6 == null ? null : advertisedV6(relayBindV6);
             protocol = new TurnProtocol(settings, new Authenticator(settings, new Nonces()),
                     new AllocationTable(settings.maxAllocations(), settings.maxAllocationsPerUser()),
                     new PeerAddressPolicy(settings.allowedPeers(), settings.deniedPeers()), metrics,
-                    relayBind, relayBindV6, advertised);
-            if (settings.udpPort() >= 0) udpPort = bindUdp(listen, settings.udpPort(), threads);
+                    relayBind, relayBindV6, advertised, advertisedV6, clock);
+            if (settings.udpPort() >= 0) {
+                udpPort = bindUdp(listen, settings.udpPort(), threads);
+                // a connected socket must carry the address the client sent to (a wildcard listener learns it per datagram)
+                if (Transports.EPOLL) {
+                    protocol.connectUdpClients(group, listen.isAnyLocalAddress() ? null : new InetSocketAddress(listen, udpPort));
+                }
+            }
             if (settings.tcpPort() >= 0) tcpPort = bindStream(listen, settings.tcpPort(), null);
             if (settings.tlsPort() >= 0) tlsPort = bindStream(listen, settings.tlsPort(), TlsContexts.forServer(settings));
             LOG.info("TURN listening on {} udp={} tcp={} tls={} relay={} ({}-{}) advertised={} transport={} loops={}",
@@ -74,15 +89,16 @@ public final class TurnServer implements AutoCloseable {
     }
 
     private int bindUdp(InetAddress listen, int port, int threads) throws InterruptedException {
-        UdpListenerHandler handler = new UdpListenerHandler(protocol);
-        Bootstrap b = new Bootstrap().group(group).channel(Transports.datagram()).handler(handler)
-                .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
+        Bootstrap b = Transports.datagramOptions(new Bootstrap().group(group).channel(Transports.datagram())
+                .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20));
         // with epoll: one socket per loop on the same port, the kernel spreads clients by 5-tuple
         int sockets = Transports.EPOLL ? threads : 1;
         if (Transports.EPOLL) b.option(EpollChannelOption.SO_REUSEPORT, true);
+        if (Transports.EPOLL && listen.isAnyLocalAddress()) b.option(EpollChannelOption.IP_RECVORIGDSTADDR, true);
         int bound = port;
         for (int i = 0; i < sockets; i++) {
-            Channel ch = b.bind(listen, bound).sync().channel();
+            // one handler per socket: it keeps the read batch's unflushed relays, confined to that socket's loop
+            Channel ch = b.handler(new UdpListenerHandler(protocol)).bind(listen, bound).sync().channel();
             listeners.add(ch);
             bound = ((InetSocketAddress) ch.localAddress()).getPort();
         }
@@ -94,6 +110,7 @@ public final class TurnServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(Transports.server())
                 .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, Transports.streamReads())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -127,6 +144,30 @@ public final class TurnServer implements AutoCloseable {
             }
         }
         return InetAddress.getLoopbackAddress();
+    }
+
+    /**
+     * The address put in an IPv6 XOR-RELAYED-ADDRESS: the IPv6 relay bind address, or with {@code ::}
+     * the host's first IPv6 address that is neither loopback nor link-local. IPv6 needs no NAT
+     * mapping, so the IPv4 external IP never applies to it.
+     */
+    private static InetAddress advertisedV6(InetAddress relayBindV6) throws SocketException {
+        if (!(relayBindV6 instanceof Inet6Address)) {
+            throw new IllegalArgumentException("IPv6 relay address " + relayBindV6.getHostAddress() + " is not IPv6");
+        }
+        if (!relayBindV6.isAnyLocalAddress()) return relayBindV6;
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) continue;
+            for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+                if (a instanceof Inet6Address && !a.isLinkLocalAddress() && !a.isLoopbackAddress()) return a;
+            }
+        }
+        throw new IllegalStateException("IPv6 relays on :: but the host has no routable IPv6 address; set the IPv6 relay address");
+    }
+
+    /** The allocation table, for tests in this package. */
+    AllocationTable allocations() {
+        return protocol.table();
     }
 
     /** Bound UDP port, or -1 when the UDP listener is disabled or not started. */

@@ -5,21 +5,25 @@ import dev.parley.codec.stun.StunMessage;
 import dev.parley.codec.stun.StunParseException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.util.Arrays;
 
 /**
  * One UDP listener socket (with epoll, one of several sharing the port through SO_REUSEPORT, one
- * per event loop). ChannelData goes straight to the sender's allocation without copying; STUN
- * messages are decoded and handed to {@link TurnProtocol}. Malformed datagrams are dropped.
+ * per event loop; one handler instance per socket). ChannelData goes straight to the sender's
+ * allocation without copying, and the relay sockets written to are flushed once per read batch
+ * ({@link #channelReadComplete}); STUN messages are decoded and handed to {@link TurnProtocol}.
+ * Malformed datagrams are dropped.
  */
-@ChannelHandler.Sharable
 final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private final TurnProtocol protocol;
     private final AllocationTable table;
     private final boolean rfc5766Channels;
+    /** Allocations with writes queued in this read batch; only touched on this socket's loop. */
+    private Allocation[] unflushed = new Allocation[16];
+    private int unflushedCount;
 
     UdpListenerHandler(TurnProtocol protocol) {
         super(true);
@@ -33,6 +37,10 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
         ByteBuf content = packet.content();
         int length = content.readableBytes();
         if (length < 4) return;
+        if (Transports.truncated(length)) {
+            protocol.metrics().dropped("too_large");
+            return;
+        }
         int start = content.readerIndex();
         int first = content.getUnsignedByte(start);
         if (ChannelData.looksLikeChannelData(first, rfc5766Channels)) {
@@ -41,12 +49,17 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
             int dataLength = content.getUnsignedShort(start + 2);
             if (allocation == null || dataLength > length - ChannelData.HEADER_LENGTH) return;
             if (allocation.loop.inEventLoop()) {
-                allocation.fromClientChannel(channel, content, start + ChannelData.HEADER_LENGTH, dataLength);
+                if (allocation.fromClientChannel(channel, content, start + ChannelData.HEADER_LENGTH, dataLength)) {
+                    if (unflushedCount == unflushed.length) unflushed = Arrays.copyOf(unflushed, unflushedCount * 2);
+                    unflushed[unflushedCount++] = allocation;
+                }
             } else {
+                // the kernel moved this client to another SO_REUSEPORT socket: hand over to the allocation's loop
                 ByteBuf held = content.retain();
                 allocation.loop.execute(() -> {
                     try {
                         allocation.fromClientChannel(channel, held, start + ChannelData.HEADER_LENGTH, dataLength);
+                        allocation.flushRelay();
                     } finally {
                         held.release();
                     }
@@ -61,7 +74,17 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
         } catch (StunParseException e) {
             return;
         }
-        protocol.handle(new ClientLink.Udp(ctx.channel(), packet.sender()), message);
+        protocol.handle(new ClientLink.Udp(ctx.channel(), packet.sender(), packet.recipient()), message);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        for (int i = 0; i < unflushedCount; i++) {
+            unflushed[i].flushRelay();
+            unflushed[i] = null;
+        }
+        unflushedCount = 0;
+        ctx.fireChannelReadComplete();
     }
 
     @Override

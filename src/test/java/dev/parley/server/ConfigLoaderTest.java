@@ -102,6 +102,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void turnStaticUsersIpv6RelayLoopsAndOldChannelNumbers() {
+        ParleyConfig config = ConfigLoader.load(new String[] {"--turn-relay-address-v6", "::1", "--turn-io-threads", "3",
+                "--turn-rfc5766-channels", "on"}, Map.of("PARLEY_TURN_USERS", "alice:pw1, bob:pa:ss"));
+        var turn = config.turn().settings();
+        assertEquals(Map.of("alice", "pw1", "bob", "pa:ss"), turn.users());
+        assertEquals("::1", turn.relayAddressV6());
+        assertEquals(3, turn.ioThreads());
+        assertTrue(turn.rfc5766ChannelNumbers());
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(new String[] {"--turn-users", "alice"}, Map.of()));
+        assertTrue(bad.getMessage().contains("name:password"), bad.getMessage());
+    }
+
+    @Test
     void readmeConfigurationTableListsEveryOption() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         for (Option option : ConfigLoader.OPTIONS) {

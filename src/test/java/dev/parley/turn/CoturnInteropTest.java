@@ -171,9 +171,12 @@ class CoturnInteropTest {
     @Test
     void tcpRelayClientToClient() throws Exception {
         startServer(true, false);
-        // RFC 6062 data connections are raw TCP: a stalled machine may deliver two of uclient's messages in
-        // one read, which uclient counts as one. A wider packet interval (-z) keeps messages apart.
-        assertAllBytesCameBack(uclient(List.of("-T", "-z", "60", "-n", "50", "-l", "120", "-p", Integer.toString(server.tcpPort()))));
+        // uclient -T counts one message per read() on its RFC 6062 data connection, so it loses count when a
+        // relay cuts a message in two. The splice keeps read buffers >= 2 KiB and flushes once per read batch
+        // (PeerConnection.Splice), so the relay never splits what the sender wrote whole. Several clients at a
+        // 5 ms interval pile messages up on a loaded machine; this failed about one run in two before that.
+        assertAllBytesCameBack(uclient(List.of("-T", "-m", "4", "-z", "5", "-n", "50", "-l", "120", "-p",
+                Integer.toString(server.tcpPort()))));
     }
 
     @Test

@@ -130,6 +130,38 @@ class TurnServerStreamTest {
     }
 
     @Test
+    void rfc6062RelayIsHeldToTheBandwidthCapWithoutLosingBytes() throws Exception {
+        // 1000 bytes/s with one second of burst: after 4000 bytes the reader owes 3 s, so reads pause (counted);
+        // TCP bytes are never dropped, everything arrives in order, and reading resumes when the debt is paid
+        server.close();
+        registry = new SimpleMeterRegistry();
+        server = new TurnServer(TurnServerUdpTest.settings(true).withQuotas(100, 10, 64, 8, 1000), registry);
+        server.start();
+        try (TurnTestClient control = tcpClient("alice"); ServerSocket peerListener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(StunClass.SUCCESS_RESPONSE, control.request(StunMethod.ALLOCATE, TCP_TRANSPORT).stunClass());
+            long connectionId = control.request(StunMethod.CONNECT, b -> b.addXorAddress(AttributeType.XOR_PEER_ADDRESS,
+                    (InetSocketAddress) peerListener.getLocalSocketAddress())).uint32(AttributeType.CONNECTION_ID);
+            try (Socket peer = peerListener.accept(); TurnTestClient data = tcpClient("alice")) {
+                peer.setSoTimeout(TurnTestClient.TIMEOUT_MILLIS);
+                data.credentials(control.username, control.password);
+                assertEquals(StunClass.SUCCESS_RESPONSE, data.request(StunMethod.CONNECTION_BIND,
+                        b -> b.addUint32(AttributeType.CONNECTION_ID, connectionId)).stunClass());
+                byte[] payload = new byte[4000];
+                for (int i = 0; i < payload.length; i++) payload[i] = (byte) (i * 7);
+                for (int off = 0; off < payload.length; off += 500) {
+                    data.socket().getOutputStream().write(payload, off, 500);
+                    data.socket().getOutputStream().flush();
+                }
+                assertArrayEquals(payload, readN(peer.getInputStream(), payload.length));
+                assertTrue(registry.get("parley.turn.stream.throttled").counter().count() >= 1, "reads were never paused");
+                // the paused reader resumes once the budget has refilled: later bytes still get through
+                data.socket().getOutputStream().write(new byte[] {1, 2, 3});
+                assertArrayEquals(new byte[] {1, 2, 3}, readN(peer.getInputStream(), 3));
+            }
+        }
+    }
+
+    @Test
     void rfc6062PeerConnectingToTheRelayTriggersConnectionAttempt() throws Exception {
         try (TurnTestClient control = tcpClient("alice")) {
             InetSocketAddress relay = control.request(StunMethod.ALLOCATE, TCP_TRANSPORT).xorAddress(AttributeType.XOR_RELAYED_ADDRESS);

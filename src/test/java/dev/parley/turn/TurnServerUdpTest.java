@@ -194,6 +194,36 @@ class TurnServerUdpTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "0.0.0.0"})
+    void udpAllocationsAreSpreadOverTheLoopsAndRelayFromTheirOwnLoop(String listen) throws Exception {
+        // two loops; round robin puts consecutive allocations on different loops whatever listener socket
+        // the kernel's SO_REUSEPORT hash chose, and each gets a socket connected to its client on its loop,
+        // bound to the address the client sent to (learnt per datagram on a wildcard listener)
+        start(settings(true).withListen(listen, 0, -1, -1));
+        try (TurnTestClient a = client("a"); TurnTestClient b = client("b")) {
+            InetSocketAddress relayA = allocate(a).xorAddress(AttributeType.XOR_RELAYED_ADDRESS);
+            allocate(b);
+            Allocation first = server.allocations().findUdp(a.localAddress());
+            Allocation second = server.allocations().findUdp(b.localAddress());
+            assertFalse(first.loop == second.loop, "both allocations on one event loop");
+            assertEquals(StunClass.SUCCESS_RESPONSE, a.request(StunMethod.CHANNEL_BIND, x -> x.add(AttributeType.CHANNEL_NUMBER,
+                    TurnAttributes.channelNumberValue(0x4001)).addXorAddress(AttributeType.XOR_PEER_ADDRESS, peerAddress())).stunClass());
+            // the connect was queued on the allocation's loop before this ChannelBind was handled there: the socket is up
+            assertTrue(first.client.channel().isActive() && first.client.channel().eventLoop() == first.loop
+                    && first.client.channel().remoteAddress() != null, () -> "client socket " + first.client.channel());
+            assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.udpPort()),
+                    TurnTestClient.plainAddress((InetSocketAddress) first.client.channel().localAddress()));
+            a.sendRaw(ChannelData.encode(0x4001, new byte[] {1, 2}));
+            DatagramPacket p = new DatagramPacket(new byte[100], 100);
+            peer.receive(p);
+            assertArrayEquals(new byte[] {1, 2}, java.util.Arrays.copyOf(p.getData(), p.getLength()));
+            peer.send(new DatagramPacket(new byte[] {3}, 1, relayA));
+            byte[] frame = a.receiveRaw();
+            assertArrayEquals(ChannelData.encode(0x4001, new byte[] {3}), frame);
+        }
+    }
+
     @Test
     void bandwidthCapDropsWhatExceedsTheAllocationBudget() throws Exception {
         // 100 bytes/s with one second of burst: a 50-byte packet fits, a 200-byte packet never can

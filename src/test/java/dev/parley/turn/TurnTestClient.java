@@ -166,6 +166,20 @@ final class TurnTestClient implements AutoCloseable {
         sendRaw(b.build());
     }
 
+    /** The IPv4 address behind an IPv4-mapped IPv6 socket address (epoll sockets are dual-stack), else the address itself. */
+    static InetSocketAddress plainAddress(InetSocketAddress a) {
+        byte[] b = a.getAddress().getAddress();
+        if (b.length == 16 && java.util.Arrays.equals(java.util.Arrays.copyOf(b, 12),
+                new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF})) {
+            try {
+                return new InetSocketAddress(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)), a.getPort());
+            } catch (java.net.UnknownHostException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return a;
+    }
+
     Socket socket() {
         return stream;
     }
