@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sfu implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sfu.class);
+    /** Dominant speaker decisions and layer allocation run this often. */
+    private static final long ALLOCATION_INTERVAL_MILLIS = 200;
 
     private final SfuSettings settings;
     private final EventLoopGroup group;
@@ -73,6 +75,7 @@ public final class Sfu implements AutoCloseable {
             throw new IllegalStateException("interrupted while binding the media port", e);
         }
         loop.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        loop.scheduleWithFixedDelay(this::allocate, ALLOCATION_INTERVAL_MILLIS, ALLOCATION_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         log.info("SFU media on udp {}:{} (announced as {})", settings.bindAddress(), mux.localPort(), settings.announcedAddress());
     }
 
@@ -116,6 +119,39 @@ public final class Sfu implements AutoCloseable {
             router(room).subscriberAnswer(participant(room, peerId), answer, version);
             return null;
         });
+    }
+
+    /** A subscriber's receiver constraints (sfu-constraints): resolution per track, on-stage, last-N. */
+    public CompletableFuture<Void> constraints(String room, String peerId, ReceiverConstraints constraints) {
+        return onLoop(() -> {
+            Participant participant = participant(room, peerId);
+            participant.constraints = constraints;
+            router(room).allocate(participant, System.nanoTime());
+            return null;
+        });
+    }
+
+    /**
+     * The seam for congestion control: the bitrate (bits/s) the send-side bandwidth estimate
+     * allows towards this subscriber; its videos share it by priority. Unlimited until set.
+     */
+    public void availableBitrate(String room, String peerId, long bitsPerSecond) {
+        loop.execute(() -> {
+            Router router = routers.get(room);
+            Participant participant = router == null ? null : router.participants.get(peerId);
+            if (participant == null) return;
+            participant.availableBitrate = bitsPerSecond <= 0 ? Long.MAX_VALUE : bitsPerSecond;
+            router.allocate(participant, System.nanoTime());
+        });
+    }
+
+    /** Track id → the layer (rid, or "on" without simulcast) forwarded to this subscriber, or "paused". */
+    public Map<String, String> forwardedLayers(String room, String peerId) {
+        return onLoop(() -> {
+            Router router = routers.get(room);
+            Participant participant = router == null ? null : router.participants.get(peerId);
+            return participant == null ? Map.<String, String>of() : router.forwardedLayers(participant);
+        }).join();
     }
 
     /** Removes a peer's media: closes its transports, producers and consumers. Idempotent. */
@@ -205,13 +241,23 @@ public final class Sfu implements AutoCloseable {
         return participant;
     }
 
+    private void allocate() {
+        long now = System.nanoTime();
+        eachRouter("allocation", router -> router.allocate(now));
+    }
+
     private void tick() {
         long now = System.nanoTime();
+        eachRouter("tick", router -> router.tick(now));
+    }
+
+    /** Runs a periodic task on every router; one router's bug does not stop the others'. */
+    private void eachRouter(String task, java.util.function.Consumer<Router> action) {
         for (Router router : routers.values().toArray(Router[]::new)) {
             try {
-                router.tick(now);
+                action.accept(router);
             } catch (RuntimeException e) {
-                log.error("router {} tick failed", router.id, e);
+                log.error("router {} {} failed", router.id, task, e);
             }
         }
     }
@@ -255,6 +301,7 @@ public final class Sfu implements AutoCloseable {
     /** Scratch buffers of the media loop, reused for every packet (no per-packet allocation). */
     static final class LoopBuffers {
         final RtpPacketView view = new RtpPacketView();
+        final dev.parley.codec.vp8.Vp8PayloadView vp8 = new dev.parley.codec.vp8.Vp8PayloadView();
         final RtcpCompoundIterator rtcp = new RtcpCompoundIterator();
         final byte[] stripped = new byte[RetransmissionCache.MAX_PACKET + 64];
         final byte[] send = new byte[RetransmissionCache.MAX_PACKET + 64 + RtcTransport.SEND_HEADROOM];

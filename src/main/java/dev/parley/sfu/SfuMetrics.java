@@ -20,6 +20,7 @@ final class SfuMetrics {
     final Counter keyFrameRequests;
     final Counter keyFrameRequestsThrottled;
     final Counter unknownSsrc;
+    final Counter malformedPayload;
     private final MeterRegistry registry;
     private Counter simulatedLoss;
 
@@ -39,6 +40,8 @@ final class SfuMetrics {
         keyFrameRequests = Counter.builder("parley.sfu.keyframe.requests").tag("outcome", "sent")
                 .description("PLIs sent to publishers").register(registry);
         keyFrameRequestsThrottled = Counter.builder("parley.sfu.keyframe.requests").tag("outcome", "throttled").register(registry);
+        malformedPayload = Counter.builder("parley.sfu.rtp.malformed.payload")
+                .description("packets dropped for a bad VP8 descriptor or audio level element").register(registry);
         unknownSsrc = Counter.builder("parley.sfu.rtp.unknown.ssrc").description("packets for no known stream").register(registry);
     }
 
