@@ -45,7 +45,7 @@ async function join(name) {
   signaling.on('peer-left', ({ peerId }) => dropTile(peerId));
   await sfu.start();
   tile('local', `${name} (you)`, true).srcObject = state.local;
-  await sfu.publish(state.local);
+  await sfu.publish(state.local, { simulcast: true });
   $('join-form').hidden = true;
   $('call').hidden = false;
   setStatus(`in room ${joined.room}`);
