@@ -158,6 +158,14 @@ public final class MediaReceiveStats {
         return Arrays.copyOf(ssrcs, streams);
     }
 
+    /** Packets received on one SSRC (0 if none arrived). */
+    public long packets(long ssrc) {
+        for (int i = 0; i < streams; i++) {
+            if (ssrcs[i] == ssrc) return received[i];
+        }
+        return 0;
+    }
+
     /** Packets missing from the sequence ranges seen, summed over SSRCs (never negative). */
     public long lost() {
         long lost = 0;

@@ -109,6 +109,11 @@ public final class SyntheticPeer implements AutoCloseable {
         publishConnection.connect(remote, SIGNALING_TIMEOUT);
     }
 
+    /** Sends any signaling request (e.g. {@code sfu-constraints}) and returns the response or error. */
+    public JsonNode request(com.fasterxml.jackson.databind.node.ObjectNode message) {
+        return ws.request(message);
+    }
+
     /** Joins the room's media without publishing: the SFU will offer every published track. */
     public void sfuJoin() {
         JsonNode response = ws.request(WsClient.msg("sfu-join"));
