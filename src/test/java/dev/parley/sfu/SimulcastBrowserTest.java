@@ -108,6 +108,7 @@ class SimulcastBrowserTest {
         System.out.println("publisher layers: " + layers);
 
         String subscriberId = (String) subscriber.evaluate("window.room.signaling.peerId");
+        subscriber.evaluate("window.room.autoQuality = false"); // this test drives sfu-constraints itself
         subscriber.evaluate("window.room.sfu.setConstraints({ defaultMaxHeight: 180 }).then(() => true)");
         Map<String, Object> low = poll(subscriber, VIDEO, v -> num(v, "height") > 0 && num(v, "height") <= 180
                 && num(v, "frames") > 20, 40, "the subscriber decodes the low layer");
