@@ -188,23 +188,20 @@ function removeTrack({ peerId, trackId, track }) {
   render();
 }
 
-function setMic(on) {
-  state.me.micOn = on;
-  state.local.getAudioTracks().forEach((t) => { t.enabled = on; });
-  $('mic').textContent = on ? 'Mute' : 'Unmute';
-  $('mic').setAttribute('aria-pressed', String(on));
+/** Mute / unmute the microphone or stop / start the camera: the track stays published, disabled. */
+function setLocal(kind, on) {
+  const audio = kind === 'audio';
+  state.me[audio ? 'micOn' : 'cameraOn'] = on;
+  (audio ? state.local.getAudioTracks() : state.local.getVideoTracks()).forEach((t) => { t.enabled = on; });
+  const button = $(audio ? 'mic' : 'camera');
+  button.textContent = audio ? (on ? 'Mute' : 'Unmute') : (on ? 'Stop camera' : 'Start camera');
+  button.setAttribute('aria-pressed', String(on));
   sendState();
   render();
 }
 
-function setCamera(on) {
-  state.me.cameraOn = on;
-  state.local.getVideoTracks().forEach((t) => { t.enabled = on; });
-  $('camera').textContent = on ? 'Stop camera' : 'Start camera';
-  $('camera').setAttribute('aria-pressed', String(on));
-  sendState();
-  render();
-}
+const setMic = (on) => setLocal('audio', on);
+const setCamera = (on) => setLocal('video', on);
 
 async function startScreen() {
   state.screen = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
