@@ -299,7 +299,9 @@ final class Router {
             if (transport == null || !transport.isConnected()) continue;
             int outPt = consumer.outputPayloadType(payloadType);
             if (outPt < 0) continue;
+            long switches = consumer.layerSwitches;
             if (!consumer.accept(stream.index, seq, timestamp, keyFrame, pictureId, tl0PicIdx, now)) continue;
+            if (consumer.layerSwitches != switches) sfu.metrics.layerSwitches.increment();
             if (sfu.dropForTest()) continue;
             System.arraycopy(b.stripped, 0, b.send, 0, strippedLength);
             int outSeq = consumer.outputSequence(seq);
@@ -534,6 +536,7 @@ final class Router {
             speakerOrder.remove(speaker);
             speakerOrder.add(0, speaker);
             sfu.events().dominantSpeaker(id, speaker);
+            sfu.metrics.speakerChanges.increment();
         }
         for (Participant p : participants.values()) allocate(p, nowNanos);
     }

@@ -8,8 +8,9 @@ import java.util.List;
  * subscriber's {@link ReceiverConstraints} cap each track's resolution; its videos are ranked
  * (on stage, then recent dominant speakers, then the order people joined); the first last-N of
  * them are forwarded and the rest paused at the SFU; and the ranked videos share the
- * subscriber's available bitrate in that order, each taking the best layer that fits what is
- * left, or pausing when not even its lowest layer does.
+ * subscriber's available bitrate: first every video gets its lowest layer in priority order
+ * (pausing only those for which even that does not fit), then in the same order each climbs
+ * towards the layer its tile asks for while the bitrate lasts.
  *
  * <p>The available bitrate is the seam for congestion control: {@code Participant.availableBitrate}
  * is unlimited until a send-side bandwidth estimator for the subscribe transport sets it.
@@ -32,22 +33,45 @@ final class VideoAllocator {
         java.util.Arrays.sort(keys);
         List<Consumer> ranked = new ArrayList<>(keys.length);
         for (long key : keys) ranked.add(videos.get((int) key));
-        List<Choice> choices = new ArrayList<>(ranked.size());
+        // Pass 1, in priority order: the videos within last-N and asked for, each at the lowest
+        // layer the budget allows (layers go down for everyone before anyone's video is paused).
+        int[] layers = new int[ranked.size()];
+        int[] wanted = new int[ranked.size()];
         long budget = availableBitrate;
         int forwarded = 0;
-        for (Consumer consumer : ranked) {
-            int maxHeight = constraints.maxHeightOf(consumer.producer);
-            int layer = forwarded >= constraints.lastN() || maxHeight == 0 ? -1 : bestLayer(consumer.producer, maxHeight, nowNanos);
-            if (layer >= 0 && budget != Long.MAX_VALUE) {
-                ProducerStream[] streams = consumer.producer.streams;
-                while (layer >= 0 && streams[layer].bitrate > budget) layer = lowerLayer(consumer.producer, layer, nowNanos);
+        for (int i = 0; i < layers.length; i++) {
+            Producer producer = ranked.get(i).producer;
+            int maxHeight = constraints.maxHeightOf(producer);
+            wanted[i] = forwarded >= constraints.lastN() || maxHeight == 0 ? -1 : bestLayer(producer, maxHeight, nowNanos);
+            layers[i] = wanted[i] < 0 ? -1 : bestLayer(producer, 0, nowNanos); // 0 fits nothing: the smallest
+            if (layers[i] >= 0 && budget != Long.MAX_VALUE) {
+                long cost = producer.streams[layers[i]].bitrate;
+                if (cost > budget) {
+                    layers[i] = -1;
+                } else {
+                    budget -= cost;
+                }
             }
-            if (layer >= 0) {
-                forwarded++;
-                if (budget != Long.MAX_VALUE) budget -= consumer.producer.streams[layer].bitrate;
-            }
-            choices.add(new Choice(consumer, layer));
+            if (layers[i] >= 0) forwarded++;
         }
+        // Pass 2, in priority order: each video climbs towards the layer its tile wants while the
+        // budget lasts.
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i] < 0) continue;
+            Producer producer = ranked.get(i).producer;
+            if (budget == Long.MAX_VALUE) {
+                layers[i] = wanted[i];
+                continue;
+            }
+            int layer = wanted[i];
+            long current = producer.streams[layers[i]].bitrate;
+            while (layer != layers[i] && producer.streams[layer].bitrate - current > budget) layer = lowerLayer(producer, layer, nowNanos);
+            if (layer < 0) continue;
+            budget -= producer.streams[layer].bitrate - current;
+            layers[i] = layer;
+        }
+        List<Choice> choices = new ArrayList<>(ranked.size());
+        for (int i = 0; i < layers.length; i++) choices.add(new Choice(ranked.get(i), layers[i]));
         return choices;
     }
 

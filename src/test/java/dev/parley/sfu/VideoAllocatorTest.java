@@ -74,10 +74,14 @@ class VideoAllocatorTest {
     @Test
     void aLimitedBitrateLowersLayersInPriorityOrderBeforePausing() {
         List<Consumer> v = videos("a", "b", "c");
-        // 1.45 Mbit/s: a gets f (1M), b what is left (h: 300k), c q (100k), nothing left after that
+        // 1.5 Mbit/s: everyone q first (300k), then a climbs to f (+900k), b to h (+200k), c stays q
         assertEquals(Map.of("a", "f", "b", "h", "c", "q"),
-                layers(VideoAllocator.allocate(v, ReceiverConstraints.DEFAULT, List.of(), 1_450_000, NOW)));
-        assertEquals(Map.of("a", "h", "b", "paused", "c", "paused"),
-                layers(VideoAllocator.allocate(v, ReceiverConstraints.DEFAULT, List.of(), 350_000, NOW)));
+                layers(VideoAllocator.allocate(v, ReceiverConstraints.DEFAULT, List.of(), 1_500_000, NOW)));
+        // 500k: everyone q (300k), then a climbs to h (+200k): layers go down before anyone is paused
+        assertEquals(Map.of("a", "h", "b", "q", "c", "q"),
+                layers(VideoAllocator.allocate(v, ReceiverConstraints.DEFAULT, List.of(), 500_000, NOW)));
+        // 250k: only two q layers fit; the lowest priority video is paused
+        assertEquals(Map.of("a", "q", "b", "q", "c", "paused"),
+                layers(VideoAllocator.allocate(v, ReceiverConstraints.DEFAULT, List.of(), 250_000, NOW)));
     }
 }
