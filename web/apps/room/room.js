@@ -32,6 +32,7 @@ const state = {
   lastConstraints: '',
   /** Ask the SFU for layers by tile size (tests switch it off to drive sfu-constraints themselves). */
   autoQuality: true,
+  restartedAt: -Infinity,
 };
 window.room = state; // for tests and debugging
 
@@ -129,7 +130,8 @@ async function startMedia() {
   });
   sfu.addEventListener('speaker', ({ detail }) => onSpeaker(detail.peerId));
   sfu.addEventListener('closed', ({ detail }) => {
-    if (state.sfu !== sfu) return;
+    // Both transports report their loss; the SFU's later events may reach the new session: one restart.
+    if (state.sfu !== sfu || performance.now() - state.restartedAt < 3000) return;
     banner(`Media connection lost (${detail.reason}) — reconnecting…`);
     restartMedia(detail.reason).catch((e) => banner(`media: ${e.message}`));
   });
@@ -152,6 +154,7 @@ async function startMedia() {
 /** Rebuilds both media connections in the same room (the SFU closed them, or we rejoined). */
 async function restartMedia(reason) {
   console.info('parley room: restarting media:', reason);
+  state.restartedAt = performance.now();
   const old = state.sfu;
   state.sfu = null;
   old?.close();

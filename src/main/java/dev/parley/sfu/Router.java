@@ -51,9 +51,10 @@ final class Router {
 
     // ---- membership --------------------------------------------------------------------------
 
-    Participant join(String peerId) {
+    Participant join(String peerId, boolean restart) {
         Participant existing = participants.get(peerId);
-        if (existing != null) return existing;
+        if (existing != null && !restart) return existing;
+        if (existing != null) leave(existing, "media restarted");
         Participant participant = new Participant(peerId, this);
         participants.put(peerId, participant);
         for (Participant other : participants.values()) {

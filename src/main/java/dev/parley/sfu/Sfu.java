@@ -97,14 +97,34 @@ public final class Sfu implements AutoCloseable {
         return mux.localPort();
     }
 
-    /** Adds a peer to a room's media; it will receive an offer for every track published there. */
+    /** Adds a peer to a room's media if it is not there yet; it will receive an offer for every track published there. */
     public CompletableFuture<Void> join(String room, String peerId) {
+        return join(room, peerId, false);
+    }
+
+    /**
+     * Adds a peer to a room's media. With {@code restart}, a peer already there starts over: its
+     * transports, tracks and subscriptions are closed first (a client rebuilding its connections
+     * after {@code sfu-closed} sends {@code sfu-join} again and gets a fresh subscribe offer).
+     */
+    public CompletableFuture<Void> join(String room, String peerId, boolean restart) {
         return onLoop(() -> {
             routers.computeIfAbsent(room, id -> {
                 metrics.routers++;
                 return new Router(id, this);
-            }).join(peerId);
+            }).join(peerId, restart);
             return null;
+        });
+    }
+
+    /** Test hook: closes both media transports of a peer as a lost ICE consent would (the peer gets sfu-closed). */
+    public void loseMediaForTest(String room, String peerId) {
+        loop.execute(() -> {
+            Router router = routers.get(room);
+            Participant participant = router == null ? null : router.participants.get(peerId);
+            if (participant == null) return;
+            if (participant.publishTransport != null) participant.publishTransport.close("test: ICE consent lost");
+            if (participant.subscribeTransport != null) participant.subscribeTransport.close("test: ICE consent lost");
         });
     }
 

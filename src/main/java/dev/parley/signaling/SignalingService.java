@@ -383,7 +383,7 @@ public final class SignalingService implements AutoCloseable {
         String peer = session.peerId();
         JsonNode id = message.get("id");
         CompletableFuture<ObjectNode> result = switch (type) {
-            case "sfu-join" -> sfu.join(room, peer).thenApply(v -> Wire.JSON.createObjectNode());
+            case "sfu-join" -> sfu.join(room, peer, true).thenApply(v -> Wire.JSON.createObjectNode());
             case "sfu-publish" -> {
                 String offer = Wire.requiredString(message, "sdp", MAX_SDP);
                 yield sfu.join(room, peer).thenCompose(v -> sfu.publish(room, peer, offer))

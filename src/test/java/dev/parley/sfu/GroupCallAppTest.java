@@ -95,4 +95,31 @@ class GroupCallAppTest {
         screenshot(ann, "room-spotlight-ann");
         screenshot(bob, "room-grid-bob");
     }
+
+    @Test
+    void aParticipantStaysInTheRoomThroughASignalingDropAndALostMediaConnection() {
+        Page ann = SimulcastBrowserTest.joinRoom(chromium, server, "Ann", null);
+        String room = ((String) ann.evaluate("location.hash")).substring(1);
+        Page bob = SimulcastBrowserTest.joinRoom(chromium, server, "Bob", room);
+        SfuBrowserTest.awaitMedia(ann, 1, 1);
+        String annId = peerId(ann);
+
+        ann.evaluate("window.resumedForTest = false; window.room.signaling.addEventListener('resumed', () => { window.resumedForTest = true; });"
+                + " window.room.signaling.dropSocket(); true");
+        ann.waitForFunction("() => window.resumedForTest && window.room.signaling.state === 'open'");
+        assertEquals(annId, peerId(ann), "the session was resumed, not replaced");
+
+        Object firstSubscribePc = ann.evaluateHandle("window.room.sfu.subscribePc");
+        server.server().sfu().loseMediaForTest(room, annId);
+        ann.waitForFunction("old => window.room.sfu && window.room.sfu.subscribePc && window.room.sfu.subscribePc !== old",
+                firstSubscribePc);
+        SfuBrowserTest.awaitMedia(ann, 1, 1);
+        SfuBrowserTest.awaitMedia(bob, 1, 1);
+        awaitTileVideo(bob, "[data-key='" + annId + "']");
+        assertEquals(annId, peerId(ann), "still the same participant");
+        assertEquals(2L, ((Number) bob.evaluate("document.querySelectorAll('#people li').length")).longValue(),
+                "Bob still lists Ann");
+        assertTrue((Boolean) ann.evaluate("document.getElementById('banner').hidden"), "the reconnecting banner is gone");
+        screenshot(ann, "room-after-reconnect-ann");
+    }
 }
