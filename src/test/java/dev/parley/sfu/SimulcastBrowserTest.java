@@ -22,14 +22,14 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("browser")
 class SimulcastBrowserTest {
-    /** The subscribe connection's one inbound video. */
+    /** The subscribe connection's inbound video (of m-line {@code window.watchedMid} when set). */
     static final String VIDEO = """
             async () => {
               const pc = window.room.sfu?.subscribePc;
               if (!pc) return null;
               let video = null;
               (await pc.getStats()).forEach((s) => {
-                if (s.type === 'inbound-rtp' && s.kind === 'video') video = {
+                if (s.type === 'inbound-rtp' && s.kind === 'video' && (!window.watchedMid || s.mid === window.watchedMid)) video = {
                   frames: s.framesDecoded ?? 0, keyFrames: s.keyFramesDecoded ?? 0, height: s.frameHeight ?? 0,
                   width: s.frameWidth ?? 0, lost: s.packetsLost ?? 0, packets: s.packetsReceived ?? 0,
                   freezes: s.freezeCount ?? 0 };
@@ -129,5 +129,41 @@ class SimulcastBrowserTest {
                 "frames keep being decoded through the switch: " + low + " -> " + high + " -> " + after);
         assertTrue(num(after, "lost") * 50 <= num(after, "packets"),
                 "the rewritten sequence numbers leave no hole at the switch: " + after);
+    }
+
+    @Test
+    void aSubscriberWithLittleBandwidthGetsALowerLayerWhileAnotherKeepsTheFullOne() {
+        Page publisher = joinRoom(chromium, server, "Pub", null);
+        String room = ((String) publisher.evaluate("location.hash")).substring(1);
+        Page narrow = joinRoom(chromium, server, "Narrow", room);
+        Page wide = joinRoom(chromium, server, "Wide", room);
+        String publisherId = (String) publisher.evaluate("window.room.signaling.peerId");
+        for (Page page : List.of(narrow, wide)) {
+            // watch only the publisher's video; the subscribers' own cameras are not forwarded to each other
+            page.waitForFunction("id => [...window.room.sfu.remoteTracks.values()].some(e => e.peerId === id && e.track.kind === 'video')",
+                    publisherId);
+            page.evaluate("id => { const e = [...window.room.sfu.remoteTracks.values()].find(e => e.peerId === id && e.track.kind === 'video');"
+                    + " window.watchedMid = e.mid; window.room.autoQuality = false;"
+                    + " return window.room.sfu.setConstraints({ maxHeight: { [e.trackId]: 1080 }, defaultMaxHeight: 0 }).then(() => true); }",
+                    publisherId);
+        }
+        poll(publisher, LAYERS, l -> l.size() == 3, 60, "the publisher encodes three simulcast layers");
+        for (Page page : List.of(narrow, wide)) poll(page, VIDEO, v -> num(v, "height") >= 480, 40, "full layer at first");
+
+        // The seam a send-side bandwidth estimator feeds: 200 kbit/s fit only the q layer (≤ 150 kbit/s).
+        String narrowId = (String) narrow.evaluate("window.room.signaling.peerId");
+        String wideId = (String) wide.evaluate("window.room.signaling.peerId");
+        server.server().sfu().availableBitrate(room, narrowId, 200_000);
+        Map<String, Object> low = poll(narrow, VIDEO, v -> num(v, "height") > 0 && num(v, "height") <= 120, 40,
+                "the narrow subscriber drops to the q layer");
+        String videoTrack = publisherId + "-1";
+        assertEquals("q", server.server().sfu().forwardedLayers(room, narrowId).get(videoTrack),
+                "forwarded to the narrow subscriber: " + server.server().sfu().forwardedLayers(room, narrowId));
+        assertEquals("f", server.server().sfu().forwardedLayers(room, wideId).get(videoTrack),
+                "the other subscriber keeps the full layer: " + server.server().sfu().forwardedLayers(room, wideId));
+
+        server.server().sfu().availableBitrate(room, narrowId, 0); // 0: unlimited again
+        Map<String, Object> back = poll(narrow, VIDEO, v -> num(v, "height") >= 480, 40, "the narrow subscriber climbs back");
+        assertTrue(num(back, "frames") > num(low, "frames"), "frames kept coming: " + low + " -> " + back);
     }
 }
