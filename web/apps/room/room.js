@@ -129,6 +129,7 @@ async function startMedia() {
     $('media-status').textContent = `sending: ${detail.publish} · receiving: ${detail.subscribe}`;
   });
   sfu.addEventListener('speaker', ({ detail }) => onSpeaker(detail.peerId));
+  sfu.addEventListener('forwarding', () => render()); // a video the SFU holds back shows the avatar, not a frozen frame
   sfu.addEventListener('closed', ({ detail }) => {
     // Both transports report their loss; the SFU's later events may reach the new session: one restart.
     if (state.sfu !== sfu || performance.now() - state.restartedAt < 3000) return;
@@ -354,7 +355,9 @@ function fill(entry, person, video, videoOn, isScreen) {
   entry.caption.classList.toggle('mic-off', !isScreen && !person.micOn);
   entry.div.classList.toggle('screen', isScreen);
   entry.div.classList.toggle('speaking', !isScreen && state.dominant === person.id);
-  entry.div.classList.toggle('video-on', Boolean(video) && videoOn);
+  const held = Boolean(video) && (state.sfu?.forwarding.paused ?? []).includes(video.trackId);
+  entry.div.classList.toggle('video-on', Boolean(video) && videoOn && !held);
+  entry.div.classList.toggle('held', held);
   entry.avatar.textContent = (person.name || '?').slice(0, 1).toUpperCase();
   entry.trackId = video?.trackId ?? null;
   const current = entry.video.srcObject?.getVideoTracks?.()[0] ?? null;
