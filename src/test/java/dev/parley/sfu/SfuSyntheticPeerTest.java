@@ -67,4 +67,40 @@ class SfuSyntheticPeerTest {
             assertEquals(zero, counts, "routers, participants, transports, producers and consumers all freed");
         }
     }
+
+    @Test
+    @Timeout(150)
+    void simulcastLayersAreLearntFromTheRidExtensionAndFollowTheSubscribersTileSize() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            SyntheticPeer publisher = SyntheticPeer.join(server.wsUri(), null, "publisher");
+            SyntheticPeer subscriber = SyntheticPeer.join(server.wsUri(), publisher.room(), "subscriber");
+            try {
+                subscriber.sfuJoin();
+                publisher.publish(false, true, true);
+                subscriber.awaitTracks(1, Duration.ofSeconds(15));
+                String track = publisher.peerId() + "-0";
+                Sfu sfu = server.server().sfu();
+                for (String[] step : new String[][] {{"180", "q"}, {"360", "h"}, {"1080", "f"}, {"0", "paused"}}) {
+                    var answer = subscriber.request(dev.parley.testing.WsClient.msg("sfu-constraints",
+                            "maxHeight", java.util.Map.of(track, Integer.parseInt(step[0]))));
+                    assertEquals("response", answer.path("type").asText(), answer.toString());
+                    long deadline = System.nanoTime() + 5_000_000_000L;
+                    while (!step[1].equals(sfu.forwardedLayers(publisher.room(), subscriber.peerId()).get(track))
+                            && System.nanoTime() < deadline) {
+                        for (int layer = 0; layer < 3; layer++) publisher.sendVideoLayer(layer, 300);
+                        Thread.sleep(10);
+                    }
+                    assertEquals(step[1], sfu.forwardedLayers(publisher.room(), subscriber.peerId()).get(track),
+                            "a " + step[0] + "-pixel tile gets layer " + step[1]);
+                }
+                assertEquals(0, subscriber.stats().srtpFailures());
+                assertEquals(0, subscriber.stats().unknownSsrc(), "every layer arrives under the one SSRC the SFU announced");
+                assertEquals(1, subscriber.stats().receivedSsrcs().length);
+                assertEquals(0, subscriber.stats().lost(), "no sequence number gap across three layer switches");
+            } finally {
+                publisher.leave();
+                subscriber.leave();
+            }
+        }
+    }
 }
