@@ -10,7 +10,7 @@
  *  statechange {publish, subscribe}           connectionState of the two connections
  *  closed      {reason}                       the SFU closed our media (e.g. ICE consent lost)
  *  speaker     {peerId}                       the room's dominant speaker changed
- *  forwarding  {forwarded, paused}            track ids of the videos the SFU sends us now / holds back
+ *  forwarding  {forwarded}                   track ids of the videos the SFU sends us now (others are held back)
  */
 
 /** Three simulcast layers (RFC 8853 rids q/h/f): quarter, half and full resolution. */
@@ -47,7 +47,7 @@ export class SfuSession extends EventTarget {
     this._unsubscribe = [];
     this.trackIds = new Map(); // mid -> {trackId, peerId} from the latest offer
     this.dominantSpeaker = null;
-    this.forwarding = { forwarded: [], paused: [] };
+    this.forwarding = null; // {forwarded: trackIds} once the SFU reported it
   }
 
   /** Joins the room's media; remote tracks start arriving through `track` events. */
@@ -64,8 +64,8 @@ export class SfuSession extends EventTarget {
         this.dominantSpeaker = peerId;
         this._emit('speaker', { peerId });
       }),
-      this.signaling.on('sfu-forwarding', ({ forwarded, paused }) => {
-        this.forwarding = { forwarded, paused };
+      this.signaling.on('sfu-forwarding', ({ forwarded }) => {
+        this.forwarding = { forwarded };
         this._emit('forwarding', this.forwarding);
       }),
     );

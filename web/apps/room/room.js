@@ -355,7 +355,8 @@ function fill(entry, person, video, videoOn, isScreen) {
   entry.caption.classList.toggle('mic-off', !isScreen && !person.micOn);
   entry.div.classList.toggle('screen', isScreen);
   entry.div.classList.toggle('speaking', !isScreen && state.dominant === person.id);
-  const held = Boolean(video) && (state.sfu?.forwarding.paused ?? []).includes(video.trackId);
+  const forwarded = state.sfu?.forwarding?.forwarded;
+  const held = Boolean(video && forwarded) && !forwarded.includes(video.trackId);
   entry.div.classList.toggle('video-on', Boolean(video) && videoOn && !held);
   entry.div.classList.toggle('held', held);
   entry.avatar.textContent = (person.name || '?').slice(0, 1).toUpperCase();

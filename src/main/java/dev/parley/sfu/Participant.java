@@ -37,9 +37,8 @@ final class Participant {
      * Unlimited until a send-side bandwidth estimator feeds it through {@link Sfu#availableBitrate}.
      */
     long availableBitrate = Long.MAX_VALUE;
-    /** The forwarded / paused video tracks last reported to the subscriber. */
+    /** The forwarded video tracks last reported to the subscriber (sfu-forwarding). */
     List<String> reportedForwarded = List.of();
-    List<String> reportedPaused = List.of();
 
     Participant(String peerId, Router router) {
         this.peerId = peerId;

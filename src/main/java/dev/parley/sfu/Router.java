@@ -552,12 +552,11 @@ final class Router {
         RtcTransport transport = subscriber.subscribeTransport;
         boolean connected = transport != null && transport.isConnected();
         List<String> forwarded = new ArrayList<>();
-        List<String> paused = new ArrayList<>();
         for (VideoAllocator.Choice choice : VideoAllocator.allocate(videos, subscriber.constraints, speakerOrder,
                 subscriber.availableBitrate, nowNanos)) {
             Consumer c = choice.consumer();
             int layer = choice.layer();
-            (layer >= 0 ? forwarded : paused).add(c.producer.id);
+            if (layer >= 0) forwarded.add(c.producer.id);
             if (c.targetLayer != layer) {
                 c.targetLayer = layer;
                 if (layer < 0) c.stopForwarding();
@@ -567,10 +566,11 @@ final class Router {
                 requestKeyFrame(c.producer.streams[layer]);
             }
         }
-        if (!forwarded.equals(subscriber.reportedForwarded) || !paused.equals(subscriber.reportedPaused)) {
+        // Only the forwarded set is reported (at most last-N ids): in a large room the paused
+        // list would grow with every join and be sent to everyone each time.
+        if (!forwarded.equals(subscriber.reportedForwarded)) {
             subscriber.reportedForwarded = forwarded;
-            subscriber.reportedPaused = paused;
-            sfu.events().forwarding(id, subscriber.peerId, forwarded, paused);
+            sfu.events().forwarding(id, subscriber.peerId, forwarded);
         }
     }
 

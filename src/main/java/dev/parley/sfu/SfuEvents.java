@@ -13,7 +13,7 @@ public interface SfuEvents {
     default void dominantSpeaker(String room, String peerId) {
     }
 
-    /** Which of the peer's subscribed video tracks the SFU forwards now and which it paused (last-N, constraints, bitrate). */
-    default void forwarding(String room, String peerId, java.util.List<String> forwarded, java.util.List<String> paused) {
+    /** Which of the peer's subscribed video tracks the SFU forwards now; the others are paused (last-N, constraints, bitrate). */
+    default void forwarding(String room, String peerId, java.util.List<String> forwarded) {
     }
 }

@@ -513,13 +513,12 @@ public final class SignalingService implements AutoCloseable {
         }
 
         @Override
-        public void forwarding(String room, String peerId, java.util.List<String> forwarded, java.util.List<String> paused) {
+        public void forwarding(String room, String peerId, java.util.List<String> forwarded) {
             loop.execute(() -> {
                 Session session = member(room, peerId);
                 if (session == null) return;
                 ObjectNode event = Wire.message("sfu-forwarding");
                 forwarded.forEach(event.putArray("forwarded")::add);
-                paused.forEach(event.putArray("paused")::add);
                 deliver(session, event);
             });
         }
