@@ -63,7 +63,9 @@ public final class GroupCallBench {
             }
         }
         Process server = SfuBench.startServer(port, "WARN", null, "target/bench-group-server.log",
-                "--turn", "off", "--max-room-size", String.valueOf(Math.max(100, participants)));
+                "--turn", "off", "--max-room-size", String.valueOf(Math.max(100, participants)),
+                // a subscribe answer has one m-line per track: 100 people need about 100 KB
+                "--ws-max-message-bytes", "1048576");
         AtomicBoolean sending = new AtomicBoolean(true);
         try {
             URI base = URI.create("http://127.0.0.1:" + port);
@@ -78,13 +80,21 @@ public final class GroupCallBench {
                 peers.add(peer);
             }
             String stage = peers.get(0).peerId();
+            // Everyone answers their offers at once (a late answer finds its transport timed out).
+            java.util.concurrent.ExecutorService answering = java.util.concurrent.Executors.newFixedThreadPool(Math.min(32, participants));
+            List<java.util.concurrent.Future<?>> subscribed = new ArrayList<>();
             for (SyntheticPeer peer : peers) {
                 String onStage = peer.peerId().equals(stage) ? peers.get(1).peerId() : stage;
-                // the stage video is mid 1 of its publisher (audio is mid 0): track id "<peer>-1"
-                peer.request(WsClient.msg("sfu-constraints", "maxHeight", Map.of(onStage + "-1", stageHeight),
-                        "defaultMaxHeight", tileHeight, "onStage", List.of(onStage), "lastN", lastN));
-                peer.awaitTracks(2 * (participants - 1), Duration.ofSeconds(60));
+                subscribed.add(answering.submit(() -> {
+                    // the stage video is mid 1 of its publisher (audio is mid 0): track id "<peer>-1"
+                    peer.request(WsClient.msg("sfu-constraints", "maxHeight", Map.of(onStage + "-1", stageHeight),
+                            "defaultMaxHeight", tileHeight, "onStage", List.of(onStage), "lastN", lastN));
+                    peer.awaitTracks(2 * (participants - 1), Duration.ofSeconds(120));
+                    return null;
+                }));
             }
+            for (java.util.concurrent.Future<?> f : subscribed) f.get();
+            answering.shutdown();
             double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
             System.out.printf("%d participants connected in %.1f s%n", participants, connectSeconds);
 

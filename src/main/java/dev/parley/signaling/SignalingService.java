@@ -385,14 +385,14 @@ public final class SignalingService implements AutoCloseable {
         CompletableFuture<ObjectNode> result = switch (type) {
             case "sfu-join" -> sfu.join(room, peer, true).thenApply(v -> Wire.JSON.createObjectNode());
             case "sfu-publish" -> {
-                String offer = Wire.requiredString(message, "sdp", MAX_SDP);
+                String offer = Wire.requiredString(message, "sdp", maxSfuSdp());
                 yield sfu.join(room, peer).thenCompose(v -> sfu.publish(room, peer, offer))
                         .thenApply(answer -> Wire.JSON.createObjectNode().put("sdp", answer));
             }
             case "sfu-constraints" -> sfu.constraints(room, peer, receiverConstraints(message))
                     .thenApply(v -> Wire.JSON.createObjectNode());
             default -> {
-                String answer = Wire.requiredString(message, "sdp", MAX_SDP);
+                String answer = Wire.requiredString(message, "sdp", maxSfuSdp());
                 JsonNode version = message.get("version");
                 if (version == null || !version.isIntegralNumber()) {
                     throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'version' (integer) is required");
@@ -418,6 +418,15 @@ public final class SignalingService implements AutoCloseable {
                 reject(socket, id, type, new SignalingException(ErrorCode.INTERNAL));
             }
         }));
+    }
+
+    /**
+     * An SFU subscribe answer has one m-line per track in the room (about 500 characters each
+     * from Chromium), so large rooms need more than {@link #MAX_SDP}: the frame limit
+     * ({@code --ws-max-message-bytes}) is the bound for SFU descriptions.
+     */
+    private int maxSfuSdp() {
+        return Math.max(MAX_SDP, settings.maxMessageBytes());
     }
 
     /** Most tracks named in one {@code sfu-constraints}: a 100-person room with camera and screen each. */
