@@ -67,9 +67,14 @@ final class ProducerStream {
         return nowNanos - lastPacketNanos < ACTIVE_WINDOW_NANOS;
     }
 
-    /** Closes a rate window of {@code windowNanos}. */
+    /**
+     * Closes a rate window of {@code windowNanos}. The layer's cost rises at once and falls by
+     * at most an eighth a second: an encoder that skips a few frames under CPU load must not make
+     * its top layer look cheap enough to switch a narrow subscriber up and straight back down.
+     */
     void closeRateWindow(long windowNanos) {
-        bitrate = windowBytes * 8L * 1_000_000_000L / Math.max(1, windowNanos);
+        long measured = windowBytes * 8L * 1_000_000_000L / Math.max(1, windowNanos);
+        bitrate = Math.max(measured, bitrate - bitrate / 8);
         windowBytes = 0;
     }
 
