@@ -8,6 +8,7 @@ import dev.parley.codec.rtcp.RtcpCompoundIterator;
 import dev.parley.codec.rtcp.RtcpPacketType;
 import dev.parley.codec.rtcp.RtcpParseException;
 import dev.parley.codec.rtcp.SenderReport;
+import dev.parley.codec.h264.H264ParseException;
 import dev.parley.codec.h264.H264Payload;
 import dev.parley.codec.opus.AudioLevel;
 import dev.parley.codec.opus.OpusParseException;
@@ -258,8 +259,6 @@ final class Router {
         }
         int seq = b.view.sequenceNumber();
         long now = System.nanoTime();
-        stream.received(seq, payloadLength, now);
-        if (producer.audioLevelExtensionId > 0) readAudioLevel(producer, b.view, now);
         // Strip header extensions and padding: the SFU re-numbers everything per subscriber and
         // negotiates no extensions towards them (RFC 8285 §4.2 ids are per connection).
         int headerLength = 12 + 4 * b.view.csrcCount();
@@ -267,7 +266,6 @@ final class Router {
         b.stripped[0] &= (byte) 0xCF;
         System.arraycopy(buf, b.view.payloadOffset(), b.stripped, headerLength, payloadLength);
         int strippedLength = headerLength + payloadLength;
-        if (stream.cache != null) stream.cache.store(seq, b.stripped, 0, strippedLength);
         boolean vp8 = isVp8(producer);
         boolean keyFrame = true;
         int pictureId = -1;
@@ -288,9 +286,18 @@ final class Router {
                     stream.height = b.vp8.keyFrameHeight();
                 }
             } else {
-                keyFrame = H264Payload.isKeyFrame(b.stripped, headerLength, payloadLength);
+                try {
+                    keyFrame = H264Payload.isKeyFrame(b.stripped, headerLength, payloadLength);
+                } catch (H264ParseException e) {
+                    sfu.metrics.malformedPayload.increment();
+                    return;
+                }
             }
         }
+        // Only a packet whose payload parsed is counted, cached for NACKs, or heard.
+        stream.received(seq, payloadLength, now);
+        if (stream.cache != null) stream.cache.store(seq, b.stripped, 0, strippedLength);
+        if (producer.audioLevelExtensionId > 0) readAudioLevel(producer, b.view, now);
         int payloadType = b.view.payloadType();
         boolean marker = b.view.marker();
         long timestamp = b.view.timestamp();

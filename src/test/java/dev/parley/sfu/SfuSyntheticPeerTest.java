@@ -103,4 +103,30 @@ class SfuSyntheticPeerTest {
             }
         }
     }
+
+    @Test
+    @Timeout(150)
+    void aMalformedVp8PayloadIsDroppedAndCountedAndTheStreamGoesOn() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            SyntheticPeer publisher = SyntheticPeer.join(server.wsUri(), null, "publisher");
+            SyntheticPeer subscriber = SyntheticPeer.join(server.wsUri(), publisher.room(), "subscriber");
+            try {
+                subscriber.sfuJoin();
+                publisher.publish(false, true);
+                subscriber.awaitTracks(1, Duration.ofSeconds(15));
+                for (int i = 0; i < 20; i++) publisher.sendVideo(300);
+                // RFC 7741 §4.2: X set, then I set, but the PictureID byte is missing
+                assertTrue(publisher.sendRawVideo(new byte[] {(byte) 0x80, (byte) 0x80}));
+                for (int i = 0; i < 20; i++) publisher.sendVideo(300);
+                var malformed = server.server().metrics().find("parley.sfu.rtp.malformed.payload").counter();
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while ((malformed.count() < 1 || subscriber.stats().verified() < 40) && System.nanoTime() < deadline) Thread.sleep(20);
+                assertEquals(1.0, malformed.count(), 0.0, "the bad packet was counted");
+                assertTrue(subscriber.stats().verified() >= 40, "the good packets around it were forwarded: " + subscriber.stats().verified());
+            } finally {
+                publisher.leave();
+                subscriber.leave();
+            }
+        }
+    }
 }

@@ -186,6 +186,17 @@ public final class SyntheticPeer implements AutoCloseable {
         }
     }
 
+    /** Sends one RTP packet on the video SSRC, next in sequence, with exactly this payload (bad-input tests). */
+    public boolean sendRawVideo(byte[] payload) {
+        synchronized (sendBuffer) {
+            videoSequence = (videoSequence + 1) & 0xFFFF;
+            int length = build(SyntheticSdp.VP8_PT, videoSequence, System.nanoTime() / 100_000 * 9, ssrcs.video(), (byte) 0, 0,
+                    System.nanoTime(), -1);
+            System.arraycopy(payload, 0, sendBuffer, 12, payload.length);
+            return sent(publishConnection.sendRtp(sendBuffer, 12 + payload.length));
+        }
+    }
+
     /**
      * Sends one VP8-like packet of simulcast layer {@code layer} (0 = q, 1 = h, 2 = f), carrying
      * the mid and rtp-stream-id extensions (RFC 8852) and a key frame header of the layer's size.
