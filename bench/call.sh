@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 1-on-1 call setup and recovery benchmark (docs/benchmarks.md), two Chromium pages on loopback
-# inside a private network namespace.   bench/call.sh [calls=24] [cuts=6]
+# inside a private network namespace.   bench/call.sh [calls=24] [cuts=6] [runs=host,relay,default-start,cross-check]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -o test-compile

@@ -57,6 +57,14 @@ export class P2PSession extends EventTarget {
     this._earlyRemoteCandidates = [];
     this._timers = { grace: null, restart: null };
     this._unsubscribe = [];
+    /**
+     * When each negotiation milestone first happened in this session (epoch ms, sub-ms precision):
+     * offerSent, offerReceived, answerSent, answerReceived, firstLocalCandidate, firstRemoteCandidate,
+     * iceChecking, iceConnected, connected (ICE + DTLS). For setup-time measurements and debugging.
+     */
+    this.marks = {};
+    /** Negotiation counts over the session's life: offers/answers sent, collisions (glare) and how each side settled them. */
+    this.counters = { offersSent: 0, answersSent: 0, collisions: 0, offersIgnored: 0, rollbacks: 0 };
   }
 
   /** Builds the first connection and starts listening for the peer's signals. */
@@ -115,7 +123,13 @@ export class P2PSession extends EventTarget {
         this._makingOffer = true;
         this._holdLocalCandidates = true;
         await pc.setLocalDescription();
-        if (current()) this._signal('offer', { sdp: this._outgoing(pc.localDescription) });
+        // A colliding remote offer may have rolled this offer back (polite side) while it was being
+        // set: then the description is gone or already our answer, and there is no offer to send.
+        if (current() && pc.localDescription?.type === 'offer') {
+          this._signal('offer', { sdp: this._outgoing(pc.localDescription) });
+          this.counters.offersSent += 1;
+          this._mark('offerSent');
+        }
       } catch (error) {
         console.warn('parley: offer failed', error);
       } finally {
@@ -125,6 +139,7 @@ export class P2PSession extends EventTarget {
     };
     pc.onicecandidate = ({ candidate }) => {
       if (!current()) return;
+      if (candidate) this._mark('firstLocalCandidate');
       const body = { candidate: candidate ? candidate.toJSON() : null };
       if (this._holdLocalCandidates) this._heldLocalCandidates.push(body);
       else this._signal('candidate', body);
@@ -153,6 +168,7 @@ export class P2PSession extends EventTarget {
   }
 
   async _onDescription(message, description) {
+    this._mark(`${description.type}Received`);
     if ((message.generation ?? 1) > this.generation && description.type === 'offer') {
       // The other side built a new connection: follow it.
       this._adoptGeneration(message.generation);
@@ -164,6 +180,10 @@ export class P2PSession extends EventTarget {
       const readyForOffer = !this._makingOffer && (pc.signalingState === 'stable' || this._settingRemoteAnswer);
       const collision = description.type === 'offer' && !readyForOffer;
       this._ignoreOffer = !this.polite && collision;
+      if (collision) {
+        this.counters.collisions += 1;
+        this.counters[this._ignoreOffer ? 'offersIgnored' : 'rollbacks'] += 1;
+      }
       if (this._ignoreOffer) return;
       this._settingRemoteAnswer = description.type === 'answer';
       await pc.setRemoteDescription(description); // polite side rolls back implicitly
@@ -172,7 +192,11 @@ export class P2PSession extends EventTarget {
       if (description.type === 'offer' && this.pc === pc) {
         this._holdLocalCandidates = true;
         await pc.setLocalDescription();
-        if (this.pc === pc) this._signal('answer', { sdp: this._outgoing(pc.localDescription) });
+        if (this.pc === pc) {
+          this._signal('answer', { sdp: this._outgoing(pc.localDescription) });
+          this.counters.answersSent += 1;
+          this._mark('answerSent');
+        }
       }
     } catch (error) {
       this._settingRemoteAnswer = false;
@@ -196,6 +220,7 @@ export class P2PSession extends EventTarget {
 
   async _onCandidate(message) {
     if ((message.generation ?? 1) !== this.generation) return;
+    if (message.candidate?.candidate) this._mark('firstRemoteCandidate');
     if (!this.pc.remoteDescription) {
       this._earlyRemoteCandidates.push(message.candidate ?? null);
       return;
@@ -221,6 +246,9 @@ export class P2PSession extends EventTarget {
     const conn = this.pc.connectionState;
     // Chrome may report connectionState "failed" while ICE still says "disconnected": that is a failure.
     const failed = ice === 'failed' || conn === 'failed';
+    if (ice === 'checking') this._mark('iceChecking');
+    if (ice === 'connected' || ice === 'completed') this._mark('iceConnected');
+    if (conn === 'connected') this._mark('connected');
     const failedBefore = this._failedSeen;
     this._failedSeen = failed;
     if (!failed && (ice === 'connected' || ice === 'completed' || conn === 'connected')) {
@@ -290,5 +318,9 @@ export class P2PSession extends EventTarget {
 
   _emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  _mark(name) {
+    this.marks[name] ??= performance.timeOrigin + performance.now();
   }
 }

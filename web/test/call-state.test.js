@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CALL_STATES, canMove, stateForSession, formatDuration, parseCallOptions } from '../apps/call/call-state.js';
+import { CALL_STATES, canMove, stateForSession, formatDuration, parseCallOptions, describeReason } from '../apps/call/call-state.js';
 
 test('every state can be left, and the ended state only towards a new start', () => {
   for (const state of Object.keys(CALL_STATES)) {
@@ -42,4 +42,13 @@ test('query options: room ids are validated, caps and timers parsed, junk ignore
   assert.equal(bad.room, null);
   assert.equal(bad.maxVideoKbps, 1500);
   assert.deepEqual(bad.session, {});
+});
+
+test('reasons on screen say what is being tried without protocol words', () => {
+  assert.equal(describeReason('restarting ICE (try 2 of 3): still disconnected'), 'Looking for a working network path (try 2 of 3)');
+  assert.match(describeReason('building a new connection: connection failed; ICE restarts exhausted'), /new connection/);
+  assert.doesNotMatch(describeReason('could not reconnect: connection failed; ICE restarts exhausted'), /ICE/);
+  assert.equal(describeReason('media path up'), '');
+  assert.equal(describeReason('nobody else is in this call yet'), 'Nobody else is in this call yet');
+  assert.equal(describeReason(null), '');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyOpusSettings, applyVideoBitrateHints } from '../sdk/media.js';
+import { applyOpusSettings, applyVideoBitrateHints, restartEncoding } from '../sdk/media.js';
 
 const SDP = [
   'v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0',
@@ -48,4 +48,21 @@ test('video bitrate hints go on every video codec, not on RTX or audio', () => {
   assert.match(out, /a=fmtp:111 minptime=10\r\n/);
   assert.equal(applyVideoBitrateHints(out, { startKbps: 1000, maxKbps: 1500 }), out);
   assert.equal(applyVideoBitrateHints(VIDEO, {}), VIDEO);
+});
+
+test('restartEncoding pauses then resumes every encoding, reading parameters again when they went stale', async () => {
+  const applied = [];
+  let stale = 1;
+  const sender = {
+    encodings: [{ active: true }, { active: true }],
+    getParameters() { return { encodings: this.encodings.map((e) => ({ ...e })) }; },
+    async setParameters(params) {
+      if (stale-- > 0) throw Object.assign(new Error('stale'), { name: 'InvalidModificationError' });
+      applied.push(params.encodings.map((e) => e.active));
+      this.encodings = params.encodings;
+    },
+  };
+  assert.equal(await restartEncoding(sender), true);
+  assert.deepEqual(applied, [[false, false], [true, true]]);
+  assert.equal(await restartEncoding({ getParameters: () => ({ encodings: [] }) }), false);
 });

@@ -42,6 +42,21 @@ export function stateForSession(sessionState) {
   }
 }
 
+/**
+ * What the screen says for a reason given by the call or its P2P session: the session speaks of
+ * ICE and connections (kept for logs and tests), a person reads what is being tried.
+ */
+export function describeReason(reason) {
+  const text = reason ?? '';
+  const restart = /^restarting ICE \(try (\d+) of (\d+)\)/.exec(text);
+  if (restart) return `Looking for a working network path (try ${restart[1]} of ${restart[2]})`;
+  if (/^building a new connection/.test(text)) return 'Setting up a new connection to the other person';
+  if (/^could not reconnect/.test(text)) return 'The connection to the other person could not be restored. Check your network and retry.';
+  if (text === 'negotiating') return 'Setting up audio and video';
+  if (text === 'media path up') return '';
+  return text ? text[0].toUpperCase() + text.slice(1) : '';
+}
+
 /** "1:05", "1:02:03": the call duration shown on screen. */
 export function formatDuration(ms) {
   const total = Math.max(0, Math.floor(ms / 1000));

@@ -6,7 +6,7 @@
 // screenSharing} whenever the local state changes or the peer (re)appears, {app: 'call', kind: 'bye'}
 // on hang-up.
 import { P2PSession } from '/sdk/p2p-session.js';
-import { LocalMedia, applyOpusSettings, applyVideoBitrateHints, capBitrate, preferCodecs, describeMediaError } from '/sdk/media.js';
+import { LocalMedia, applyOpusSettings, applyVideoBitrateHints, capBitrate, preferCodecs, describeMediaError, restartEncoding } from '/sdk/media.js';
 import { QualityMonitor } from '/sdk/call-quality.js';
 import { canMove, stateForSession } from './call-state.js';
 
@@ -27,7 +27,11 @@ export class CallController extends EventTarget {
     this.state = 'preview';
     this.reason = CALL_REASON_START;
     this.history = ['preview'];
-    /** Epoch milliseconds (sub-ms) of milestones, for the setup benchmark: joined, connected, firstFrame. */
+    /**
+     * Epoch milliseconds (sub-ms) of milestones, for the setup benchmark: mediaReady, joinSent, joined,
+     * peerJoined, remoteTrack, connected, firstFrameReceived and firstFrame (the first remote video
+     * frame decoded and handed to the screen). The session's own marks cover negotiation and ICE.
+     */
     this.marks = {};
     /** Every state with its reason, newest last (bounded): what the screen said, for debugging. */
     this.log = [];
@@ -61,6 +65,7 @@ export class CallController extends EventTarget {
     } catch (error) {
       this._notice(`No camera or microphone (${describeMediaError(error)}): you can still see and hear the other person.`);
     }
+    this.marks.mediaReady = epochNow();
     this._emit('local', { micOn: this.media.micOn, cameraOn: this.media.cameraOn, screenSharing: false });
     await this._join();
   }
@@ -163,6 +168,7 @@ export class CallController extends EventTarget {
     this._off.push(
       sig.on('peer-joined', ({ peer }) => {
         if (this.state === 'ended') return;
+        this.marks.peerJoined ??= epochNow();
         this._byeFrom.delete(peer.id);
         this._setRemote(peer);
         this._startSession(peer, true);
@@ -183,6 +189,7 @@ export class CallController extends EventTarget {
 
   async _join() {
     this._move('joining', this.room ? `joining room ${this.room}` : 'creating a room');
+    this.marks.joinSent = epochNow();
     try {
       const result = await this.signaling.join({ room: this.room ?? undefined, name: this.options.name ?? undefined, capacity: 2 });
       this._onJoined(result);
@@ -273,8 +280,11 @@ export class CallController extends EventTarget {
     this.senders = { audio: null, video: null };
     if (this.session) this.session.close('replaced');
     const options = this.options;
+    // A candidate pool starts gathering (TURN allocations included) when the connection is built,
+    // not when its first description is set: the waiting side builds it on peer-joined, a signaling
+    // round trip before the offer arrives, so its candidates are ready by the time it answers.
     const rtcConfig = { iceServers: this.signaling.iceServers, bundlePolicy: 'max-bundle',
-      iceTransportPolicy: options.relayOnly ? 'relay' : 'all' };
+      iceTransportPolicy: options.relayOnly ? 'relay' : 'all', iceCandidatePoolSize: 1 };
     const session = new P2PSession(this.signaling, peer.id, {
       label: 'call',
       rtcConfig,
@@ -297,6 +307,7 @@ export class CallController extends EventTarget {
         this.connectedAt = performance.now();
         this.marks.connected = epochNow();
       }
+      if (next === 'connected' && this.state === 'reconnecting') this._sendKeyFrame();
       if (next) this._move(next, reason);
     });
     session.addEventListener('track', (e) => this.session === session && this._onRemoteTrack(e.detail.track));
@@ -375,6 +386,18 @@ export class CallController extends EventTarget {
     await cap(audio, this.options.maxAudioKbps);
   }
 
+  /** After an outage the other side needs a key frame to show video again: send one now. */
+  async _sendKeyFrame() {
+    const sender = this.senders.video;
+    if (!sender?.track) return;
+    try {
+      await restartEncoding(sender);
+      this.keyFramesForced = (this.keyFramesForced ?? 0) + 1;
+    } catch (error) {
+      console.warn('parley call: could not restart the video encoding', error);
+    }
+  }
+
   _onLocalTrack({ kind, track, waitUntil }) {
     const sender = this.senders[kind];
     if (!sender || this.session?.pc?.connectionState === 'closed') return;
@@ -382,9 +405,16 @@ export class CallController extends EventTarget {
     waitUntil?.(replaced);
   }
 
-  /** The page calls this when the remote video element presents its first frame. */
-  markFirstFrame() {
-    this.marks.firstFrame ??= epochNow();
+  /**
+   * The page calls this from requestVideoFrameCallback on the remote video: the frame's own
+   * timestamps (when its last packet arrived, when it was decoded and handed to the compositor)
+   * are used, not the time the callback happened to run.
+   */
+  markFirstFrame(metadata = {}) {
+    if (this.marks.firstFrame) return;
+    const at = (t) => performance.timeOrigin + t;
+    if (metadata.receiveTime) this.marks.firstFrameReceived = at(metadata.receiveTime);
+    this.marks.firstFrame = metadata.presentationTime ? at(metadata.presentationTime) : epochNow();
   }
 
   _onRemoteTrack(track) {
@@ -392,6 +422,7 @@ export class CallController extends EventTarget {
       if (old.kind === track.kind) this.remoteStream.removeTrack(old);
     }
     this.remoteStream.addTrack(track);
+    if (track.kind === 'video') this.marks.remoteTrack ??= epochNow();
     this._emit('remotetrack', { track });
   }
 

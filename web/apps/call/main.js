@@ -2,7 +2,7 @@
 import { SignalingClient } from '/sdk/signaling.js';
 import { listDevices, canChooseSpeaker } from '/sdk/media.js';
 import { CallController } from './call.js';
-import { formatDuration, parseCallOptions } from './call-state.js';
+import { describeReason, formatDuration, parseCallOptions } from './call-state.js';
 
 const $ = (id) => document.getElementById(id);
 const options = parseCallOptions(location.search);
@@ -39,7 +39,7 @@ call.addEventListener('state', ({ detail: { state, reason } }) => {
   overlay.hidden = state === 'connected';
   $('overlay-title').textContent = state === 'ended' && call.connectedAt
     ? `Call ended after ${formatDuration(call.duration)}` : TITLES[state];
-  $('overlay-reason').textContent = capitalise(reason ?? '');
+  $('overlay-reason').textContent = describeReason(reason);
   $('spinner').hidden = !BUSY.has(state);
   $('share').hidden = state !== 'waiting';
   $('retry').hidden = state !== 'failed';
@@ -49,6 +49,7 @@ call.addEventListener('state', ({ detail: { state, reason } }) => {
   for (const id of ['mic', 'camera', 'switch-camera', 'screen', 'devices', 'hangup']) $(id).disabled = !inCall;
   $('screen').disabled = !inCall || !(state === 'connected' || state === 'reconnecting' || state === 'connecting');
   if (state === 'ended') {
+    remoteVideo.srcObject = null; // else the last remote frame stays frozen behind the ended screen
     $('duration').hidden = true;
     $('quality').hidden = true;
     $('remote-badges').hidden = true;
@@ -99,12 +100,17 @@ $('switch-camera').addEventListener('click', async () => {
   refreshDevices();
 });
 $('screen').addEventListener('click', () => call.toggleScreenShare());
+// Phones and tablets cannot share their screen from a browser: no button that can only fail.
+$('screen').hidden = typeof navigator.mediaDevices?.getDisplayMedia !== 'function';
 $('hangup').addEventListener('click', () => call.hangUp());
 $('devices').addEventListener('click', () => {
   const open = $('settings').hidden;
   $('settings').hidden = !open;
   $('devices').setAttribute('aria-expanded', String(open));
-  if (open) refreshDevices();
+  if (open) {
+    refreshDevices();
+    $('settings').scrollIntoView({ block: 'nearest' });
+  }
 });
 
 async function refreshDevices() {
@@ -158,7 +164,7 @@ call.addEventListener('remote', ({ detail: { peer } }) => {
 call.addEventListener('remotetrack', ({ detail: { track } }) => {
   if (remoteVideo.srcObject !== call.remoteStream) remoteVideo.srcObject = call.remoteStream;
   if (track.kind === 'video' && 'requestVideoFrameCallback' in remoteVideo) {
-    remoteVideo.requestVideoFrameCallback(() => call.markFirstFrame());
+    remoteVideo.requestVideoFrameCallback((now, metadata) => call.markFirstFrame(metadata));
   }
   playRemote();
 });
@@ -212,10 +218,6 @@ function notice(text) {
 function setPressed(id, pressed, label) {
   $(id).setAttribute('aria-pressed', String(pressed));
   $(id).textContent = label;
-}
-
-function capitalise(text) {
-  return text ? text[0].toUpperCase() + text.slice(1) : text;
 }
 
 // Leaving the page ends the call for real: camera light off, connection closed, peer told.

@@ -27,7 +27,33 @@ import java.util.stream.Collectors;
  * Run inside the private network namespace: {@code bench/call.sh [calls] [cuts]}.
  */
 public final class CallBench {
-    private static final String MARKS = "JSON.stringify(window.parleyCall.marks)";
+    /** The app's milestones and its P2P session's negotiation milestones, epoch ms. */
+    private static final String MARKS = "JSON.stringify({...window.parleyCall.session?.marks, ...window.parleyCall.marks})";
+
+    /**
+     * Cross-check of the app's first-frame mark (requestVideoFrameCallback's presentationTime): polls
+     * getStats every 10 ms from page start and records when the receiver's framesDecoded first
+     * exceeds 0. An upper bound (poll interval + getStats latency); costs CPU, so only in its own run.
+     */
+    private static final String DECODED_POLL = """
+            (() => {
+              window.benchMarks = {};
+              const mark = (name) => { window.benchMarks[name] ??= performance.timeOrigin + performance.now(); };
+              const timer = setInterval(async () => {
+                const pc = window.parleyCall && window.parleyCall.pc;
+                if (!pc) return;
+                (await pc.getStats()).forEach((s) => {
+                  if (s.kind !== 'video') return;
+                  if (s.type === 'outbound-rtp' && s.framesEncoded > 0) mark('encodedByStatsPoll');
+                  if (s.type === 'outbound-rtp' && s.packetsSent > 0) mark('sentByStatsPoll');
+                  if (s.type === 'inbound-rtp' && s.packetsReceived > 0) mark('packetByStatsPoll');
+                  if (s.type === 'inbound-rtp' && s.framesDecoded > 0) mark('decodedByStatsPoll');
+                });
+                if (window.benchMarks.decodedByStatsPoll && window.benchMarks.encodedByStatsPoll) clearInterval(timer);
+              }, 10);
+            })();
+            """;
+
 
     /** Polls getStats every 20 ms in the page; records when framesDecoded first grows after arming. */
     private static final String ARM_FRAME_WATCH = """
@@ -57,6 +83,9 @@ public final class CallBench {
     public static void main(String[] args) throws Exception {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 24;
         int cuts = args.length > 1 ? Integer.parseInt(args[1]) : 6;
+        // Which setup runs (default all): host,relay,default-start,cross-check; "q=<query>" adds a
+        // run of the app with extra query options, e.g. q=&videoStartKbps=1200.
+        List<String> runs = List.of((args.length > 2 ? args[2] : "host,relay,default-start,cross-check").split(","));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "call");
         result.put("environment", environment());
@@ -64,18 +93,33 @@ public final class CallBench {
             server.httpUrl("/");
             // Warm-up call (first page loads, codec and capture start-up) is not counted.
             try {
-                runCall(chromium, server, "", true);
+                runCall(chromium, server, "", false);
             } catch (RuntimeException e) {
                 System.out.println("warm-up call failed: " + e.getMessage().lines().findFirst().orElse(""));
             }
             // The app's defaults, and the same app with the browser's own start bitrate (no
             // x-google-start-bitrate hint) as the side-by-side peer, interleaved so load hits both alike.
-            result.put("setup_host", setupRun(chromium, server, "", calls, "app defaults (video start bitrate hint 800 kbps)"));
-            result.put("setup_host_browser_default_start_bitrate",
-                    setupRun(chromium, server, "&videoStartKbps=0", Math.max(1, calls / 4), "videoStartKbps=0"));
+            if (runs.contains("host")) {
+                result.put("setup_host", setupRun(chromium, server, "", calls, "app defaults (video start bitrate hint 800 kbps)"));
+            }
+            if (runs.contains("relay")) {
+                result.put("setup_relay", setupRun(chromium, server, "&relay=1", calls,
+                        "relay only (iceTransportPolicy relay through Parley's TURN on loopback)"));
+            }
+            if (runs.contains("default-start")) {
+                result.put("setup_host_browser_default_start_bitrate",
+                        setupRun(chromium, server, "&videoStartKbps=0", Math.max(1, calls / 4), "videoStartKbps=0"));
+            }
+            for (String run : runs) {
+                if (run.startsWith("q=")) result.put("setup_host_" + run.substring(2).replaceAll("[^A-Za-z0-9]+", "_"),
+                        setupRun(chromium, server, run.substring(2), calls, "app with " + run.substring(2)));
+            }
+            if (runs.contains("cross-check")) result.put("setup_host_first_frame_cross_check", setupRun(chromium, server, "", Math.max(1, calls / 4),
+                    "app defaults, getStats polled every 10 ms in both pages (X.*ByStatsPoll: first video frame encoded, sent, packet received, decoded) to check X.firstFrame"));
 
             List<Double> recovery = new ArrayList<>();
             List<Double> detection = new ArrayList<>();
+            List<Double> reconnected = new ArrayList<>();
             if (cuts > 0) {
                 MediaCut cut = new MediaCut();
                 for (int i = 0; i < cuts; i++) {
@@ -88,13 +132,15 @@ public final class CallBench {
                     }
                     detection.add(r[0]);
                     recovery.add(r[1]);
-                    System.out.printf(Locale.ROOT, "cut %d: cut → reconnecting shown %.0f ms; restore → frames on both %.0f ms%n",
-                            i + 1, r[0], r[1]);
+                    reconnected.add(r[2]);
+                    System.out.printf(Locale.ROOT, "cut %d: cut → reconnecting shown %.0f ms; restore → connected on both %.0f ms,"
+                            + " → frames on both %.0f ms%n", i + 1, r[0], r[2], r[1]);
                 }
                 result.put("recovery", Map.of(
                         "cuts", cuts,
                         "method", "all UDP in the namespace dropped (policy route to a dead veth) until the app shows 'restarting ICE', then restored; default recovery timers",
                         "cut_to_reconnecting_shown_ms", stats(detection),
+                        "restore_to_connected_on_both_ms", stats(reconnected),
                         "restore_to_frames_on_both_ms", stats(recovery)));
             }
         }
@@ -108,14 +154,16 @@ public final class CallBench {
 
 
     private static Map<String, Object> setupRun(Chromium chromium, TestServer server, String query, int calls, String label) {
+        boolean statsPoll = label.contains("getStats polled");
         List<Double> setup = new ArrayList<>();
         List<Double> connect = new ArrayList<>();
         List<Double> firstFrameEach = new ArrayList<>();
+        Map<String, List<Double>> phases = new java.util.TreeMap<>();
         int failed = 0;
         for (int i = 0; i < calls; i++) {
             Map<String, Double> one;
             try {
-                one = runCall(chromium, server, query, true);
+                one = runCall(chromium, server, query, statsPoll);
             } catch (RuntimeException e) {
                 failed += 1; // counted and reported, never silently dropped
                 System.out.println(label + " call " + (i + 1) + " did not get a frame on both pages within 90 s: "
@@ -126,8 +174,11 @@ public final class CallBench {
             connect.add(one.get("connected"));
             firstFrameEach.add(one.get("firstFrameA"));
             firstFrameEach.add(one.get("firstFrameB"));
-            System.out.printf(Locale.ROOT, "%s call %2d: both joined → connected %.0f ms, → first frame on both %.0f ms%n",
-                    label, i + 1, one.get("connected"), one.get("setup"));
+            one.forEach((k, v) -> {
+                if (k.contains(".")) phases.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+            });
+            System.out.printf(Locale.ROOT, "%s call %2d: both joined → connected %.0f ms, → first frame on both %.0f ms%n   %s%n",
+                    label, i + 1, one.get("connected"), one.get("setup"), timeline(one));
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("config", label);
@@ -136,29 +187,46 @@ public final class CallBench {
         r.put("both_joined_to_first_frame_both_ms", stats(setup));
         r.put("both_joined_to_first_frame_each_page_ms", stats(firstFrameEach));
         r.put("both_joined_to_connected_ms", stats(connect));
+        // Where the time goes: p50 of each milestone relative to "both joined", per page
+        // (A waited in the room and answers, B joined second and offers). Negative = before B's join.
+        Map<String, Object> medians = new LinkedHashMap<>();
+        phases.entrySet().stream()
+                .sorted(Map.Entry.comparingByValue((x, y) -> Double.compare(median(x), median(y))))
+                .forEach(e -> medians.put(e.getKey(), round(median(e.getValue()))));
+        r.put("milestones_p50_ms", medians);
         return r;
     }
 
     /** One call: returns milestones relative to the second page's join, in ms. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Double> runCall(Chromium chromium, TestServer server, String query, boolean hangUp) {
+    private static Map<String, Double> runCall(Chromium chromium, TestServer server, String query, boolean statsPoll) {
         Page a = chromium.newPage();
         Page b = null;
         try {
+            if (statsPoll) a.addInitScript(DECODED_POLL);
             a.navigate(server.httpUrl("/call?name=A" + query));
             a.waitForFunction("() => window.parleyCall && window.parleyCall.state === 'waiting'");
             String room = (String) a.evaluate("window.parleyCall.room");
             b = chromium.newPage();
+            if (statsPoll) b.addInitScript(DECODED_POLL);
             b.navigate(server.httpUrl("/call?name=B&room=" + room + query));
-            for (Page p : List.of(a, b)) p.waitForFunction("() => window.parleyCall.marks.firstFrame",
-                    null, new Page.WaitForFunctionOptions().setTimeout(90_000));
+            String done = statsPoll ? "() => window.parleyCall.marks.firstFrame && window.benchMarks.decodedByStatsPoll"
+                    : "() => window.parleyCall.marks.firstFrame";
+            for (Page p : List.of(a, b)) p.waitForFunction(done, null, new Page.WaitForFunctionOptions().setTimeout(90_000));
             Map<String, Object> ma = parse((String) a.evaluate(MARKS));
             Map<String, Object> mb = parse((String) b.evaluate(MARKS));
+            if (statsPoll) {
+                ma.putAll(parse((String) a.evaluate("JSON.stringify(window.benchMarks)")));
+                mb.putAll(parse((String) b.evaluate("JSON.stringify(window.benchMarks)")));
+            }
             double joined = num(mb, "joined");
             double frameA = num(ma, "firstFrame") - joined;
             double frameB = num(mb, "firstFrame") - joined;
             double connected = Math.max(num(ma, "connected"), num(mb, "connected")) - joined;
-            return Map.of("setup", Math.max(frameA, frameB), "firstFrameA", frameA, "firstFrameB", frameB, "connected", connected);
+            Map<String, Double> one = new LinkedHashMap<>(Map.of("setup", Math.max(frameA, frameB),
+                    "firstFrameA", frameA, "firstFrameB", frameB, "connected", connected));
+            ma.forEach((k, v) -> one.put("A." + k, ((Number) v).doubleValue() - joined));
+            mb.forEach((k, v) -> one.put("B." + k, ((Number) v).doubleValue() - joined));
+            return one;
         } finally {
             a.context().close();
             if (b != null) b.context().close();
@@ -188,11 +256,16 @@ public final class CallBench {
             double restoredAt = System.currentTimeMillis();
             cut.restore();
             double resumed = 0;
+            double connectedAgain = 0;
             for (Page p : List.of(a, b)) {
                 p.waitForFunction("() => window.frameResumedAt", null, new Page.WaitForFunctionOptions().setTimeout(90_000));
                 resumed = Math.max(resumed, ((Number) p.evaluate("window.frameResumedAt")).doubleValue());
+                p.waitForFunction("() => window.parleyCall.state === 'connected'", null, new Page.WaitForFunctionOptions().setTimeout(90_000));
+                // The app logs every state move with its performance.now() time.
+                connectedAgain = Math.max(connectedAgain, ((Number) p.evaluate("performance.timeOrigin"
+                        + " + window.parleyCall.log.filter((l) => l.state === 'connected').at(-1).at")).doubleValue());
             }
-            return new double[] {shownAt - cutAt, resumed - restoredAt};
+            return new double[] {shownAt - cutAt, resumed - restoredAt, connectedAgain - restoredAt};
         } finally {
             cut.restore();
             a.context().close();
@@ -240,6 +313,18 @@ public final class CallBench {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** One call's milestones in time order, e.g. "B.offerSent 12 · A.offerReceived 14 · …". */
+    private static String timeline(Map<String, Double> one) {
+        return one.entrySet().stream().filter(e -> e.getKey().contains("."))
+                .sorted(Map.Entry.comparingByValue())
+                .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(" · "));
+    }
+
+    private static double median(List<Double> values) {
+        return percentile(values.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 50);
     }
 
     private static Map<String, Object> stats(List<Double> values) {

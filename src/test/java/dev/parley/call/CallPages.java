@@ -4,6 +4,8 @@ import com.microsoft.playwright.Page;
 import dev.parley.testing.Chromium;
 import dev.parley.testing.TestServer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -11,7 +13,7 @@ import java.util.function.Predicate;
  * Drives the /call app in Chromium pages: opens a call, waits for states, reads what getStats says
  * about the remote media. Waits are bounded and poll the page; nothing depends on how long a step took.
  */
-final class CallPages {
+final class CallPages implements AutoCloseable {
     /** Counters of the remote media as the page decodes and plays it (summed over the connection's inbound streams). */
     record RemoteMedia(long framesDecoded, int videoWidth, int videoHeight, long audioPacketsReceived,
                        double audioEnergy, long audioSamplesReceived, String connectionState) {}
@@ -41,9 +43,37 @@ final class CallPages {
     private final Chromium chromium;
     private final TestServer server;
 
+    private final List<Page> opened = new ArrayList<>();
+    private final boolean owned;
+
     CallPages(Chromium chromium, TestServer server) {
+        this(chromium, server, false);
+    }
+
+    private CallPages(Chromium chromium, TestServer server, boolean owned) {
         this.chromium = chromium;
         this.server = server;
+        this.owned = owned;
+    }
+
+    /** A server and a browser (with extra flags) for one test class; {@link #close()} stops both. */
+    static CallPages launch(List<String> chromiumArgs) {
+        TestServer server = TestServer.start();
+        return new CallPages(Chromium.launch(chromiumArgs), server, true);
+    }
+
+    /** Closes every page opened since the last call (after each test). */
+    void closePages() {
+        for (Page page : opened) page.context().close();
+        opened.clear();
+    }
+
+    @Override
+    public void close() {
+        closePages();
+        if (!owned) return;
+        chromium.close();
+        server.close();
     }
 
     /**
@@ -52,6 +82,7 @@ final class CallPages {
      */
     Page newPage() {
         Page page = chromium.newPage();
+        opened.add(page);
         page.setDefaultTimeout(60_000);
         page.setDefaultNavigationTimeout(60_000);
         return page;

@@ -68,7 +68,7 @@ class CallRecoveryTest {
             assertTrue(page.textContent("#overlay-title").startsWith("Reconnecting"));
         }
         // The screen says what is being tried.
-        call[0].waitForFunction("() => /restarting ICE|building a new connection/i.test(document.getElementById('overlay-reason').textContent)",
+        call[0].waitForFunction("() => /network path|new connection/i.test(document.getElementById('overlay-reason').textContent)",
                 null, new Page.WaitForFunctionOptions().setTimeout(90_000));
         CallPages.screenshot(call[0], "call-reconnecting");
         RemoteMedia frozen = remote(call[1]);
@@ -80,6 +80,10 @@ class CallRecoveryTest {
             assertTrue(now.audioPacketsReceived() > 0);
             assertTrue(((List<?>) page.evaluate("window.parleyCall.history")).contains("reconnecting"));
             assertTrue(page.isHidden("#overlay"), "back to the call screen");
+            // Each side restarted its video from a key frame instead of leaving the other side to
+            // wait for Chromium's ~3 s no-decodable-frame timeout before it asks for one.
+            assertTrue(((Number) page.evaluate("window.parleyCall.keyFramesForced ?? 0")).intValue() >= 1,
+                    "a key frame was sent on reconnect");
         }
         assertTrue(remote(call[1]).framesDecoded() > frozen.framesDecoded() + 30, "video flows again");
     }
