@@ -12,4 +12,4 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 ulimit -n 65536 2>/dev/null || true
 exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  dev.parley.bench.sfu.SfuBench "$@"
+  "${BENCH_CLASS:-dev.parley.bench.sfu.SfuBench}" "$@"

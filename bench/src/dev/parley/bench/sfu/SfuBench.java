@@ -71,14 +71,7 @@ public final class SfuBench {
 
     private void run() throws Exception {
         int port = 19_000 + (int) (ProcessHandle.current().pid() % 1000);
-        int mediaPort = port + 1000;
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-XX:+UseG1GC"));
-        if (jfr) command.add("-XX:StartFlightRecording=filename=target/sfu-bench.jfr,settings=profile,dumponexit=true");
-        command.addAll(List.of("-jar", "target/parley.jar", "--host", "127.0.0.1", "--port", String.valueOf(port),
-                "--log-level", serverLogLevel, "--sfu-bind", "127.0.0.1", "--sfu-port", String.valueOf(mediaPort),
-                "--sfu-announced-address", "127.0.0.1", "--sfu-tcp-port", "0"));
-        Process server = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(Path.of("target/bench-sfu-server.log").toFile()).start();
+        Process server = startServer(port, serverLogLevel, jfr ? "target/sfu-bench.jfr" : null, "target/bench-sfu-server.log");
         try {
             URI base = URI.create("http://127.0.0.1:" + port);
             URI ws = URI.create("ws://127.0.0.1:" + port + "/ws");
@@ -122,6 +115,17 @@ public final class SfuBench {
             server.destroy();
             server.waitFor(20, TimeUnit.SECONDS);
         }
+    }
+
+    /** Parley as its own process on loopback: HTTP/WebSocket on {@code port}, SFU media on {@code port + 1000}. */
+    static Process startServer(int port, String logLevel, String jfrFile, String logFile, String... extraArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-XX:+UseG1GC"));
+        if (jfrFile != null) command.add("-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
+        command.addAll(List.of("-jar", "target/parley.jar", "--host", "127.0.0.1", "--port", String.valueOf(port),
+                "--log-level", logLevel, "--sfu-bind", "127.0.0.1", "--sfu-port", String.valueOf(port + 1000),
+                "--sfu-announced-address", "127.0.0.1", "--sfu-tcp-port", "0"));
+        command.addAll(List.of(extraArgs));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Path.of(logFile).toFile()).start();
     }
 
     private void connectAll(URI ws) {
@@ -301,23 +305,29 @@ public final class SfuBench {
     }
 
     private void sleepKeepingAlive(long millis) throws InterruptedException {
+        List<SyntheticPeer> everyone = new ArrayList<>(senders);
+        everyone.addAll(receivers);
+        sleepKeepingAlive(millis, everyone);
+    }
+
+    /** Sleeps, keeping ICE consent fresh on every peer's connections (RFC 7675). */
+    static void sleepKeepingAlive(long millis, List<SyntheticPeer> peers) throws InterruptedException {
         long end = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < end) {
-            for (SyntheticPeer p : senders) p.keepAlive();
-            for (SyntheticPeer p : receivers) p.keepAlive();
+            for (SyntheticPeer p : peers) p.keepAlive();
             Thread.sleep(Math.min(500, Math.max(1, end - System.currentTimeMillis())));
         }
     }
 
-    private static double delta(Map<String, Double> before, Map<String, Double> after, String prefix) {
+    static double delta(Map<String, Double> before, Map<String, Double> after, String prefix) {
         return sum(after, prefix) - sum(before, prefix);
     }
 
-    private static double sum(Map<String, Double> metrics, String prefix) {
+    static double sum(Map<String, Double> metrics, String prefix) {
         return metrics.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
     }
 
-    private static Map<String, Double> serverMetrics(URI base) throws Exception {
+    static Map<String, Double> serverMetrics(URI base) throws Exception {
         String text = HTTP.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
@@ -332,7 +342,7 @@ public final class SfuBench {
         return metrics;
     }
 
-    private static void awaitReady(URI base) throws Exception {
+    static void awaitReady(URI base) throws Exception {
         for (int i = 0; i < 150; i++) {
             try {
                 if (HTTP.send(HttpRequest.newBuilder(base.resolve("/readyz")).build(), HttpResponse.BodyHandlers.ofString())
@@ -345,24 +355,24 @@ public final class SfuBench {
         throw new IllegalStateException("server did not become ready (see target/bench-sfu-server.log)");
     }
 
-    private static void gc(long pid) throws Exception {
+    static void gc(long pid) throws Exception {
         new ProcessBuilder("jcmd", String.valueOf(pid), "GC.run").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
         Thread.sleep(300);
     }
 
     /** Server heap after a full GC, read from its own Prometheus metrics. */
-    private static long serverHeap(long pid, URI base) throws Exception {
+    static long serverHeap(long pid, URI base) throws Exception {
         gc(pid);
         return (long) sum(serverMetrics(base).entrySet().stream().filter(e -> e.getKey().contains("area=\"heap\""))
                 .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll), "jvm_memory_used_bytes{");
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 
-    private static double round4(double v) {
+    static double round4(double v) {
         return Math.round(v * 10000) / 10000.0;
     }
 }

@@ -67,4 +67,82 @@ class SfuSyntheticPeerTest {
             assertEquals(zero, counts, "routers, participants, transports, producers and consumers all freed");
         }
     }
+
+    @Test
+    @Timeout(150)
+    void simulcastLayersAreLearntFromTheRidExtensionAndFollowTheSubscribersTileSize() throws Exception {
+        try (TestServer server = TestServer.start(); VideoPair pair = VideoPair.start(server, true)) {
+            String track = pair.publisher().peerId() + "-0";
+            String room = pair.publisher().room();
+            Sfu sfu = server.server().sfu();
+            for (String[] step : new String[][] {{"180", "q"}, {"360", "h"}, {"1080", "f"}, {"0", "paused"}}) {
+                var answer = pair.subscriber().request(dev.parley.testing.WsClient.msg("sfu-constraints",
+                        "maxHeight", java.util.Map.of(track, Integer.parseInt(step[0]))));
+                assertEquals("response", answer.path("type").asText(), answer.toString());
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (!step[1].equals(sfu.forwardedLayers(room, pair.subscriber().peerId()).get(track))
+                        && System.nanoTime() < deadline) {
+                    for (int layer = 0; layer < 3; layer++) pair.publisher().sendVideoLayer(layer, 300);
+                    Thread.sleep(10);
+                }
+                assertEquals(step[1], sfu.forwardedLayers(room, pair.subscriber().peerId()).get(track),
+                        "a " + step[0] + "-pixel tile gets layer " + step[1]);
+            }
+            MediaReceiveStats stats = pair.subscriber().stats();
+            assertEquals(0, stats.srtpFailures());
+            assertEquals(0, stats.unknownSsrc(), "every layer arrives under the one SSRC the SFU announced");
+            assertEquals(1, stats.receivedSsrcs().length);
+            assertEquals(0, stats.lost(), "no sequence number gap across three layer switches");
+        }
+    }
+
+    @Test
+    @Timeout(150)
+    void aMalformedVp8PayloadIsDroppedAndCountedAndTheStreamGoesOn() throws Exception {
+        try (TestServer server = TestServer.start(); VideoPair pair = VideoPair.start(server, false)) {
+            MediaReceiveStats stats = pair.subscriber().stats();
+            sendUntilVerified(pair.publisher(), stats, 20);
+            // RFC 7741 §4.2: X set, then I set, but the PictureID byte is missing
+            assertTrue(pair.publisher().sendRawVideo(new byte[] {(byte) 0x80, (byte) 0x80}));
+            long before = stats.verified();
+            sendUntilVerified(pair.publisher(), stats, before + 20);
+            var malformed = server.server().metrics().find("parley.sfu.rtp.malformed.payload").counter();
+            assertEquals(1.0, malformed.count(), 0.0, "the bad packet was counted");
+            assertEquals(0, stats.corrupt(), "nothing malformed reached the subscriber");
+        }
+    }
+
+    /** Sends good video packets until the subscriber has verified {@code count} of them (fails after 10 s). */
+    private static void sendUntilVerified(SyntheticPeer publisher, MediaReceiveStats stats, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (stats.verified() < count) {
+            if (System.nanoTime() > deadline) throw new AssertionError("only " + stats.verified() + " of " + count + " packets arrived");
+            publisher.sendVideo(300);
+            Thread.sleep(5);
+        }
+    }
+
+    /** A synthetic publisher of one video track and a subscriber that has its track, in one room. */
+    private record VideoPair(SyntheticPeer publisher, SyntheticPeer subscriber) implements AutoCloseable {
+        static VideoPair start(TestServer server, boolean simulcast) {
+            SyntheticPeer publisher = SyntheticPeer.join(server.wsUri(), null, "publisher");
+            SyntheticPeer subscriber = SyntheticPeer.join(server.wsUri(), publisher.room(), "subscriber");
+            VideoPair pair = new VideoPair(publisher, subscriber);
+            try {
+                subscriber.sfuJoin();
+                publisher.publish(false, true, simulcast);
+                subscriber.awaitTracks(1, Duration.ofSeconds(15));
+                return pair;
+            } catch (RuntimeException | AssertionError e) {
+                pair.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            publisher.leave();
+            subscriber.leave();
+        }
+    }
 }

@@ -22,6 +22,8 @@ public final class SyntheticSdp {
     public static final int OPUS_PT = 111;
     public static final int VP8_PT = 96;
     public static final int VP8_RTX_PT = 97;
+    /** Extension id of the RFC 6464 audio level in publish offers. */
+    public static final int AUDIO_LEVEL_EXT_ID = 1;
 
     private SyntheticSdp() {}
 
@@ -37,7 +39,23 @@ public final class SyntheticSdp {
     /** SSRCs a publisher announces: audio, video and video RTX (0 = no such track). */
     public record PublisherSsrcs(long audio, long video, long videoRtx) {}
 
+    /** Extension ids of mid and rtp-stream-id in simulcast publish offers. */
+    public static final int MID_EXT_ID = 2;
+    public static final int RID_EXT_ID = 3;
+    /** The rids of a simulcast publish offer, lowest resolution first (as the SDK's SIMULCAST_ENCODINGS). */
+    public static final List<String> SIMULCAST_RIDS = List.of("q", "h", "f");
+
     static String publishOffer(SyntheticConnection connection, String streamId, PublisherSsrcs ssrcs, long sessionId) {
+        return publishOffer(connection, streamId, ssrcs, sessionId, false);
+    }
+
+    /**
+     * With {@code simulcast}, the video m-line offers three layers (RFC 8853 a=simulcast:send
+     * q;h;f, RFC 8851 a=rid lines, mid and rtp-stream-id extensions) and lists no SSRCs: the SFU
+     * learns them from the extensions, as with Chromium.
+     */
+    static String publishOffer(SyntheticConnection connection, String streamId, PublisherSsrcs ssrcs, long sessionId,
+            boolean simulcast) {
         StringBuilder sdp = header(sessionId, 2);
         List<String> mids = new ArrayList<>();
         if (ssrcs.audio() != 0) mids.add("0");
@@ -48,6 +66,7 @@ public final class SyntheticSdp {
         if (ssrcs.audio() != 0) {
             sdp.append("m=audio 9 UDP/TLS/RTP/SAVPF ").append(OPUS_PT).append(CRLF);
             transport(sdp, connection, "actpass", String.valueOf(mid++));
+            sdp.append("a=extmap:").append(AUDIO_LEVEL_EXT_ID).append(" urn:ietf:params:rtp-hdrext:ssrc-audio-level").append(CRLF);
             sdp.append("a=sendonly").append(CRLF)
                     .append("a=msid:").append(streamId).append(" audio-").append(streamId).append(CRLF)
                     .append("a=rtpmap:").append(OPUS_PT).append(" opus/48000/2").append(CRLF)
@@ -63,10 +82,17 @@ public final class SyntheticSdp {
                     .append("a=rtcp-fb:").append(VP8_PT).append(" nack").append(CRLF)
                     .append("a=rtcp-fb:").append(VP8_PT).append(" nack pli").append(CRLF)
                     .append("a=rtpmap:").append(VP8_RTX_PT).append(" rtx/90000").append(CRLF)
-                    .append("a=fmtp:").append(VP8_RTX_PT).append(" apt=").append(VP8_PT).append(CRLF)
-                    .append("a=ssrc-group:FID ").append(ssrcs.video()).append(' ').append(ssrcs.videoRtx()).append(CRLF);
-            ssrc(sdp, ssrcs.video(), streamId, "video-" + streamId);
-            ssrc(sdp, ssrcs.videoRtx(), streamId, "video-" + streamId);
+                    .append("a=fmtp:").append(VP8_RTX_PT).append(" apt=").append(VP8_PT).append(CRLF);
+            if (simulcast) {
+                sdp.append("a=extmap:").append(MID_EXT_ID).append(" urn:ietf:params:rtp-hdrext:sdes:mid").append(CRLF)
+                        .append("a=extmap:").append(RID_EXT_ID).append(" urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id").append(CRLF);
+                for (String rid : SIMULCAST_RIDS) sdp.append("a=rid:").append(rid).append(" send").append(CRLF);
+                sdp.append("a=simulcast:send ").append(String.join(";", SIMULCAST_RIDS)).append(CRLF);
+            } else {
+                sdp.append("a=ssrc-group:FID ").append(ssrcs.video()).append(' ').append(ssrcs.videoRtx()).append(CRLF);
+                ssrc(sdp, ssrcs.video(), streamId, "video-" + streamId);
+                ssrc(sdp, ssrcs.videoRtx(), streamId, "video-" + streamId);
+            }
         }
         return sdp.toString();
     }
