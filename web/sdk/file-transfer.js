@@ -9,7 +9,7 @@ import { encode, decode, ProtocolError, PROTOCOL_VERSION } from './transfer-prot
 import { chunkSizeFor, planReads, splitChunks, HIGH_WATER, LOW_WATER, READ_SIZE, WINDOW } from './chunk-planner.js';
 import { sanitizePath, uniquePaths } from './file-names.js';
 import { ResumeLedger } from './resume-ledger.js';
-import { StorageError } from './transfer-storage.js';
+import { StorageError, storageKey } from './transfer-storage.js';
 
 /** Receiver acknowledges written bytes at least this often (drives the sender's window and progress). */
 const ACK_EVERY = 1024 * 1024;
@@ -316,11 +316,13 @@ export class FileSender extends EventTarget {
 export class FileReceiver extends EventTarget {
   /**
    * @param {{storage: Awaited<ReturnType<import('./transfer-storage.js').openStorage>>,
-   *   persist?: (ledgerJson: object|null) => void, saved?: object|null}} options
-   *   persist stores the ledger for a reload; saved is what it stored last time
+   *   persist?: (ledgerJson: object|null) => void, saved?: object|null, keyPrefix?: string}} options
+   *   persist stores the ledger for a reload; saved is what it stored last time; keyPrefix names
+   *   this receiver's storage files (a reloaded page passes the saved one); checkpointEvery is in bytes
    */
-  constructor({ storage, persist = () => {}, saved = null }) {
+  constructor({ storage, persist = () => {}, saved = null, keyPrefix = saved?.keyPrefix ?? newKeyPrefix(), checkpointEvery = CHECKPOINT_EVERY }) {
     super();
+    this.checkpointEvery = checkpointEvery;
     this.storage = storage;
     this.persist = persist;
     this.saved = saved;
@@ -338,7 +340,7 @@ export class FileReceiver extends EventTarget {
     this._sinks = new Map();
     this._hashers = new Map();
     this._queue = Promise.resolve();
-    this.keyPrefix = Math.random().toString(36).slice(2, 10);
+    this.keyPrefix = keyPrefix;
   }
 
   get totalSize() { return this.files.reduce((n, f) => n + f.size, 0); }
@@ -431,14 +433,27 @@ export class FileReceiver extends EventTarget {
     if (this.saved && this.saved.transferId === message.transferId) {
       // The page was reloaded mid-transfer: pick up from the checkpoints on disk.
       this.ledger = ResumeLedger.fromJSON(this.saved);
-      this.keyPrefix = this.saved.keyPrefix ?? this.keyPrefix;
       this.saved = null;
       this._resume();
       this._emit('offer', message);
+      this._reopenVerified();
       return;
     }
     this._setState('offered', `${message.from} offers ${message.files.length} file${message.files.length === 1 ? '' : 's'}`);
     this._emit('offer', message);
+  }
+
+  /** After a reload, files verified before it are on disk: offer them for saving again, and tell the (new) sender. */
+  _reopenVerified() {
+    for (const entry of this.ledger.files.filter((f) => f.state === 'verified')) {
+      this._enqueue(async () => {
+        const file = await this.storage.existing?.(this._key(entry.index));
+        if (!file || file.size !== entry.size) throw new StorageError('storage', `${this.files[entry.index].name} is no longer in this browser's storage`);
+        this.results.set(entry.index, file);
+        this._trySend('file-done', { transferId: this.offer.transferId, index: entry.index, ok: true, sha256: entry.sha256 });
+        this._emit('file-done', { index: entry.index, ok: true, sha256: entry.sha256, expected: entry.sha256, file });
+      });
+    }
   }
 
   _resume() {
@@ -492,7 +507,7 @@ export class FileReceiver extends EventTarget {
       this.ledger.setWritten(index, written);
       if (ack) this._trySend('ack', { transferId: this.offer.transferId, index, offset: written });
     }, (error) => this._fail(error));
-    if (current.sinceCheckpoint >= CHECKPOINT_EVERY && this.storage.kind === 'opfs') {
+    if (current.sinceCheckpoint >= this.checkpointEvery && this.storage.kind === 'opfs') {
       current.sinceCheckpoint = 0;
       // flush() runs after every earlier write, so this hash state matches the bytes on disk.
       const hashState = bytesToBase64(current.hasher.save());
@@ -568,11 +583,11 @@ export class FileReceiver extends EventTarget {
 
   /** Storage name of a file: unique per receiving page, kept across a reload through the ledger. */
   _key(index) {
-    return `${this.offer.transferId}.${this.keyPrefix}.${index}`;
+    return storageKey(this.offer.transferId, this.keyPrefix, index);
   }
 
   _save() {
-    if (this.ledger) this.persist(this.ledger.complete ? null : { ...this.ledger.toJSON(), keyPrefix: this.keyPrefix });
+    if (this.ledger) this.persist(this.ledger.complete ? null : { ...this.ledger.toJSON(), keyPrefix: this.keyPrefix, savedAt: Date.now() });
   }
 
   _send(type, body) {
@@ -594,6 +609,11 @@ export class FileReceiver extends EventTarget {
   _emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
+}
+
+/** A name for one receiver's storage files, unique enough among the tabs of one browser. */
+export function newKeyPrefix() {
+  return Math.random().toString(36).slice(2, 10).padEnd(8, '0');
 }
 
 function bytesToBase64(bytes) {

@@ -29,7 +29,7 @@ const ops = {
     let entry = handles.get(key);
     if (!entry) {
       const file = await (await dir()).getFileHandle(key, { create: true });
-      const handle = await file.createSyncAccessHandle();
+      const handle = await accessHandle(file);
       entry = { handle, size: handle.getSize() };
       handles.set(key, entry);
     }
@@ -80,6 +80,21 @@ const ops = {
     return 0;
   },
 };
+
+/**
+ * The file's sync access handle. Right after a reload the page being replaced may still hold it
+ * for a moment (NoModificationAllowedError): wait a little for it to let go.
+ */
+async function accessHandle(file) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await file.createSyncAccessHandle();
+    } catch (error) {
+      if (error?.name !== 'NoModificationAllowedError' || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
 
 function need(key) {
   const entry = handles.get(key);

@@ -4,9 +4,9 @@
 import qrcode from 'qrcode-generator';
 import { SignalingClient } from '/sdk/signaling.js';
 import { P2PSession } from '/sdk/p2p-session.js';
-import { OfferedFile, FileSender, FileReceiver } from '/sdk/file-transfer.js';
+import { OfferedFile, FileSender, FileReceiver, newKeyPrefix } from '/sdk/file-transfer.js';
 import { CHANNEL, newTransferId } from '/sdk/transfer-protocol.js';
-import { openStorage } from '/sdk/transfer-storage.js';
+import { openStorage, cleanStorage, holdKeyPrefix } from '/sdk/transfer-storage.js';
 import { RateMeter, formatBytes, formatEta } from '/sdk/transfer-rate.js';
 import { newShortCode, normalizeShortCode } from '/sdk/short-code.js';
 import { sanitizePath, baseName } from '/sdk/file-names.js';
@@ -17,8 +17,9 @@ const el = (tag, props = {}, ...children) => {
   node.append(...children);
   return node;
 };
-const LEDGER_KEY = (code) => `parley.transfer.ledger.${code}`;
-const debug = { sessions: new Map(), senders: new Map(), receiver: null, client: null };
+const LEDGER_PREFIX = 'parley.transfer.ledger.';
+const LEDGER_KEY = (code) => LEDGER_PREFIX + code;
+const debug = { sessions: new Map(), senders: new Map(), receiver: null, client: null, cleanup: null };
 window.parleyTransfer = debug; // for tests and the curious: counters, sessions
 
 // ---- shared: name, signaling --------------------------------------------------------------
@@ -241,9 +242,29 @@ function receiverCard(peerId) {
   return document.querySelector(`.receiver[data-peer="${CSS.escape(peerId)}"]`);
 }
 
+/** Receiver key (sent in join meta, kept across a reload) → peer id serving it now. */
+const receiverKeys = new Map();
+
+/**
+ * A receiver that reloaded its page comes back as a new peer with the same receiver key: the
+ * earlier connection is dropped and the new one takes over its card.
+ */
+function retireEarlier(peer) {
+  const key = peer.meta?.receiverKey;
+  const earlierId = typeof key === 'string' ? receiverKeys.get(key) : undefined;
+  if (key) receiverKeys.set(key, peer.id);
+  const earlier = earlierId && debug.senders.get(earlierId);
+  if (!earlier || FINAL.includes(earlier.state)) return null;
+  debug.senders.delete(earlierId);
+  debug.sessions.get(earlierId)?.close('the receiver reloaded its page');
+  earlier.peerGone('the receiver reloaded its page');
+  return receiverCard(earlierId);
+}
+
 /** Serves one receiver: its own connection, sender and progress card. */
 function serve(peer, files, transferId) {
   $('no-receivers').hidden = true;
+  const replaced = retireEarlier(peer);
   const sender = new FileSender(files, { transferId, from: myName() });
   debug.senders.set(peer.id, sender);
   const session = openSession(peer.id, (channel, pc) => sender.attach(channel, pc), () => !FINAL.includes(sender.state));
@@ -264,7 +285,8 @@ function serve(peer, files, transferId) {
   const figures = el('p', { className: 'figures' });
   card.append(el('h4', {}, el('span', { className: 'peer-name', textContent: peer.name }), state),
     el('table', { className: 'files' }, body), el('div', { className: 'bar' }, totalBar), figures, el('p', { className: 'buttons' }, cancel));
-  $('receivers').append(card);
+  if (replaced) replaced.replaceWith(card);
+  else $('receivers').append(card);
   const meter = new RateMeter();
   const render = () => {
     card.dataset.state = sender.state;
@@ -301,18 +323,22 @@ async function showReceiver(code) {
   $('receive').hidden = false;
   const status = $('status');
   const setStatus = (state, text) => { status.dataset.state = state; status.textContent = text; };
-  const savedText = localStorage.getItem(LEDGER_KEY(code));
-  const saved = savedText ? JSON.parse(savedText) : null;
+  const saved = readLedger(code);
+  // Files this page writes carry its key prefix (the saved one after a reload): hold it before
+  // clearing other pages' leftovers.
+  const keyPrefix = saved?.keyPrefix ?? newKeyPrefix();
+  holdKeyPrefix(keyPrefix);
+  startCleanup();
   const storage = await openStorage();
   const receiver = new FileReceiver({
-    storage, saved,
+    storage, saved, keyPrefix,
     persist: (ledger) => (ledger ? localStorage.setItem(LEDGER_KEY(code), JSON.stringify(ledger)) : localStorage.removeItem(LEDGER_KEY(code))),
   });
   debug.receiver = receiver;
   debug.storage = storage;
   let joined;
   try {
-    joined = await client.join({ room: code, name: myName(), meta: { app: 'transfer', role: 'receiver' } });
+    joined = await client.join({ room: code, name: myName(), meta: { app: 'transfer', role: 'receiver', receiverKey: keyPrefix } });
   } catch (error) {
     setStatus('failed', `Cannot reach the server: ${error.message}`);
     return;
@@ -431,6 +457,23 @@ async function showReceiver(code) {
   session.start();
 }
 
+/** The ledger a page receiving under this code saved before a reload, if any. */
+function readLedger(code) {
+  try {
+    return JSON.parse(localStorage.getItem(LEDGER_KEY(code)) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+
+/** Removes partial files nobody can resume and finished files of closed pages (debug.cleanup: their names). */
+function startCleanup() {
+  debug.cleanup = cleanStorage({ ledgerStore: localStorage, ledgerKeyPrefix: LEDGER_PREFIX }).catch((error) => {
+    console.warn('transfer storage cleanup failed', error);
+    return [];
+  });
+}
+
 function throttle(fn, ms) {
   let last = 0;
   let timer = null;
@@ -453,6 +496,7 @@ if (location.hash.length > 1 && !code) {
   showSender();
   client.connect().catch(() => {});
 }
+if (!code) startCleanup();
 // A code typed into the address bar (or a link opened in this tab) changes only the hash:
 // start over in the right mode.
 window.addEventListener('hashchange', () => location.reload());
