@@ -10,6 +10,13 @@ async function dir() {
   return directory;
 }
 
+class QuotaError extends Error {
+  constructor() {
+    super('write refused');
+    this.name = 'QuotaExceededError';
+  }
+}
+
 function fail(error) {
   const quota = error?.name === 'QuotaExceededError';
   return { code: quota ? 'quota' : 'storage', message: quota ? 'the disk or the browser storage quota is full' : String(error?.message ?? error) };
@@ -46,7 +53,11 @@ const ops = {
     const bytes = new Uint8Array(buffer);
     let done = 0;
     while (done < bytes.length) {
-      done += entry.handle.write(bytes.subarray(done), { at: entry.size + done });
+      const written = entry.handle.write(bytes.subarray(done), { at: entry.size + done });
+      // Out of quota, Chrome's incognito storage returns a nonsense count instead of throwing
+      // (seen: billions for a 1 MiB write): anything outside 1..remaining is a failed write.
+      if (!(written > 0 && written <= bytes.length - done)) throw new QuotaError();
+      done += written;
     }
     entry.size += bytes.length;
     return entry.size;
@@ -66,6 +77,7 @@ const ops = {
     const entry = handles.get(key);
     if (!entry) return 0;
     entry.handle.flush();
+    if (entry.handle.getSize() !== entry.size) throw new Error(`${entry.handle.getSize()} bytes on disk, ${entry.size} written`);
     entry.handle.close();
     handles.delete(key);
     return entry.size;

@@ -52,7 +52,7 @@ export function holdKeyPrefix(keyPrefix) {
  * Removes leftovers of earlier pages from OPFS and ledgers from `ledgerStore` (localStorage):
  * partial files of transfers nobody can resume, finished files of closed pages, ledgers older
  * than a day. `ledgerKeyPrefix` is the localStorage key prefix of saved ledgers.
- * @returns {Promise<string[]>} the removed file names
+ * @returns {Promise<string[]>} the removed file names, sorted
  */
 export async function cleanStorage({ ledgerStore, ledgerKeyPrefix, now = Date.now() }) {
   if (!globalThis.navigator?.storage?.getDirectory) return [];
@@ -81,7 +81,7 @@ export async function cleanStorage({ ledgerStore, ledgerKeyPrefix, now = Date.no
     // A file another tab still writes cannot be removed (NoModificationAllowedError): leave it.
     await directory.removeEntry(name).then(() => removed.push(name), () => undefined);
   }
-  return removed;
+  return removed.sort();
 }
 
 /** An error the app turns into a message: code 'quota' (disk full) or 'storage'. */
