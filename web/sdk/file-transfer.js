@@ -3,8 +3,8 @@
 // says where it stands (`resume-from`) and the sender continues from there.
 // Flow control: chunks sized from pc.sctp.maxMessageSize, a high-water mark on bufferedAmount with
 // bufferedAmountLowThreshold to resume, and a window over what the receiver has written.
-// Integrity: SHA-256 computed incrementally on both sides (hash-wasm), compared per file.
-import { createSHA256 } from 'hash-wasm';
+// Integrity: SHA-256 computed incrementally on both sides (hash-wasm, in a worker), compared per file.
+import { createSha256Stream } from './sha256-stream.js';
 import { encode, decode, ProtocolError, PROTOCOL_VERSION } from './transfer-protocol.js';
 import { chunkSizeFor, planReads, splitChunks, HIGH_WATER, LOW_WATER, READ_SIZE, WINDOW } from './chunk-planner.js';
 import { sanitizePath, uniquePaths } from './file-names.js';
@@ -30,7 +30,9 @@ export class OfferedFile {
     this.type = blob.type || '';
     this.hashedUpTo = 0;
     this.sha256 = null;
+    /** Promise of the file's Sha256Stream; _digest: promise of its hex digest. */
     this._hasher = null;
+    this._digest = null;
   }
 
   /** Reads [start, end) and feeds any new bytes to the hash. */
@@ -51,18 +53,22 @@ export class OfferedFile {
 
   /** The file's SHA-256 in hex, once every byte has been read. */
   async digest() {
-    if (this.sha256) return this.sha256;
     await this.hashUpTo(this.size);
-    if (!this._hasher) this._hasher = await createSHA256();
-    if (!this.sha256) this.sha256 = this._hasher.digest('hex'); // another reader may have finished first
+    this._digest ??= this._stream().then((hasher) => hasher.digest()); // several readers may finish
+    this.sha256 = await this._digest;
     return this.sha256;
   }
 
+  _stream() {
+    this._hasher ??= createSha256Stream();
+    return this._hasher;
+  }
+
   async _hash(start, buffer) {
-    if (!this._hasher) this._hasher = await createSHA256();
+    const hasher = await this._stream();
     const end = start + buffer.byteLength;
     if (start <= this.hashedUpTo && end > this.hashedUpTo) {
-      this._hasher.update(new Uint8Array(buffer, this.hashedUpTo - start));
+      hasher.update(new Uint8Array(buffer, this.hashedUpTo - start));
       this.hashedUpTo = end;
     }
   }
@@ -482,9 +488,8 @@ export class FileReceiver extends EventTarget {
     }
     let hasher = this._hashers.get(index);
     if (!hasher) {
-      hasher = await createSHA256();
-      if (offset > 0 && entry.checkpoint?.hashState) hasher.load(base64ToBytes(entry.checkpoint.hashState));
-      else if (offset > 0) throw new StorageError('storage', 'no saved hash state to resume from');
+      if (offset > 0 && !entry.checkpoint?.hashState) throw new StorageError('storage', 'no saved hash state to resume from');
+      hasher = await createSha256Stream({ state: offset > 0 ? base64ToBytes(entry.checkpoint.hashState) : null });
       this._hashers.set(index, hasher);
     }
     this._current = { index, sink, hasher, sinceAck: 0, sinceCheckpoint: 0 };
@@ -509,12 +514,12 @@ export class FileReceiver extends EventTarget {
     }, (error) => this._fail(error));
     if (current.sinceCheckpoint >= this.checkpointEvery && this.storage.kind === 'opfs') {
       current.sinceCheckpoint = 0;
-      // flush() runs after every earlier write, so this hash state matches the bytes on disk.
-      const hashState = bytesToBase64(current.hasher.save());
-      sink.flush().then(() => {
+      // flush() runs after every earlier write and save() after every earlier update, so this
+      // hash state matches the bytes on disk.
+      Promise.all([current.hasher.save(), sink.flush()]).then(([hashState]) => {
         if (this._finished()) return;
         this.ledger.setWritten(index, received);
-        this.ledger.setCheckpoint(index, received, hashState);
+        this.ledger.setCheckpoint(index, received, bytesToBase64(hashState));
         this._save();
       }, (error) => this._fail(error));
     }
@@ -531,8 +536,8 @@ export class FileReceiver extends EventTarget {
     let sink = this._sinks.get(index);
     if (!sink) sink = await this.storage.open(this._key(index), this.files[index].type, 0); // zero-byte file
     await sink.flush(); // every write done (a failed one rejects here)
-    const hasher = this._hashers.get(index) ?? await createSHA256();
-    const actual = hasher.digest('hex');
+    const hasher = this._hashers.get(index) ?? await createSha256Stream();
+    const actual = await hasher.digest();
     this._current = null;
     const ok = actual === sha256;
     if (ok) {
