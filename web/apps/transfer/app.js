@@ -121,6 +121,7 @@ function fileRow(file, { withProgress }) {
 }
 
 function setRowProgress(row, done, size, state, label) {
+  row.dataset.state = state;
   row.querySelector('.fill').style.width = `${percent(done, size)}%`;
   const cell = row.querySelector('.file-state');
   cell.dataset.state = state;
@@ -291,7 +292,8 @@ function serve(peer, files, transferId) {
   const render = () => {
     card.dataset.state = sender.state;
     const labels = { waiting: 'Connecting…', offered: 'Waiting for them to accept', sending: 'Sending', done: 'Delivered and verified', declined: 'Declined', cancelled: 'Cancelled', failed: 'Failed' };
-    state.textContent = `${labels[sender.state] ?? sender.state}${sender.reason && !['sending', 'offered'].includes(sender.state) ? ` — ${sender.reason}` : ''}`;
+    const explained = sender.reason && !['sending', 'offered', 'done'].includes(sender.state);
+    state.textContent = `${labels[sender.state] ?? sender.state}${explained ? ` — ${sender.reason}` : ''}`;
     if (sender.state === 'done' && sender.progress.some((p) => !p.ok)) state.textContent = `Finished with errors — ${sender.reason}`;
     sender.progress.forEach((p, i) => {
       const fileState = p.done ? (p.ok ? 'verified' : 'corrupt') : (p.acked > 0 ? 'receiving' : 'pending');
@@ -304,7 +306,7 @@ function serve(peer, files, transferId) {
     const moving = sender.state === 'sending' ? ` · ${formatBytes(meter.bytesPerSecond())}/s · ${formatEta(meter.eta(sender.totalSize - done))} left` : '';
     figures.textContent = `${percent(done, sender.totalSize)} % · ${formatBytes(done)} of ${formatBytes(sender.totalSize)}${moving}`;
     figures.dataset.percent = String(percent(done, sender.totalSize));
-    cancel.hidden = ['done', 'declined', 'cancelled', 'failed'].includes(sender.state);
+    cancel.parentElement.hidden = FINAL.includes(sender.state);
   };
   sender.addEventListener('statechange', render);
   sender.addEventListener('progress', throttle(render, 200));
@@ -419,7 +421,11 @@ async function showReceiver(code) {
   };
   const render = () => {
     const { state, reason } = receiver;
-    if (state === 'done') setStatus('done', reason === 'all files received and verified' ? 'All files received and verified. Save them below.' : `Done, but ${reason}.`);
+    const one = receiver.files.length === 1;
+    if (state === 'done') {
+      setStatus('done', reason !== 'all files received and verified' ? `Done, but ${reason}.`
+        : one ? 'The file was received and verified. Save it below.' : 'All files received and verified. Save them below.');
+    }
     else if (state === 'declined') setStatus('declined', 'You declined these files.');
     else if (state === 'cancelled') setStatus('cancelled', `Transfer cancelled: ${reason}.`);
     else if (state === 'failed') setStatus('failed', `Transfer failed: ${reason}.`);
@@ -428,7 +434,9 @@ async function showReceiver(code) {
       $('cancel').hidden = true;
       $('offer-actions').hidden = true;
     }
-    $('save-all').hidden = !(state === 'done' && links.size > 1);
+    $('save-all').hidden = !(state === 'done' && links.size > 0);
+    $('save-all').textContent = links.size > 1 ? `Save all ${links.size} files` : 'Save file';
+    $('total').dataset.state = state;
     if (!receiver.ledger) return;
     $('total').hidden = false;
     receiver.ledger.files.forEach((f, i) => {
@@ -442,8 +450,9 @@ async function showReceiver(code) {
     $('total-progress').textContent = `${percent(received, size)} %`;
     $('total-progress').dataset.percent = String(percent(received, size));
     $('total-bytes').textContent = `${formatBytes(received)} of ${formatBytes(size)}`;
-    $('speed').textContent = state === 'receiving' ? `${formatBytes(meter.bytesPerSecond())}/s` : '—';
-    $('eta').textContent = state === 'receiving' ? formatEta(meter.eta(size - received)) : '—';
+    $('rate').hidden = state !== 'receiving';
+    $('speed').textContent = `${formatBytes(meter.bytesPerSecond())}/s`;
+    $('eta').textContent = formatEta(meter.eta(size - received));
   };
   receiver.addEventListener('statechange', render);
   receiver.addEventListener('progress', throttle(render, 200));

@@ -86,6 +86,17 @@ public final class TransferBench {
               return joined.room;
             }""";
 
+    /** Local and remote candidate types of the receiver's selected pair, e.g. "host/host". */
+    private static final String SELECTED_PAIR = """
+            async (pcExpression) => {
+              const pc = eval(pcExpression);
+              const stats = await pc.getStats();
+              let pair = null;
+              stats.forEach((r) => { if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId); });
+              if (!pair) return 'none';
+              return stats.get(pair.localCandidateId).candidateType + '/' + stats.get(pair.remoteCandidateId).candidateType;
+            }""";
+
     private TransferBench() {}
 
     public static void main(String[] args) throws Exception {
@@ -112,6 +123,7 @@ public final class TransferBench {
                         mib, app.get("MBps"), raw.get("MBps"), ratio, app.get("receiverPeakPssMiB"), raw.get("receiverPeakPssMiB"),
                         app.get("receiverCpuSeconds"), raw.get("receiverCpuSeconds"), app.get("senderCpuSeconds"), raw.get("senderCpuSeconds"),
                         run.get("loadAverageBefore"), run.get("loadAverageAfter"));
+                System.out.printf("  selected pair app %s, raw %s%n", app.get("candidatePair"), raw.get("candidatePair"));
                 System.out.printf("  CPU s by process: receiver app %s / raw %s; sender app %s / raw %s%n",
                         app.get("receiverCpuByProcess"), raw.get("receiverCpuByProcess"), app.get("senderCpuByProcess"), raw.get("senderCpuByProcess"));
                 runs.add(run);
@@ -139,8 +151,11 @@ public final class TransferBench {
             sender.evaluate(RAW_SCRIPT, Map.of("room", room, "role", "sender", "bytes", (double) bytes));
             browsers.start();
             sender.evaluate("window.go(); true");
+            Object pair = receiver.evaluate(SELECTED_PAIR, "window.pc");
             receiver.evaluate("window.result.then(() => true)");
-            return browsers.stop(bytes);
+            Map<String, Object> result = browsers.stop(bytes);
+            result.put("candidatePair", pair);
+            return result;
         }
     }
 
@@ -157,8 +172,12 @@ public final class TransferBench {
             receiver.waitForSelector("#accept");
             browsers.start();
             receiver.click("#accept");
+            receiver.waitForFunction("window.parleyTransfer.receiver.totalReceived > 0", null,
+                    new Page.WaitForFunctionOptions().setTimeout(600_000).setPollingInterval(100));
+            Object pair = receiver.evaluate(SELECTED_PAIR, "[...window.parleyTransfer.sessions.values()][0].pc");
             receiver.waitForSelector("#status[data-state='done']", new Page.WaitForSelectorOptions().setTimeout(3_600_000));
             Map<String, Object> result = browsers.stop(bytes);
+            result.put("candidatePair", pair);
             result.put("verified", receiver.getAttribute(".file-state", "data-state").equals("verified"));
             result.put("storage", receiver.evaluate("window.parleyTransfer.storage.kind"));
             result.put("chunkBytes", sender.evaluate("[...window.parleyTransfer.senders.values()][0].chunkSize"));
