@@ -110,12 +110,12 @@ public final class TransferBench {
                 Path file = randomFile(work.resolve("bench-" + mib + ".bin"), bytes);
                 Map<String, Object> run = new LinkedHashMap<>();
                 run.put("bytes", bytes);
-                run.put("loadAverageBefore", loadAverage());
+                run.put("loadAverageBefore", BenchEnvironment.loadAverage());
                 Map<String, Object> raw = raw(server, bytes);
                 Map<String, Object> app = app(server, file, bytes);
                 run.put("raw", raw);
                 run.put("app", app);
-                run.put("loadAverageAfter", loadAverage());
+                run.put("loadAverageAfter", BenchEnvironment.loadAverage());
                 double ratio = (double) app.get("MBps") / (double) raw.get("MBps");
                 run.put("ratio", round(ratio));
                 System.out.printf("%d MiB: app %.2f MB/s, raw %.2f MB/s, ratio %.2f; receiver peak PSS app %d MiB / raw %d MiB;"
@@ -388,15 +388,6 @@ public final class TransferBench {
                 return 0;
             }
             return 0;
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 
