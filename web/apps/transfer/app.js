@@ -309,7 +309,7 @@ function serve(peer, files, transferId) {
     cancel.parentElement.hidden = FINAL.includes(sender.state);
   };
   sender.addEventListener('statechange', render);
-  sender.addEventListener('progress', throttle(render, 200));
+  sender.addEventListener('progress', throttle(render, 500));
   sender.addEventListener('file-done', render);
   session.addEventListener('statechange', ({ detail }) => {
     if (detail.state === 'failed' || (detail.state === 'closed' && detail.reason !== 'transfer finished')) sender.peerGone(detail.state === 'failed' ? `connection failed: ${detail.reason}` : 'the receiver left');
@@ -455,7 +455,7 @@ async function showReceiver(code) {
     $('eta').textContent = formatEta(meter.eta(size - received));
   };
   receiver.addEventListener('statechange', render);
-  receiver.addEventListener('progress', throttle(render, 200));
+  receiver.addEventListener('progress', throttle(render, 500));
   setInterval(render, 1000);
   client.on('peer-left', ({ peerId }) => { if (peerId === senderPeer.id) { receiver.peerGone('the sender left'); render(); } });
   session.addEventListener('statechange', ({ detail }) => {
