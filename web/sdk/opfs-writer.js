@@ -29,7 +29,7 @@ const ops = {
     const handle = await file.createSyncAccessHandle();
     handle.write(new Uint8Array(1), { at: 0 });
     handle.close();
-    await (await dir()).removeEntry('.probe');
+    await (await dir()).removeEntry('.probe').catch(() => undefined); // another tab's cleanup may have been first
     return 0;
   },
   async open({ key, offset }) {

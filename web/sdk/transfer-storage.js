@@ -9,6 +9,8 @@ const DIRECTORY = 'parley-transfer';
 export const STALE_AFTER = 24 * 60 * 60 * 1000;
 /** Web Lock held by a page for as long as it owns files with this key prefix. */
 const LOCK_PREFIX = 'parley-transfer.';
+/** The file opfs-writer.js creates and removes to check that OPFS works. */
+const PROBE = '.probe';
 
 /** Storage file name of one received file: `transferId.keyPrefix.index` (transfer ids have no dot). */
 export function storageKey(transferId, keyPrefix, index) {
@@ -72,7 +74,11 @@ export async function cleanStorage({ ledgerStore, ledgerKeyPrefix, now = Date.no
   const directory = await opfsDirectory();
   const files = [];
   for await (const [name, handle] of directory.entries()) {
-    if (handle.kind === 'file') files.push({ name, lastModified: (await handle.getFile()).lastModified });
+    // '.probe' belongs to a page checking that it can write here (openStorage), right now; a file
+    // that cannot be read is open for writing in another tab.
+    if (handle.kind !== 'file' || name === PROBE) continue;
+    const lastModified = await handle.getFile().then((file) => file.lastModified, () => null);
+    if (lastModified !== null) files.push({ name, lastModified });
   }
   const plan = planCleanup({ files, ledgers, live, now });
   plan.ledgers.forEach((key) => ledgerStore.removeItem(key));
