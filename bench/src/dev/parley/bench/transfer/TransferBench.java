@@ -1,15 +1,12 @@
 package dev.parley.bench.transfer;
 
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import dev.parley.bench.BenchEnvironment;
 import dev.parley.testing.Chromium;
+import dev.parley.testing.ChromiumProfile;
 import dev.parley.testing.TestServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,9 +140,9 @@ public final class TransferBench {
     /** Raw data channel between two browser processes; seconds from the open channel to the last byte. */
     private static Map<String, Object> raw(TestServer server, long bytes) {
         try (Browsers browsers = new Browsers()) {
-            Page receiver = browsers.receiver.newPage();
+            Page receiver = longWaits(browsers.receiver.page());
             receiver.navigate(server.httpUrl("/"));
-            Page sender = browsers.sender.newPage();
+            Page sender = longWaits(browsers.sender.page());
             sender.navigate(server.httpUrl("/"));
             String room = (String) receiver.evaluate(RAW_SCRIPT, Map.of("role", "receiver", "bytes", (double) bytes));
             sender.evaluate(RAW_SCRIPT, Map.of("room", room, "role", "sender", "bytes", (double) bytes));
@@ -162,12 +159,12 @@ public final class TransferBench {
     /** The Send files app, as a user runs it: share, open the link, accept, wait for "verified". */
     private static Map<String, Object> app(TestServer server, Path file, long bytes) {
         try (Browsers browsers = new Browsers()) {
-            Page sender = browsers.sender.newPage();
+            Page sender = longWaits(browsers.sender.page());
             sender.navigate(server.httpUrl("/transfer"));
             sender.setInputFiles("#file-input", file);
             sender.click("#share");
             sender.waitForFunction("document.querySelector('#share-link').value.includes('#')");
-            Page receiver = browsers.receiver.newPage();
+            Page receiver = longWaits(browsers.receiver.page());
             receiver.navigate(sender.inputValue("#share-link"));
             receiver.waitForSelector("#accept");
             browsers.start();
@@ -190,8 +187,8 @@ public final class TransferBench {
      * switch on its command line); measures time, CPU time of each tree and the receiver's peak memory.
      */
     private static final class Browsers implements AutoCloseable {
-        final ProfileBrowser sender;
-        final ProfileBrowser receiver;
+        final ChromiumProfile sender;
+        final ChromiumProfile receiver;
         private final ProcessTree senderTree;
         private final ProcessTree receiverTree;
         private long startNanos;
@@ -204,8 +201,10 @@ public final class TransferBench {
         Browsers() {
             String senderMark = "--parley-bench-sender=" + UUID.randomUUID();
             String receiverMark = "--parley-bench-receiver=" + UUID.randomUUID();
-            sender = new ProfileBrowser(senderMark);
-            receiver = new ProfileBrowser(receiverMark);
+            // On-disk profiles, as a person's browser has: in off-the-record contexts OPFS lives in
+            // memory, which would make the receiver's memory grow with the file.
+            sender = ChromiumProfile.launch(List.of(senderMark));
+            receiver = ChromiumProfile.launch(List.of(receiverMark));
             senderTree = ProcessTree.marked(senderMark);
             receiverTree = ProcessTree.marked(receiverMark);
         }
@@ -245,48 +244,6 @@ public final class TransferBench {
             if (watch != null) watch.stop();
             sender.close();
             receiver.close();
-        }
-    }
-
-    /**
-     * Headless Chromium with an on-disk profile, as a person's browser has: the test harness's
-     * contexts are off the record, and there OPFS lives in memory, which would make the receiver's
-     * memory grow with the file for a reason no user sees.
-     */
-    private static final class ProfileBrowser implements AutoCloseable {
-        private final Playwright playwright;
-        private final BrowserContext context;
-        private final Path profile;
-
-        ProfileBrowser(String marker) {
-            try {
-                profile = Files.createTempDirectory("parley-bench-profile");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-            List<String> args = new ArrayList<>(Chromium.FLAGS);
-            args.add(marker);
-            context = playwright.chromium().launchPersistentContext(profile, new BrowserType.LaunchPersistentContextOptions()
-                    .setExecutablePath(Chromium.EXECUTABLE).setHeadless(true).setArgs(args).setViewportSize(1280, 800));
-        }
-
-        Page newPage() {
-            Page page = context.pages().isEmpty() ? context.newPage() : context.pages().get(0);
-            page.setDefaultTimeout(120_000);
-            page.onPageError(e -> System.out.println("[browser pageerror] " + e));
-            return page;
-        }
-
-        @Override
-        public void close() {
-            context.close();
-            playwright.close();
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                System.out.println("left " + profile + ": " + e);
-            }
         }
     }
 
@@ -389,6 +346,12 @@ public final class TransferBench {
             }
             return 0;
         }
+    }
+
+    /** A 1 GiB transfer on a loaded machine takes minutes: waits are bounded by an hour instead. */
+    private static Page longWaits(Page page) {
+        page.setDefaultTimeout(3_600_000);
+        return page;
     }
 
     private static double round(double v) {

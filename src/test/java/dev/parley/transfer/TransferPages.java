@@ -3,6 +3,7 @@ package dev.parley.transfer;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import dev.parley.testing.Chromium;
+import dev.parley.testing.ChromiumProfile;
 import dev.parley.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,7 @@ final class TransferPages implements AutoCloseable {
     static final double LONG_WAIT = 240_000;
     private final TestServer server;
     private final List<Chromium> browsers = new java.util.ArrayList<>();
+    private final List<ChromiumProfile> profiles = new java.util.ArrayList<>();
     private Page lastSender;
 
     TransferPages(TestServer server) {
@@ -41,6 +43,8 @@ final class TransferPages implements AutoCloseable {
     public void close() {
         browsers.forEach(Chromium::close);
         browsers.clear();
+        profiles.forEach(ChromiumProfile::close);
+        profiles.clear();
         lastSender = null;
     }
 
@@ -73,7 +77,17 @@ final class TransferPages implements AutoCloseable {
 
     /** As {@link #openLink(String, String)}; {@code prepare} runs on the page (at the app's origin) before the link opens. */
     Page openLink(String link, String name, java.util.function.Consumer<Page> prepare) {
-        Page receiver = newPage();
+        return openLink(newPage(), link, name, prepare);
+    }
+
+    /** As {@link #openLink(String, String, java.util.function.Consumer)}, in a browser with an on-disk profile. */
+    Page openLinkWithProfile(String link, String name, java.util.function.Consumer<Page> prepare) {
+        ChromiumProfile profile = ChromiumProfile.launch(List.of());
+        profiles.add(profile);
+        return openLink(profile.page(), link, name, prepare);
+    }
+
+    private Page openLink(Page receiver, String link, String name, java.util.function.Consumer<Page> prepare) {
         receiver.navigate(server.httpUrl("/transfer"));
         receiver.fill("#my-name", name);
         receiver.locator("#my-name").dispatchEvent("change");

@@ -46,14 +46,27 @@ class TransferStorageTest {
 
     @Test
     void storageQuotaSmallerThanTheFileFailsWithAClearMessageOnBothSidesAndKeepsNothing(@TempDir Path dir) throws Exception {
+        // An off-the-record context: Chrome reports the refused writes with nonsense byte counts.
         Page sender = pages.shareFiles("Ann", List.of(randomFile(dir, "too-big.bin", 5 * QUOTA, 21)));
-        // DevTools gives the receiver's origin a quota far smaller than the file (as a full disk would).
-        Page receiver = pages.openLink(link(sender), "Bob", page -> {
-            JsonObject quota = new JsonObject();
-            quota.addProperty("origin", (String) page.evaluate("location.origin"));
-            quota.addProperty("quotaSize", (double) QUOTA);
-            page.context().newCDPSession(page).send("Storage.overrideQuotaForOrigin", quota);
-        });
+        quotaRunsOut(sender, pages.openLink(link(sender), "Bob", TransferStorageTest::smallQuota), "receiver-quota");
+    }
+
+    @Test
+    void storageQuotaRunningOutInAnOnDiskProfileFailsTheSameWay(@TempDir Path dir) throws Exception {
+        // A person's profile: there Chrome throws QuotaExceededError.
+        Page sender = pages.shareFiles("Ann", List.of(randomFile(dir, "too-big.bin", 5 * QUOTA, 24)));
+        quotaRunsOut(sender, pages.openLinkWithProfile(link(sender), "Bob", TransferStorageTest::smallQuota), "receiver-quota-profile");
+    }
+
+    /** DevTools gives the page's origin a quota far smaller than the file (as a full disk would). */
+    private static void smallQuota(Page page) {
+        JsonObject quota = new JsonObject();
+        quota.addProperty("origin", (String) page.evaluate("location.origin"));
+        quota.addProperty("quotaSize", (double) QUOTA);
+        page.context().newCDPSession(page).send("Storage.overrideQuotaForOrigin", quota);
+    }
+
+    private static void quotaRunsOut(Page sender, Page receiver, String screenshot) {
         // (Headless test contexts report a fixed 10 GiB in navigator.storage.estimate() whatever the
         // override, so the warning shown before Accept cannot be checked here; the writes do fail.)
         receiver.click("#accept");
@@ -75,7 +88,7 @@ class TransferStorageTest {
         assertEquals(0, ((Number) receiver.evaluate("window.parleyTransfer.receiver.results.size")).intValue());
         assertTrue(sender.locator(".receiver .file-state[data-state='verified']").count() == 0, "the sender shows nothing delivered");
         awaitNoStoredFiles(receiver);
-        receiver.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/receiver-quota.png")).setFullPage(true));
+        receiver.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/" + screenshot + ".png")).setFullPage(true));
     }
 
     @Test
