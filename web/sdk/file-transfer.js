@@ -3,13 +3,13 @@
 // says where it stands (`resume-from`) and the sender continues from there.
 // Flow control: chunks sized from pc.sctp.maxMessageSize, a high-water mark on bufferedAmount with
 // bufferedAmountLowThreshold to resume, and a window over what the receiver has written.
-// Integrity: SHA-256 computed incrementally on both sides (hash-wasm), compared per file.
-import { createSHA256 } from 'hash-wasm';
+// Integrity: SHA-256 computed incrementally on both sides (hash-wasm, in a worker), compared per file.
+import { createSha256Stream } from './sha256-stream.js';
 import { encode, decode, ProtocolError, PROTOCOL_VERSION } from './transfer-protocol.js';
 import { chunkSizeFor, planReads, splitChunks, HIGH_WATER, LOW_WATER, READ_SIZE, WINDOW } from './chunk-planner.js';
 import { sanitizePath, uniquePaths } from './file-names.js';
 import { ResumeLedger } from './resume-ledger.js';
-import { StorageError } from './transfer-storage.js';
+import { StorageError, storageKey } from './transfer-storage.js';
 
 /** Receiver acknowledges written bytes at least this often (drives the sender's window and progress). */
 const ACK_EVERY = 1024 * 1024;
@@ -30,7 +30,9 @@ export class OfferedFile {
     this.type = blob.type || '';
     this.hashedUpTo = 0;
     this.sha256 = null;
+    /** Promise of the file's Sha256Stream; _digest: promise of its hex digest. */
     this._hasher = null;
+    this._digest = null;
   }
 
   /** Reads [start, end) and feeds any new bytes to the hash. */
@@ -51,18 +53,22 @@ export class OfferedFile {
 
   /** The file's SHA-256 in hex, once every byte has been read. */
   async digest() {
-    if (this.sha256) return this.sha256;
     await this.hashUpTo(this.size);
-    if (!this._hasher) this._hasher = await createSHA256();
-    if (!this.sha256) this.sha256 = this._hasher.digest('hex'); // another reader may have finished first
+    this._digest ??= this._stream().then((hasher) => hasher.digest()); // several readers may finish
+    this.sha256 = await this._digest;
     return this.sha256;
   }
 
+  _stream() {
+    this._hasher ??= createSha256Stream();
+    return this._hasher;
+  }
+
   async _hash(start, buffer) {
-    if (!this._hasher) this._hasher = await createSHA256();
+    const hasher = await this._stream();
     const end = start + buffer.byteLength;
     if (start <= this.hashedUpTo && end > this.hashedUpTo) {
-      this._hasher.update(new Uint8Array(buffer, this.hashedUpTo - start));
+      hasher.update(new Uint8Array(buffer, this.hashedUpTo - start));
       this.hashedUpTo = end;
     }
   }
@@ -316,11 +322,13 @@ export class FileSender extends EventTarget {
 export class FileReceiver extends EventTarget {
   /**
    * @param {{storage: Awaited<ReturnType<import('./transfer-storage.js').openStorage>>,
-   *   persist?: (ledgerJson: object|null) => void, saved?: object|null}} options
-   *   persist stores the ledger for a reload; saved is what it stored last time
+   *   persist?: (ledgerJson: object|null) => void, saved?: object|null, keyPrefix?: string}} options
+   *   persist stores the ledger for a reload; saved is what it stored last time; keyPrefix names
+   *   this receiver's storage files (a reloaded page passes the saved one); checkpointEvery is in bytes
    */
-  constructor({ storage, persist = () => {}, saved = null }) {
+  constructor({ storage, persist = () => {}, saved = null, keyPrefix = saved?.keyPrefix ?? newKeyPrefix(), checkpointEvery = CHECKPOINT_EVERY }) {
     super();
+    this.checkpointEvery = checkpointEvery;
     this.storage = storage;
     this.persist = persist;
     this.saved = saved;
@@ -338,7 +346,7 @@ export class FileReceiver extends EventTarget {
     this._sinks = new Map();
     this._hashers = new Map();
     this._queue = Promise.resolve();
-    this.keyPrefix = Math.random().toString(36).slice(2, 10);
+    this.keyPrefix = keyPrefix;
   }
 
   get totalSize() { return this.files.reduce((n, f) => n + f.size, 0); }
@@ -431,14 +439,27 @@ export class FileReceiver extends EventTarget {
     if (this.saved && this.saved.transferId === message.transferId) {
       // The page was reloaded mid-transfer: pick up from the checkpoints on disk.
       this.ledger = ResumeLedger.fromJSON(this.saved);
-      this.keyPrefix = this.saved.keyPrefix ?? this.keyPrefix;
       this.saved = null;
       this._resume();
       this._emit('offer', message);
+      this._reopenVerified();
       return;
     }
     this._setState('offered', `${message.from} offers ${message.files.length} file${message.files.length === 1 ? '' : 's'}`);
     this._emit('offer', message);
+  }
+
+  /** After a reload, files verified before it are on disk: offer them for saving again, and tell the (new) sender. */
+  _reopenVerified() {
+    for (const entry of this.ledger.files.filter((f) => f.state === 'verified')) {
+      this._enqueue(async () => {
+        const file = await this.storage.existing?.(this._key(entry.index));
+        if (!file || file.size !== entry.size) throw new StorageError('storage', `${this.files[entry.index].name} is no longer in this browser's storage`);
+        this.results.set(entry.index, file);
+        this._trySend('file-done', { transferId: this.offer.transferId, index: entry.index, ok: true, sha256: entry.sha256 });
+        this._emit('file-done', { index: entry.index, ok: true, sha256: entry.sha256, expected: entry.sha256, file });
+      });
+    }
   }
 
   _resume() {
@@ -467,9 +488,8 @@ export class FileReceiver extends EventTarget {
     }
     let hasher = this._hashers.get(index);
     if (!hasher) {
-      hasher = await createSHA256();
-      if (offset > 0 && entry.checkpoint?.hashState) hasher.load(base64ToBytes(entry.checkpoint.hashState));
-      else if (offset > 0) throw new StorageError('storage', 'no saved hash state to resume from');
+      if (offset > 0 && !entry.checkpoint?.hashState) throw new StorageError('storage', 'no saved hash state to resume from');
+      hasher = await createSha256Stream({ state: offset > 0 ? base64ToBytes(entry.checkpoint.hashState) : null });
       this._hashers.set(index, hasher);
     }
     this._current = { index, sink, hasher, sinceAck: 0, sinceCheckpoint: 0 };
@@ -492,14 +512,14 @@ export class FileReceiver extends EventTarget {
       this.ledger.setWritten(index, written);
       if (ack) this._trySend('ack', { transferId: this.offer.transferId, index, offset: written });
     }, (error) => this._fail(error));
-    if (current.sinceCheckpoint >= CHECKPOINT_EVERY && this.storage.kind === 'opfs') {
+    if (current.sinceCheckpoint >= this.checkpointEvery && this.storage.kind === 'opfs') {
       current.sinceCheckpoint = 0;
-      // flush() runs after every earlier write, so this hash state matches the bytes on disk.
-      const hashState = bytesToBase64(current.hasher.save());
-      sink.flush().then(() => {
+      // flush() runs after every earlier write and save() after every earlier update, so this
+      // hash state matches the bytes on disk.
+      Promise.all([current.hasher.save(), sink.flush()]).then(([hashState]) => {
         if (this._finished()) return;
         this.ledger.setWritten(index, received);
-        this.ledger.setCheckpoint(index, received, hashState);
+        this.ledger.setCheckpoint(index, received, bytesToBase64(hashState));
         this._save();
       }, (error) => this._fail(error));
     }
@@ -516,8 +536,8 @@ export class FileReceiver extends EventTarget {
     let sink = this._sinks.get(index);
     if (!sink) sink = await this.storage.open(this._key(index), this.files[index].type, 0); // zero-byte file
     await sink.flush(); // every write done (a failed one rejects here)
-    const hasher = this._hashers.get(index) ?? await createSHA256();
-    const actual = hasher.digest('hex');
+    const hasher = this._hashers.get(index) ?? await createSha256Stream();
+    const actual = await hasher.digest();
     this._current = null;
     const ok = actual === sha256;
     if (ok) {
@@ -568,11 +588,11 @@ export class FileReceiver extends EventTarget {
 
   /** Storage name of a file: unique per receiving page, kept across a reload through the ledger. */
   _key(index) {
-    return `${this.offer.transferId}.${this.keyPrefix}.${index}`;
+    return storageKey(this.offer.transferId, this.keyPrefix, index);
   }
 
   _save() {
-    if (this.ledger) this.persist(this.ledger.complete ? null : { ...this.ledger.toJSON(), keyPrefix: this.keyPrefix });
+    if (this.ledger) this.persist(this.ledger.complete ? null : { ...this.ledger.toJSON(), keyPrefix: this.keyPrefix, savedAt: Date.now() });
   }
 
   _send(type, body) {
@@ -594,6 +614,11 @@ export class FileReceiver extends EventTarget {
   _emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
+}
+
+/** A name for one receiver's storage files, unique enough among the tabs of one browser. */
+export function newKeyPrefix() {
+  return Math.random().toString(36).slice(2, 10).padEnd(8, '0');
 }
 
 function bytesToBase64(bytes) {

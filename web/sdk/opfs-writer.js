@@ -10,6 +10,13 @@ async function dir() {
   return directory;
 }
 
+class QuotaError extends Error {
+  constructor() {
+    super('write refused');
+    this.name = 'QuotaExceededError';
+  }
+}
+
 function fail(error) {
   const quota = error?.name === 'QuotaExceededError';
   return { code: quota ? 'quota' : 'storage', message: quota ? 'the disk or the browser storage quota is full' : String(error?.message ?? error) };
@@ -22,14 +29,14 @@ const ops = {
     const handle = await file.createSyncAccessHandle();
     handle.write(new Uint8Array(1), { at: 0 });
     handle.close();
-    await (await dir()).removeEntry('.probe');
+    await (await dir()).removeEntry('.probe').catch(() => undefined); // another tab's cleanup may have been first
     return 0;
   },
   async open({ key, offset }) {
     let entry = handles.get(key);
     if (!entry) {
       const file = await (await dir()).getFileHandle(key, { create: true });
-      const handle = await file.createSyncAccessHandle();
+      const handle = await accessHandle(file);
       entry = { handle, size: handle.getSize() };
       handles.set(key, entry);
     }
@@ -46,7 +53,11 @@ const ops = {
     const bytes = new Uint8Array(buffer);
     let done = 0;
     while (done < bytes.length) {
-      done += entry.handle.write(bytes.subarray(done), { at: entry.size + done });
+      const written = entry.handle.write(bytes.subarray(done), { at: entry.size + done });
+      // Out of quota, Chrome's incognito storage returns a nonsense count instead of throwing
+      // (seen: billions for a 1 MiB write): anything outside 1..remaining is a failed write.
+      if (!(written > 0 && written <= bytes.length - done)) throw new QuotaError();
+      done += written;
     }
     entry.size += bytes.length;
     return entry.size;
@@ -66,6 +77,7 @@ const ops = {
     const entry = handles.get(key);
     if (!entry) return 0;
     entry.handle.flush();
+    if (entry.handle.getSize() !== entry.size) throw new Error(`${entry.handle.getSize()} bytes on disk, ${entry.size} written`);
     entry.handle.close();
     handles.delete(key);
     return entry.size;
@@ -80,6 +92,21 @@ const ops = {
     return 0;
   },
 };
+
+/**
+ * The file's sync access handle. Right after a reload the page being replaced may still hold it
+ * for a moment (NoModificationAllowedError): wait a little for it to let go.
+ */
+async function accessHandle(file) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await file.createSyncAccessHandle();
+    } catch (error) {
+      if (error?.name !== 'NoModificationAllowedError' || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
 
 function need(key) {
   const entry = handles.get(key);

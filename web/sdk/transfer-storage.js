@@ -5,6 +5,90 @@
 /** Default ceiling for the in-memory fallback. */
 export const MEMORY_LIMIT = 512 * 1024 * 1024;
 const DIRECTORY = 'parley-transfer';
+/** A partial file nobody can resume after this long is removed when the app starts. */
+export const STALE_AFTER = 24 * 60 * 60 * 1000;
+/** Web Lock held by a page for as long as it owns files with this key prefix. */
+const LOCK_PREFIX = 'parley-transfer.';
+/** The file opfs-writer.js creates and removes to check that OPFS works. */
+const PROBE = '.probe';
+
+/** Storage file name of one received file: `transferId.keyPrefix.index` (transfer ids have no dot). */
+export function storageKey(transferId, keyPrefix, index) {
+  return `${transferId}.${keyPrefix}.${index}`;
+}
+
+/** The keyPrefix of a name made by storageKey, or null for anything else. */
+export function keyPrefixOf(name) {
+  const parts = name.split('.');
+  return parts.length === 3 && parts[1] ? parts[1] : null;
+}
+
+/**
+ * What to delete when the app starts: files no open page owns (`live`: key prefixes locked by
+ * open pages, or null when the browser has no Web Locks) and no fresh saved ledger can resume,
+ * and ledgers older than `staleAfter`. Without Web Locks only files untouched for `staleAfter`
+ * go, since another tab may be writing the rest.
+ * @param {{files: {name: string, lastModified: number}[], ledgers: {key: string, keyPrefix?: string,
+ *   savedAt?: number}[], live: Set<string>|null, now: number, staleAfter?: number}} state
+ * @returns {{files: string[], ledgers: string[]}} names of files and ledger keys to remove
+ */
+export function planCleanup({ files, ledgers, live, now, staleAfter = STALE_AFTER }) {
+  const fresh = (ledger) => now - (ledger.savedAt ?? 0) < staleAfter;
+  const resumable = new Set(ledgers.filter(fresh).map((l) => l.keyPrefix));
+  const owned = (prefix) => prefix !== null && (resumable.has(prefix) || Boolean(live?.has(prefix)));
+  return {
+    files: files.filter((f) => !owned(keyPrefixOf(f.name)) && (live !== null || now - f.lastModified >= staleAfter)).map((f) => f.name),
+    ledgers: ledgers.filter((l) => !fresh(l) && !live?.has(l.keyPrefix)).map((l) => l.key),
+  };
+}
+
+/**
+ * Marks files with this key prefix as owned by this page until it closes (a Web Lock), so that
+ * another tab's cleanup leaves them alone.
+ */
+export function holdKeyPrefix(keyPrefix) {
+  navigator.locks?.request(LOCK_PREFIX + keyPrefix, () => new Promise(() => {})).catch(() => undefined);
+}
+
+/**
+ * Removes leftovers of earlier pages from OPFS and ledgers from `ledgerStore` (localStorage):
+ * partial files of transfers nobody can resume, finished files of closed pages, ledgers older
+ * than a day. `ledgerKeyPrefix` is the localStorage key prefix of saved ledgers.
+ * @returns {Promise<string[]>} the removed file names, sorted
+ */
+export async function cleanStorage({ ledgerStore, ledgerKeyPrefix, now = Date.now() }) {
+  if (!globalThis.navigator?.storage?.getDirectory) return [];
+  const ledgers = [];
+  for (let i = 0; i < ledgerStore.length; i += 1) {
+    const key = ledgerStore.key(i);
+    if (!key?.startsWith(ledgerKeyPrefix)) continue;
+    let saved = null;
+    try { saved = JSON.parse(ledgerStore.getItem(key)); } catch { /* unreadable: stale */ }
+    ledgers.push({ key, keyPrefix: saved?.keyPrefix, savedAt: saved?.savedAt });
+  }
+  let live = null;
+  if (navigator.locks?.query) {
+    const { held = [] } = await navigator.locks.query();
+    live = new Set(held.map((l) => l.name).filter((n) => n?.startsWith(LOCK_PREFIX)).map((n) => n.slice(LOCK_PREFIX.length)));
+  }
+  const directory = await opfsDirectory();
+  const files = [];
+  for await (const [name, handle] of directory.entries()) {
+    // '.probe' belongs to a page checking that it can write here (openStorage), right now; a file
+    // that cannot be read is open for writing in another tab.
+    if (handle.kind !== 'file' || name === PROBE) continue;
+    const lastModified = await handle.getFile().then((file) => file.lastModified, () => null);
+    if (lastModified !== null) files.push({ name, lastModified });
+  }
+  const plan = planCleanup({ files, ledgers, live, now });
+  plan.ledgers.forEach((key) => ledgerStore.removeItem(key));
+  const removed = [];
+  for (const name of plan.files) {
+    // A file another tab still writes cannot be removed (NoModificationAllowedError): leave it.
+    await directory.removeEntry(name).then(() => removed.push(name), () => undefined);
+  }
+  return removed.sort();
+}
 
 /** An error the app turns into a message: code 'quota' (disk full) or 'storage'. */
 export class StorageError extends Error {
@@ -148,6 +232,11 @@ export async function openStorage({ memoryLimit = MEMORY_LIMIT, preferMemory = f
         return sink;
       },
       remove: (key) => worker.call({ op: 'remove', key }).catch(() => undefined),
+      /** A file finished before a reload, as a File read from disk (null when it is gone). */
+      async existing(key) {
+        const directory = await opfsDirectory();
+        return directory.getFileHandle(key).then((h) => h.getFile(), () => null);
+      },
     };
   }
   return {
@@ -157,6 +246,7 @@ export async function openStorage({ memoryLimit = MEMORY_LIMIT, preferMemory = f
       return new MemorySink(key, type, memoryLimit);
     },
     remove: async () => undefined,
+    existing: async () => null,
   };
 }
 

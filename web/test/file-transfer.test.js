@@ -124,3 +124,60 @@ test('decline and cancel end both sides', async () => {
   await until(() => two.receiver.state === 'cancelled');
   assert.equal(two.receiver.reason, 'changed my mind');
 });
+
+/** Storage that outlives the receiver, like OPFS across a reload: key → bytes. */
+function diskStorage() {
+  const disk = new Map();
+  const bytes = (key) => Buffer.concat(disk.get(key) ?? []);
+  return {
+    disk, bytes, kind: 'opfs', limit: null, free: null,
+    async open(key, type, offset) {
+      const held = bytes(key);
+      if (held.length < offset) throw new Error(`holds ${held.length}, asked for ${offset}`);
+      disk.set(key, [held.subarray(0, offset)]);
+      return {
+        write: async (buffer) => { disk.get(key).push(Buffer.from(buffer)); return bytes(key).length; },
+        flush: async () => bytes(key).length,
+        close: async () => new Blob([bytes(key)]),
+        discard: async () => { disk.delete(key); },
+      };
+    },
+    remove: async (key) => { disk.delete(key); },
+    existing: async (key) => (disk.has(key) ? new Blob([bytes(key)]) : null),
+  };
+}
+
+test('a reloaded receiver continues from its last checkpoint with the saved hash state', async () => {
+  const contents = [randomBytes(300_000), randomBytes(3_000_000)];
+  const files = contents.map((c, i) => new OfferedFile(new Blob([c]), `f${i}.bin`, i));
+  const storage = diskStorage();
+  let saved = null;
+  const persist = (json) => { saved = json && JSON.parse(JSON.stringify(json)); };
+  const options = { transferId: 'T5', from: 'Ann', readSize: 65_536, maxChunk: 16_384, window: 2 * 1024 * 1024 };
+  const first = { sender: new FileSender(files, options), receiver: new FileReceiver({ storage, persist, checkpointEvery: 512 * 1024 }), wire: channelPair() };
+  first.sender.attach(first.wire.a);
+  first.receiver.attach(first.wire.b);
+  first.wire.a.dispatchEvent(new Event('open'));
+  await until(() => first.receiver.state === 'offered');
+  first.receiver.accept();
+  await until(() => saved?.files[1].checkpoint?.offset >= 1024 * 1024);
+  first.wire.close(); // the page is gone: only `saved` and the storage remain
+  const checkpoint = saved.files[1].checkpoint.offset;
+  assert.equal(saved.files[0].state, 'verified');
+
+  // The reloaded page: a new receiver from the saved ledger; the sender serves it as a new peer.
+  const receiver = new FileReceiver({ storage, persist, saved });
+  const sender = new FileSender(files, options);
+  const wire = channelPair();
+  sender.attach(wire.a);
+  receiver.attach(wire.b);
+  wire.a.dispatchEvent(new Event('open'));
+  await until(() => receiver.state === 'done' && sender.state === 'done');
+  assert.deepEqual(sender.stats.resumedFrom[0], [{ index: 1, offset: checkpoint }]);
+  assert.equal(receiver.stats.bytesReceived, contents[1].length - checkpoint, 'only the bytes after the checkpoint came again');
+  for (let i = 0; i < contents.length; i += 1) {
+    assert.equal(sha(Buffer.from(await receiver.results.get(i).arrayBuffer())), sha(contents[i]), `file ${i}`);
+  }
+  assert.ok(sender.progress.every((p) => p.ok));
+  assert.equal(saved, null, 'a finished transfer leaves no ledger behind');
+});

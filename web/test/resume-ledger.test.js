@@ -41,3 +41,28 @@ test('after a reload only checkpoints count', () => {
   assert.equal(restored.file(0).state, 'verified');
   assert.equal(restored.transferId, 't2');
 });
+
+test('cleanup keeps files of open pages and of fresh ledgers, removes the rest and stale ledgers', async () => {
+  const { planCleanup, keyPrefixOf, storageKey, STALE_AFTER } = await import('../sdk/transfer-storage.js');
+  const now = 10 * STALE_AFTER;
+  assert.equal(keyPrefixOf(storageKey('tid', 'abc', 2)), 'abc');
+  assert.equal(keyPrefixOf('.probe'), null);
+  const files = [
+    { name: 'T.live.0', lastModified: 0 },        // an open tab writes it
+    { name: 'T.fresh.0', lastModified: 0 },       // a reload can resume it
+    { name: 'T.old.0', lastModified: now },       // its ledger is a day old
+    { name: 'T.gone.0', lastModified: now },      // finished file of a closed page
+    { name: 'stray', lastModified: now },
+  ];
+  const ledgers = [
+    { key: 'l.fresh', keyPrefix: 'fresh', savedAt: now - 1000 },
+    { key: 'l.old', keyPrefix: 'old', savedAt: now - STALE_AFTER },
+    { key: 'l.broken' },
+  ];
+  const plan = planCleanup({ files, ledgers, live: new Set(['live']), now });
+  assert.deepEqual(plan.files, ['T.old.0', 'T.gone.0', 'stray']);
+  assert.deepEqual(plan.ledgers, ['l.old', 'l.broken']);
+  // Without Web Locks another tab may be writing: only files untouched for a day go.
+  const blind = planCleanup({ files, ledgers, live: null, now });
+  assert.deepEqual(blind.files, ['T.live.0']);
+});

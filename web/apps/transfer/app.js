@@ -4,9 +4,9 @@
 import qrcode from 'qrcode-generator';
 import { SignalingClient } from '/sdk/signaling.js';
 import { P2PSession } from '/sdk/p2p-session.js';
-import { OfferedFile, FileSender, FileReceiver } from '/sdk/file-transfer.js';
+import { OfferedFile, FileSender, FileReceiver, newKeyPrefix } from '/sdk/file-transfer.js';
 import { CHANNEL, newTransferId } from '/sdk/transfer-protocol.js';
-import { openStorage } from '/sdk/transfer-storage.js';
+import { openStorage, cleanStorage, holdKeyPrefix } from '/sdk/transfer-storage.js';
 import { RateMeter, formatBytes, formatEta } from '/sdk/transfer-rate.js';
 import { newShortCode, normalizeShortCode } from '/sdk/short-code.js';
 import { sanitizePath, baseName } from '/sdk/file-names.js';
@@ -17,8 +17,9 @@ const el = (tag, props = {}, ...children) => {
   node.append(...children);
   return node;
 };
-const LEDGER_KEY = (code) => `parley.transfer.ledger.${code}`;
-const debug = { sessions: new Map(), senders: new Map(), receiver: null, client: null };
+const LEDGER_PREFIX = 'parley.transfer.ledger.';
+const LEDGER_KEY = (code) => LEDGER_PREFIX + code;
+const debug = { sessions: new Map(), senders: new Map(), receiver: null, client: null, cleanup: null };
 window.parleyTransfer = debug; // for tests and the curious: counters, sessions
 
 // ---- shared: name, signaling --------------------------------------------------------------
@@ -120,6 +121,7 @@ function fileRow(file, { withProgress }) {
 }
 
 function setRowProgress(row, done, size, state, label) {
+  row.dataset.state = state;
   row.querySelector('.fill').style.width = `${percent(done, size)}%`;
   const cell = row.querySelector('.file-state');
   cell.dataset.state = state;
@@ -241,9 +243,29 @@ function receiverCard(peerId) {
   return document.querySelector(`.receiver[data-peer="${CSS.escape(peerId)}"]`);
 }
 
+/** Receiver key (sent in join meta, kept across a reload) → peer id serving it now. */
+const receiverKeys = new Map();
+
+/**
+ * A receiver that reloaded its page comes back as a new peer with the same receiver key: the
+ * earlier connection is dropped and the new one takes over its card.
+ */
+function retireEarlier(peer) {
+  const key = peer.meta?.receiverKey;
+  const earlierId = typeof key === 'string' ? receiverKeys.get(key) : undefined;
+  if (key) receiverKeys.set(key, peer.id);
+  const earlier = earlierId && debug.senders.get(earlierId);
+  if (!earlier || FINAL.includes(earlier.state)) return null;
+  debug.senders.delete(earlierId);
+  debug.sessions.get(earlierId)?.close('the receiver reloaded its page');
+  earlier.peerGone('the receiver reloaded its page');
+  return receiverCard(earlierId);
+}
+
 /** Serves one receiver: its own connection, sender and progress card. */
 function serve(peer, files, transferId) {
   $('no-receivers').hidden = true;
+  const replaced = retireEarlier(peer);
   const sender = new FileSender(files, { transferId, from: myName() });
   debug.senders.set(peer.id, sender);
   const session = openSession(peer.id, (channel, pc) => sender.attach(channel, pc), () => !FINAL.includes(sender.state));
@@ -264,12 +286,14 @@ function serve(peer, files, transferId) {
   const figures = el('p', { className: 'figures' });
   card.append(el('h4', {}, el('span', { className: 'peer-name', textContent: peer.name }), state),
     el('table', { className: 'files' }, body), el('div', { className: 'bar' }, totalBar), figures, el('p', { className: 'buttons' }, cancel));
-  $('receivers').append(card);
+  if (replaced) replaced.replaceWith(card);
+  else $('receivers').append(card);
   const meter = new RateMeter();
   const render = () => {
     card.dataset.state = sender.state;
     const labels = { waiting: 'Connecting…', offered: 'Waiting for them to accept', sending: 'Sending', done: 'Delivered and verified', declined: 'Declined', cancelled: 'Cancelled', failed: 'Failed' };
-    state.textContent = `${labels[sender.state] ?? sender.state}${sender.reason && !['sending', 'offered'].includes(sender.state) ? ` — ${sender.reason}` : ''}`;
+    const explained = sender.reason && !['sending', 'offered', 'done'].includes(sender.state);
+    state.textContent = `${labels[sender.state] ?? sender.state}${explained ? ` — ${sender.reason}` : ''}`;
     if (sender.state === 'done' && sender.progress.some((p) => !p.ok)) state.textContent = `Finished with errors — ${sender.reason}`;
     sender.progress.forEach((p, i) => {
       const fileState = p.done ? (p.ok ? 'verified' : 'corrupt') : (p.acked > 0 ? 'receiving' : 'pending');
@@ -282,10 +306,10 @@ function serve(peer, files, transferId) {
     const moving = sender.state === 'sending' ? ` · ${formatBytes(meter.bytesPerSecond())}/s · ${formatEta(meter.eta(sender.totalSize - done))} left` : '';
     figures.textContent = `${percent(done, sender.totalSize)} % · ${formatBytes(done)} of ${formatBytes(sender.totalSize)}${moving}`;
     figures.dataset.percent = String(percent(done, sender.totalSize));
-    cancel.hidden = ['done', 'declined', 'cancelled', 'failed'].includes(sender.state);
+    cancel.parentElement.hidden = FINAL.includes(sender.state);
   };
   sender.addEventListener('statechange', render);
-  sender.addEventListener('progress', throttle(render, 200));
+  sender.addEventListener('progress', throttle(render, 500));
   sender.addEventListener('file-done', render);
   session.addEventListener('statechange', ({ detail }) => {
     if (detail.state === 'failed' || (detail.state === 'closed' && detail.reason !== 'transfer finished')) sender.peerGone(detail.state === 'failed' ? `connection failed: ${detail.reason}` : 'the receiver left');
@@ -301,18 +325,22 @@ async function showReceiver(code) {
   $('receive').hidden = false;
   const status = $('status');
   const setStatus = (state, text) => { status.dataset.state = state; status.textContent = text; };
-  const savedText = localStorage.getItem(LEDGER_KEY(code));
-  const saved = savedText ? JSON.parse(savedText) : null;
+  const saved = readLedger(code);
+  // Files this page writes carry its key prefix (the saved one after a reload): hold it before
+  // clearing other pages' leftovers.
+  const keyPrefix = saved?.keyPrefix ?? newKeyPrefix();
+  holdKeyPrefix(keyPrefix);
+  startCleanup();
   const storage = await openStorage();
   const receiver = new FileReceiver({
-    storage, saved,
+    storage, saved, keyPrefix,
     persist: (ledger) => (ledger ? localStorage.setItem(LEDGER_KEY(code), JSON.stringify(ledger)) : localStorage.removeItem(LEDGER_KEY(code))),
   });
   debug.receiver = receiver;
   debug.storage = storage;
   let joined;
   try {
-    joined = await client.join({ room: code, name: myName(), meta: { app: 'transfer', role: 'receiver' } });
+    joined = await client.join({ room: code, name: myName(), meta: { app: 'transfer', role: 'receiver', receiverKey: keyPrefix } });
   } catch (error) {
     setStatus('failed', `Cannot reach the server: ${error.message}`);
     return;
@@ -393,7 +421,11 @@ async function showReceiver(code) {
   };
   const render = () => {
     const { state, reason } = receiver;
-    if (state === 'done') setStatus('done', reason === 'all files received and verified' ? 'All files received and verified. Save them below.' : `Done, but ${reason}.`);
+    const one = receiver.files.length === 1;
+    if (state === 'done') {
+      setStatus('done', reason !== 'all files received and verified' ? `Done, but ${reason}.`
+        : one ? 'The file was received and verified. Save it below.' : 'All files received and verified. Save them below.');
+    }
     else if (state === 'declined') setStatus('declined', 'You declined these files.');
     else if (state === 'cancelled') setStatus('cancelled', `Transfer cancelled: ${reason}.`);
     else if (state === 'failed') setStatus('failed', `Transfer failed: ${reason}.`);
@@ -402,7 +434,9 @@ async function showReceiver(code) {
       $('cancel').hidden = true;
       $('offer-actions').hidden = true;
     }
-    $('save-all').hidden = !(state === 'done' && links.size > 1);
+    $('save-all').hidden = !(state === 'done' && links.size > 0);
+    $('save-all').textContent = links.size > 1 ? `Save all ${links.size} files` : 'Save file';
+    $('total').dataset.state = state;
     if (!receiver.ledger) return;
     $('total').hidden = false;
     receiver.ledger.files.forEach((f, i) => {
@@ -416,11 +450,12 @@ async function showReceiver(code) {
     $('total-progress').textContent = `${percent(received, size)} %`;
     $('total-progress').dataset.percent = String(percent(received, size));
     $('total-bytes').textContent = `${formatBytes(received)} of ${formatBytes(size)}`;
-    $('speed').textContent = state === 'receiving' ? `${formatBytes(meter.bytesPerSecond())}/s` : '—';
-    $('eta').textContent = state === 'receiving' ? formatEta(meter.eta(size - received)) : '—';
+    $('rate').hidden = state !== 'receiving';
+    $('speed').textContent = `${formatBytes(meter.bytesPerSecond())}/s`;
+    $('eta').textContent = formatEta(meter.eta(size - received));
   };
   receiver.addEventListener('statechange', render);
-  receiver.addEventListener('progress', throttle(render, 200));
+  receiver.addEventListener('progress', throttle(render, 500));
   setInterval(render, 1000);
   client.on('peer-left', ({ peerId }) => { if (peerId === senderPeer.id) { receiver.peerGone('the sender left'); render(); } });
   session.addEventListener('statechange', ({ detail }) => {
@@ -429,6 +464,23 @@ async function showReceiver(code) {
   });
   window.addEventListener('beforeunload', (e) => { if (receiver.state === 'receiving') e.preventDefault(); });
   session.start();
+}
+
+/** The ledger a page receiving under this code saved before a reload, if any. */
+function readLedger(code) {
+  try {
+    return JSON.parse(localStorage.getItem(LEDGER_KEY(code)) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+
+/** Removes partial files nobody can resume and finished files of closed pages (debug.cleanup: their names). */
+function startCleanup() {
+  debug.cleanup = cleanStorage({ ledgerStore: localStorage, ledgerKeyPrefix: LEDGER_PREFIX }).catch((error) => {
+    console.warn('transfer storage cleanup failed', error);
+    return [];
+  });
 }
 
 function throttle(fn, ms) {
@@ -453,6 +505,7 @@ if (location.hash.length > 1 && !code) {
   showSender();
   client.connect().catch(() => {});
 }
+if (!code) startCleanup();
 // A code typed into the address bar (or a link opened in this tab) changes only the hash:
 // start over in the right mode.
 window.addEventListener('hashchange', () => location.reload());

@@ -1,31 +1,33 @@
 package dev.parley.bench.transfer;
 
 import com.microsoft.playwright.Page;
+import dev.parley.bench.BenchEnvironment;
 import dev.parley.testing.Chromium;
+import dev.parley.testing.ChromiumProfile;
 import dev.parley.testing.TestServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Send files benchmark (issue 4): the app's throughput (hashing and storage included) next to a raw
  * data channel (same chunk size and buffer marks, no file, no hash, no storage) between two separate
- * Chromium processes on loopback, in the same run; plus the receiving browser's peak memory (sum of
- * RSS over its process tree, sampled every 200 ms).
+ * Chromium processes on loopback, in the same run; plus the receiving browser's peak memory (PSS
+ * and RSS summed over its process tree, sampled every 200 ms) and each browser's CPU time. Each
+ * browser has an on-disk profile (OPFS on disk, as for a person).
  *
  * <p>Run inside the test network namespace:
- * {@code scripts/netns mvn -B -q -o test-compile exec:java -Dexec.classpathScope=test
+ * {@code scripts/netns mvn -B -q -o exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.parley.bench.transfer.TransferBench -Dexec.args='100 1024'} (sizes in MiB).
  * Writes bench/results/transfer.json.
  */
@@ -44,7 +46,8 @@ public final class TransferBench {
                   let got = 0;
                   channel.onmessage = (e) => { got += e.data.byteLength; if (got >= bytes) resolve(got); };
                 } else {
-                  channel.onopen = async () => {
+                  window.opened = new Promise((open) => { channel.onopen = open; });
+                  window.go = async () => {
                     const chunk = Math.min(pc.sctp.maxMessageSize || 16384, 256 * 1024);
                     const data = new Uint8Array(chunk);
                     crypto.getRandomValues(data.subarray(0, 65536));
@@ -75,8 +78,20 @@ public final class TransferBench {
               if (role === 'sender') {
                 await pc.setLocalDescription(await pc.createOffer());
                 client.sendTo(joined.peers[0].id, 'offer', { sdp: pc.localDescription.sdp });
+                await window.opened;
               }
               return joined.room;
+            }""";
+
+    /** Local and remote candidate types of the receiver's selected pair, e.g. "host/host". */
+    private static final String SELECTED_PAIR = """
+            async (pcExpression) => {
+              const pc = eval(pcExpression);
+              const stats = await pc.getStats();
+              let pair = null;
+              stats.forEach((r) => { if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId); });
+              if (!pair) return 'none';
+              return stats.get(pair.localCandidateId).candidateType + '/' + stats.get(pair.remoteCandidateId).candidateType;
             }""";
 
     private TransferBench() {}
@@ -92,54 +107,74 @@ public final class TransferBench {
                 Path file = randomFile(work.resolve("bench-" + mib + ".bin"), bytes);
                 Map<String, Object> run = new LinkedHashMap<>();
                 run.put("bytes", bytes);
-                run.put("raw", raw(server, bytes));
-                run.put("app", app(server, file, bytes));
-                double rawMBps = (double) ((Map<?, ?>) run.get("raw")).get("MBps");
-                double appMBps = (double) ((Map<?, ?>) run.get("app")).get("MBps");
-                run.put("ratio", round(appMBps / rawMBps));
-                System.out.printf("%d MiB: app %.2f MB/s, raw %.2f MB/s, ratio %.2f, receiver peak RSS app %d MiB / raw %d MiB%n",
-                        mib, appMBps, rawMBps, appMBps / rawMBps,
-                        (long) ((Map<?, ?>) run.get("app")).get("receiverPeakRssMiB"),
-                        (long) ((Map<?, ?>) run.get("raw")).get("receiverPeakRssMiB"));
+                run.put("loadAverageBefore", BenchEnvironment.loadAverage());
+                Map<String, Object> raw = raw(server, bytes);
+                Map<String, Object> app = app(server, file, bytes);
+                run.put("raw", raw);
+                run.put("app", app);
+                run.put("loadAverageAfter", BenchEnvironment.loadAverage());
+                double ratio = (double) app.get("MBps") / (double) raw.get("MBps");
+                run.put("ratio", round(ratio));
+                System.out.printf("%d MiB: app %.2f MB/s, raw %.2f MB/s, ratio %.2f; receiver peak PSS app %d MiB / raw %d MiB;"
+                        + " CPU s receiver app %.1f / raw %.1f, sender app %.1f / raw %.1f; load %s → %s%n",
+                        mib, app.get("MBps"), raw.get("MBps"), ratio, app.get("receiverPeakPssMiB"), raw.get("receiverPeakPssMiB"),
+                        app.get("receiverCpuSeconds"), raw.get("receiverCpuSeconds"), app.get("senderCpuSeconds"), raw.get("senderCpuSeconds"),
+                        run.get("loadAverageBefore"), run.get("loadAverageAfter"));
+                System.out.printf("  selected pair app %s, raw %s%n", app.get("candidatePair"), raw.get("candidatePair"));
+                System.out.printf("  CPU s by process: receiver app %s / raw %s; sender app %s / raw %s%n",
+                        app.get("receiverCpuByProcess"), raw.get("receiverCpuByProcess"), app.get("senderCpuByProcess"), raw.get("senderCpuByProcess"));
                 runs.add(run);
                 Files.delete(file);
             }
         }
-        writeJson(runs);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("benchmark", "transfer");
+        result.put("environment", BenchEnvironment.describe());
+        result.put("browser", chromiumVersion());
+        result.put("setup", "two separate headless Chromium processes, loopback in a private network namespace, Parley signaling in the bench JVM;"
+                + " time from the data channel open (raw) or Accept (app) to the last byte (raw) or 'verified' (app)");
+        result.put("runs", runs);
+        BenchEnvironment.write("transfer", result);
     }
 
-    /** Raw data channel between two browser processes; seconds from channel setup to last byte. */
-    private static Map<String, Object> raw(TestServer server, long bytes) throws Exception {
-        try (Chromium senderBrowser = Chromium.launch(); MemoryWatch watch = MemoryWatch.launching(); Chromium receiverBrowser = watch.launched(Chromium::launch)) {
-            Page receiver = receiverBrowser.newPage();
+    /** Raw data channel between two browser processes; seconds from the open channel to the last byte. */
+    private static Map<String, Object> raw(TestServer server, long bytes) {
+        try (Browsers browsers = new Browsers()) {
+            Page receiver = longWaits(browsers.receiver.page());
             receiver.navigate(server.httpUrl("/"));
-            Page sender = senderBrowser.newPage();
+            Page sender = longWaits(browsers.sender.page());
             sender.navigate(server.httpUrl("/"));
             String room = (String) receiver.evaluate(RAW_SCRIPT, Map.of("role", "receiver", "bytes", (double) bytes));
-            long start = System.nanoTime();
             sender.evaluate(RAW_SCRIPT, Map.of("room", room, "role", "sender", "bytes", (double) bytes));
+            browsers.start();
+            sender.evaluate("window.go(); true");
+            Object pair = receiver.evaluate(SELECTED_PAIR, "window.pc");
             receiver.evaluate("window.result.then(() => true)");
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return result(bytes, seconds, watch.stop());
+            Map<String, Object> result = browsers.stop(bytes);
+            result.put("candidatePair", pair);
+            return result;
         }
     }
 
     /** The Send files app, as a user runs it: share, open the link, accept, wait for "verified". */
-    private static Map<String, Object> app(TestServer server, Path file, long bytes) throws Exception {
-        try (Chromium senderBrowser = Chromium.launch(); MemoryWatch watch = MemoryWatch.launching(); Chromium receiverBrowser = watch.launched(Chromium::launch)) {
-            Page sender = senderBrowser.newPage();
+    private static Map<String, Object> app(TestServer server, Path file, long bytes) {
+        try (Browsers browsers = new Browsers()) {
+            Page sender = longWaits(browsers.sender.page());
             sender.navigate(server.httpUrl("/transfer"));
             sender.setInputFiles("#file-input", file);
             sender.click("#share");
             sender.waitForFunction("document.querySelector('#share-link').value.includes('#')");
-            Page receiver = receiverBrowser.newPage();
+            Page receiver = longWaits(browsers.receiver.page());
             receiver.navigate(sender.inputValue("#share-link"));
             receiver.waitForSelector("#accept");
-            long start = System.nanoTime();
+            browsers.start();
             receiver.click("#accept");
+            receiver.waitForFunction("window.parleyTransfer.receiver.totalReceived > 0", null,
+                    new Page.WaitForFunctionOptions().setTimeout(600_000).setPollingInterval(100));
+            Object pair = receiver.evaluate(SELECTED_PAIR, "[...window.parleyTransfer.sessions.values()][0].pc");
             receiver.waitForSelector("#status[data-state='done']", new Page.WaitForSelectorOptions().setTimeout(3_600_000));
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Map<String, Object> result = result(bytes, seconds, watch.stop());
+            Map<String, Object> result = browsers.stop(bytes);
+            result.put("candidatePair", pair);
             result.put("verified", receiver.getAttribute(".file-state", "data-state").equals("verified"));
             result.put("storage", receiver.evaluate("window.parleyTransfer.storage.kind"));
             result.put("chunkBytes", sender.evaluate("[...window.parleyTransfer.senders.values()][0].chunkSize"));
@@ -147,12 +182,176 @@ public final class TransferBench {
         }
     }
 
-    private static Map<String, Object> result(long bytes, double seconds, long peakRssBytes) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("seconds", round(seconds));
-        r.put("MBps", round(bytes / 1e6 / seconds));
-        r.put("receiverPeakRssMiB", peakRssBytes / (1024 * 1024));
-        return r;
+    /**
+     * A sender and a receiver browser, each its own Chromium process tree (found by a marker
+     * switch on its command line); measures time, CPU time of each tree and the receiver's peak memory.
+     */
+    private static final class Browsers implements AutoCloseable {
+        final ChromiumProfile sender;
+        final ChromiumProfile receiver;
+        private final ProcessTree senderTree;
+        private final ProcessTree receiverTree;
+        private long startNanos;
+        private double senderCpuStart;
+        private double receiverCpuStart;
+        private Map<String, Double> senderByType;
+        private Map<String, Double> receiverByType;
+        private MemoryWatch watch;
+
+        Browsers() {
+            String senderMark = "--parley-bench-sender=" + UUID.randomUUID();
+            String receiverMark = "--parley-bench-receiver=" + UUID.randomUUID();
+            // On-disk profiles, as a person's browser has: in off-the-record contexts OPFS lives in
+            // memory, which would make the receiver's memory grow with the file.
+            sender = ChromiumProfile.launch(List.of(senderMark));
+            receiver = ChromiumProfile.launch(List.of(receiverMark));
+            senderTree = ProcessTree.marked(senderMark);
+            receiverTree = ProcessTree.marked(receiverMark);
+        }
+
+        void start() {
+            watch = new MemoryWatch(receiverTree);
+            senderCpuStart = senderTree.cpuSeconds();
+            receiverCpuStart = receiverTree.cpuSeconds();
+            senderByType = senderTree.cpuSecondsByType();
+            receiverByType = receiverTree.cpuSecondsByType();
+            startNanos = System.nanoTime();
+        }
+
+        Map<String, Object> stop(long bytes) {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("seconds", round(seconds));
+            r.put("MBps", round(bytes / 1e6 / seconds));
+            r.put("senderCpuSeconds", round(senderTree.cpuSeconds() - senderCpuStart));
+            r.put("receiverCpuSeconds", round(receiverTree.cpuSeconds() - receiverCpuStart));
+            r.put("senderCpuByProcess", since(senderByType, senderTree.cpuSecondsByType()));
+            r.put("receiverCpuByProcess", since(receiverByType, receiverTree.cpuSecondsByType()));
+            watch.stop();
+            r.put("receiverPeakPssMiB", watch.peakPss.get() / (1024 * 1024));
+            r.put("receiverPeakRssMiB", watch.peakRss.get() / (1024 * 1024));
+            return r;
+        }
+
+        private static Map<String, Object> since(Map<String, Double> before, Map<String, Double> after) {
+            Map<String, Object> delta = new LinkedHashMap<>();
+            after.forEach((type, cpu) -> delta.put(type, round(cpu - before.getOrDefault(type, 0.0))));
+            return delta;
+        }
+
+        @Override
+        public void close() {
+            if (watch != null) watch.stop();
+            sender.close();
+            receiver.close();
+        }
+    }
+
+    /** Peak PSS and RSS of one process tree, sampled every 200 ms until stopped. */
+    private static final class MemoryWatch {
+        final AtomicLong peakPss = new AtomicLong();
+        final AtomicLong peakRss = new AtomicLong();
+        private volatile boolean running = true;
+        private final Thread sampler;
+
+        MemoryWatch(ProcessTree tree) {
+            sampler = new Thread(() -> {
+                while (running) {
+                    List<Long> pids = tree.pids();
+                    peakPss.accumulateAndGet(pids.stream().mapToLong(pid -> ProcessTree.smapsRollup(pid, "Pss:")).sum(), Math::max);
+                    peakRss.accumulateAndGet(pids.stream().mapToLong(BenchEnvironment::rssBytes).filter(v -> v > 0).sum(), Math::max);
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "memory-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        void stop() {
+            running = false;
+            try {
+                sampler.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A browser's processes: the one whose command line carries a marker, and all its descendants. */
+    private record ProcessTree(long root) {
+        static ProcessTree marked(String marker) {
+            return new ProcessTree(ProcessHandle.allProcesses()
+                    .filter(p -> cmdline(p.pid()).contains(marker) && !cmdline(p.pid()).contains("--type="))
+                    .mapToLong(ProcessHandle::pid).min()
+                    .orElseThrow(() -> new IllegalStateException("no browser process with " + marker)));
+        }
+
+        List<Long> pids() {
+            Map<Long, Long> parents = new HashMap<>();
+            ProcessHandle.allProcesses().forEach(p -> parents.put(p.pid(), p.parent().map(ProcessHandle::pid).orElse(0L)));
+            List<Long> tree = new ArrayList<>();
+            for (long pid : parents.keySet()) {
+                for (long p = pid; p > 1; p = parents.getOrDefault(p, 0L)) {
+                    if (p == root) {
+                        tree.add(pid);
+                        break;
+                    }
+                }
+            }
+            return tree;
+        }
+
+        double cpuSeconds() {
+            return pids().stream().mapToDouble(BenchEnvironment::cpuSeconds).filter(v -> !Double.isNaN(v)).sum();
+        }
+
+        /** CPU seconds so far per Chromium process type (browser, renderer, gpu-process, utility…). */
+        Map<String, Double> cpuSecondsByType() {
+            Map<String, Double> byType = new java.util.TreeMap<>();
+            for (long pid : pids()) {
+                double cpu = BenchEnvironment.cpuSeconds(pid);
+                if (Double.isNaN(cpu)) continue;
+                String cmd = cmdline(pid);
+                int at = cmd.indexOf("--type=");
+                String type = at < 0 ? "browser" : cmd.substring(at + 7).split("[\\x00 ]")[0];
+                if (type.equals("utility")) {
+                    int sub = cmd.indexOf("--utility-sub-type=");
+                    if (sub >= 0) type = cmd.substring(sub + 19).split("[\\x00 ]")[0].replaceAll(".*\\.", "");
+                }
+                byType.merge(type, cpu, Double::sum);
+            }
+            return byType;
+        }
+
+        static String cmdline(long pid) {
+            try {
+                return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        /** A field of /proc/PID/smaps_rollup in bytes (0 when the process is gone). */
+        static long smapsRollup(long pid, String field) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
+                    if (line.startsWith(field)) return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]) * 1024;
+                }
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+            return 0;
+        }
+    }
+
+    /** A 1 GiB transfer on a loaded machine takes minutes: waits are bounded by an hour instead. */
+    private static Page longWaits(Page page) {
+        page.setDefaultTimeout(3_600_000);
+        return page;
     }
 
     private static double round(double v) {
@@ -171,44 +370,6 @@ public final class TransferBench {
         return file;
     }
 
-    private static void writeJson(List<Map<String, Object>> runs) throws IOException {
-        StringBuilder json = new StringBuilder("{\n");
-        json.append("  \"benchmark\": \"transfer\",\n");
-        json.append("  \"date\": \"").append(Instant.now()).append("\",\n");
-        json.append("  \"machine\": {\"nproc\": ").append(Runtime.getRuntime().availableProcessors())
-                .append(", \"cpu\": \"").append(cpuModel()).append("\"},\n");
-        json.append("  \"browser\": \"").append(chromiumVersion()).append("\",\n");
-        json.append("  \"setup\": \"two separate headless Chromium processes, loopback in a private network namespace, Parley signaling in the bench JVM\",\n");
-        json.append("  \"runs\": [\n");
-        for (int i = 0; i < runs.size(); i++) {
-            json.append("    ").append(toJson(runs.get(i))).append(i + 1 < runs.size() ? ",\n" : "\n");
-        }
-        json.append("  ]\n}\n");
-        Path out = Path.of("bench/results/transfer.json");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, json.toString(), StandardCharsets.UTF_8);
-        System.out.println("wrote " + out.toAbsolutePath());
-    }
-
-    private static String toJson(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            StringBuilder b = new StringBuilder("{");
-            map.forEach((k, v) -> b.append(b.length() > 1 ? ", " : "").append('"').append(k).append("\": ").append(toJson(v)));
-            return b.append('}').toString();
-        }
-        if (value instanceof String s) return '"' + s.replace("\"", "'") + '"';
-        return String.valueOf(value);
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
     private static String chromiumVersion() {
         try {
             Process p = new ProcessBuilder(Chromium.EXECUTABLE.toString(), "--version").redirectErrorStream(true).start();
@@ -217,108 +378,6 @@ public final class TransferBench {
             return out.lines().reduce((a, b) -> b).orElse(out);
         } catch (IOException | InterruptedException e) {
             return "chromium";
-        }
-    }
-
-    /**
-     * Peak summed RSS of the processes of one browser: the Chromium processes that appeared while
-     * it launched, and every process descended from them, sampled until stopped.
-     */
-    static final class MemoryWatch implements AutoCloseable {
-        private final Set<Long> before;
-        private final Set<Long> roots = new HashSet<>();
-        private final AtomicLong peak = new AtomicLong();
-        private volatile boolean running = true;
-        private Thread sampler;
-
-        private MemoryWatch(Set<Long> before) {
-            this.before = before;
-        }
-
-        static MemoryWatch launching() {
-            return new MemoryWatch(pids());
-        }
-
-        <T> T launched(java.util.function.Supplier<T> launch) {
-            T browser = launch.get();
-            for (long pid : pids()) {
-                if (!before.contains(pid) && cmdline(pid).contains("chromium") && !cmdline(pid).contains("--type=")) roots.add(pid);
-            }
-            sampler = new Thread(() -> {
-                while (running) {
-                    peak.accumulateAndGet(treeRss(), Math::max);
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "rss-sampler");
-            sampler.setDaemon(true);
-            sampler.start();
-            return browser;
-        }
-
-        long stop() {
-            running = false;
-            return peak.get();
-        }
-
-        @Override
-        public void close() {
-            running = false;
-        }
-
-        private long treeRss() {
-            Map<Long, Long> parents = new LinkedHashMap<>();
-            for (long pid : pids()) parents.put(pid, parent(pid));
-            long total = 0;
-            for (long pid : parents.keySet()) {
-                for (long p = pid; p > 1; p = parents.getOrDefault(p, 0L)) {
-                    if (roots.contains(p)) {
-                        total += rss(pid);
-                        break;
-                    }
-                }
-            }
-            return total;
-        }
-
-        private static Set<Long> pids() {
-            Set<Long> pids = new HashSet<>();
-            try (var list = Files.list(Path.of("/proc"))) {
-                list.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit)).forEach(n -> pids.add(Long.parseLong(n)));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return pids;
-        }
-
-        private static String cmdline(long pid) {
-            try {
-                return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        private static long parent(long pid) {
-            return statusField(pid, "PPid:") ;
-        }
-
-        private static long rss(long pid) {
-            return statusField(pid, "VmRSS:") * 1024;
-        }
-
-        private static long statusField(long pid, String field) {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                    if (line.startsWith(field)) return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
-                }
-            } catch (IOException | RuntimeException e) {
-                return 0;
-            }
-            return 0;
         }
     }
 }

@@ -18,6 +18,12 @@ import java.util.Map;
  */
 public final class Chromium implements AutoCloseable {
     public static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
+    /** Command-line switches every test browser gets (TESTING.md), minus --headless. */
+    public static final List<String> FLAGS = List.of(
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required");
     private final Playwright playwright;
     private final Browser browser;
     private final List<BrowserContext> contexts = new ArrayList<>();
@@ -28,11 +34,7 @@ public final class Chromium implements AutoCloseable {
         }
         playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        List<String> args = new ArrayList<>(List.of(
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required"));
+        List<String> args = new ArrayList<>(FLAGS);
         args.addAll(extraArgs);
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                 .setExecutablePath(EXECUTABLE).setHeadless(true).setArgs(args));

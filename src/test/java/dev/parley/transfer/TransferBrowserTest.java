@@ -57,7 +57,11 @@ class TransferBrowserTest {
         }
         assertTrue(receiver.textContent("#offer-title").contains("Ann"), "receiver sees who sends");
         assertTrue(receiver.textContent("#offered-files").contains("random.bin"));
+        screenshots(sender, receiver, "offer");
         receiver.click("#accept");
+        receiver.waitForFunction("window.parleyTransfer.receiver.totalReceived > window.parleyTransfer.receiver.totalSize / 3", null,
+                new Page.WaitForFunctionOptions().setTimeout(TransferPages.LONG_WAIT).setPollingInterval(50));
+        screenshots(sender, receiver, "progress");
 
         awaitReceiverState(receiver, "done");
         awaitSenderState(sender, "done");
@@ -70,7 +74,12 @@ class TransferBrowserTest {
         assertEquals("opfs", receiver.evaluate("window.parleyTransfer.storage.kind"), "streams to disk, not memory");
         Number sent = (Number) sender.evaluate("[...window.parleyTransfer.senders.values()][0].stats.bytesSent");
         assertEquals(size, sent.longValue(), "no byte sent twice without a reconnect");
-        receiver.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/receiver-done.png")).setFullPage(true));
-        sender.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/sender-done.png")).setFullPage(true));
+        screenshots(sender, receiver, "done");
+    }
+
+    /** What each person sees at this step, in target/screenshots/ (for a person to look at). */
+    private static void screenshots(Page sender, Page receiver, String step) {
+        receiver.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/receiver-" + step + ".png")).setFullPage(true));
+        sender.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/sender-" + step + ".png")).setFullPage(true));
     }
 }

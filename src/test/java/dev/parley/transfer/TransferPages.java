@@ -3,6 +3,7 @@ package dev.parley.transfer;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import dev.parley.testing.Chromium;
+import dev.parley.testing.ChromiumProfile;
 import dev.parley.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,7 @@ final class TransferPages implements AutoCloseable {
     static final double LONG_WAIT = 240_000;
     private final TestServer server;
     private final List<Chromium> browsers = new java.util.ArrayList<>();
+    private final List<ChromiumProfile> profiles = new java.util.ArrayList<>();
     private Page lastSender;
 
     TransferPages(TestServer server) {
@@ -41,6 +43,8 @@ final class TransferPages implements AutoCloseable {
     public void close() {
         browsers.forEach(Chromium::close);
         browsers.clear();
+        profiles.forEach(ChromiumProfile::close);
+        profiles.clear();
         lastSender = null;
     }
 
@@ -68,10 +72,26 @@ final class TransferPages implements AutoCloseable {
 
     /** A receiver page that opened the link and sees the offer (not yet accepted). */
     Page openLink(String link, String name) {
-        Page receiver = newPage();
+        return openLink(link, name, page -> { });
+    }
+
+    /** As {@link #openLink(String, String)}; {@code prepare} runs on the page (at the app's origin) before the link opens. */
+    Page openLink(String link, String name, java.util.function.Consumer<Page> prepare) {
+        return openLink(newPage(), link, name, prepare);
+    }
+
+    /** As {@link #openLink(String, String, java.util.function.Consumer)}, in a browser with an on-disk profile. */
+    Page openLinkWithProfile(String link, String name, java.util.function.Consumer<Page> prepare) {
+        ChromiumProfile profile = ChromiumProfile.launch(List.of());
+        profiles.add(profile);
+        return openLink(profile.page(), link, name, prepare);
+    }
+
+    private Page openLink(Page receiver, String link, String name, java.util.function.Consumer<Page> prepare) {
         receiver.navigate(server.httpUrl("/transfer"));
         receiver.fill("#my-name", name);
         receiver.locator("#my-name").dispatchEvent("change");
+        prepare.accept(receiver);
         receiver.navigate(link);
         try {
             receiver.waitForSelector("#accept", new Page.WaitForSelectorOptions().setTimeout(30_000));
@@ -125,6 +145,28 @@ final class TransferPages implements AutoCloseable {
                   const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
                   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
                 }""", index);
+    }
+
+    /** Names of the files the app keeps in this page's origin private file system. */
+    @SuppressWarnings("unchecked")
+    static List<String> storedFiles(Page page) {
+        return (List<String>) page.evaluate("""
+                async () => {
+                  const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('parley-transfer', { create: true });
+                  const names = [];
+                  for await (const name of dir.keys()) names.push(name);
+                  return names.sort();
+                }""");
+    }
+
+    /** Waits until the app keeps no file in this page's origin private file system. */
+    static void awaitNoStoredFiles(Page page) {
+        page.waitForFunction("""
+                async () => {
+                  const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('parley-transfer', { create: true });
+                  for await (const name of dir.keys()) return false;
+                  return true;
+                }""", null, new Page.WaitForFunctionOptions().setTimeout(30_000).setPollingInterval(100));
     }
 
     static Path randomFile(Path dir, String name, long size, long seed) throws IOException {

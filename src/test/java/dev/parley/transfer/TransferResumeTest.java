@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The receiver's connection is killed mid-transfer (its RTCPeerConnection closed and its signaling
- * socket dropped); the transfer continues on a new connection from where it stood.
+ * socket dropped), or its tab is reloaded; the transfer continues on a new connection from where
+ * it stood (after a reload: from the last checkpoint in OPFS).
  */
 @Tag("browser")
 class TransferResumeTest {
@@ -68,17 +69,7 @@ class TransferResumeTest {
                   return window.parleyTransfer.receiver.stats.bytesReceived;
                 }""");
 
-        try {
-            awaitReceiverState(receiver, "done");
-            awaitSenderState(sender, "done");
-        } catch (RuntimeException e) {
-            throw new AssertionError("did not finish after the kill; receiver: " + TransferPages.diagnose(receiver)
-                    + "; sender: " + TransferPages.diagnose(sender), e);
-        }
-        assertEquals(expected, receiver.getAttribute(".file-state", "data-sha256"));
-        assertEquals(expected, storedSha256(receiver, 0), "stored bytes identical to the original");
-        assertEquals("100", receiver.getAttribute("#total-progress", "data-percent"));
-        assertEquals("100", sender.getAttribute(".receiver .figures", "data-percent"));
+        awaitBothDoneAndVerified(sender, receiver, expected, "the kill");
 
         Map<String, Object> stats = (Map<String, Object>) sender.evaluate(
                 "() => { const s = [...window.parleyTransfer.senders.values()][0].stats; return { sent: s.bytesSent, resumes: s.resumes, from: s.resumedFrom[0][0].offset }; }");
@@ -91,5 +82,52 @@ class TransferResumeTest {
         assertTrue(((Number) receiver.evaluate("window.parleyTransfer.receiver.stats.resumes")).intValue() >= 1);
         assertTrue(((Number) receiver.evaluate("[...window.parleyTransfer.sessions.values()][0].generation")).intValue() >= 2,
                 "a new connection carried the rest");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void receiverTabReloadedMidTransferContinuesFromItsLastCheckpointAndFinishesByteIdentical(@TempDir Path dir) throws Exception {
+        Path file = randomFile(dir, "reload.bin", SIZE, 11);
+        String expected = sha256(file);
+        Page sender = pages.shareFiles("Ann", List.of(file));
+        Page receiver = pages.openLink(link(sender), "Bob");
+        receiver.onDialog(dialog -> dialog.accept()); // "Leave site?" while receiving: yes
+        receiver.click("#accept");
+
+        // Reload somewhere after the first checkpoint (every 16 MiB) and before the end.
+        long reloadAt = ThreadLocalRandom.current().nextLong(SIZE * 3 / 10, SIZE * 7 / 10);
+        receiver.waitForFunction("""
+                at => { const r = window.parleyTransfer.receiver;
+                  return r.stats.bytesReceived >= at && (r.ledger.file(0).checkpoint?.offset ?? 0) > 0; }""", (double) reloadAt,
+                new Page.WaitForFunctionOptions().setTimeout(TransferPages.LONG_WAIT).setPollingInterval(10));
+        receiver.reload();
+
+        awaitBothDoneAndVerified(sender, receiver, expected, "the reload");
+        long receivedAfterReload = ((Number) receiver.evaluate("window.parleyTransfer.receiver.stats.bytesReceived")).longValue();
+        assertTrue(receivedAfterReload > 0 && receivedAfterReload < SIZE,
+                "the reloaded page received only the rest: " + receivedAfterReload + " of " + SIZE);
+
+        assertEquals(1, sender.locator(".receiver").count(), "the reloaded receiver took over its card");
+        Map<String, Object> stats = (Map<String, Object>) sender.evaluate(
+                "() => { const s = [...window.parleyTransfer.senders.values()][0].stats; return { sent: s.bytesSent, from: s.resumedFrom[0][0].offset }; }");
+        long resumedFrom = ((Number) stats.get("from")).longValue();
+        long resent = ((Number) stats.get("sent")).longValue();
+        assertTrue(resumedFrom > 0, "resumed past the start, from " + resumedFrom);
+        assertTrue(resent < SIZE, "bytes resent " + resent + " < file size " + SIZE);
+    }
+
+    /** Both sides finish; the receiver's hash, the bytes it stores and both progress figures are right. */
+    private static void awaitBothDoneAndVerified(Page sender, Page receiver, String expected, String after) {
+        try {
+            awaitReceiverState(receiver, "done");
+            awaitSenderState(sender, "done");
+        } catch (RuntimeException e) {
+            throw new AssertionError("did not finish after " + after + "; receiver: " + TransferPages.diagnose(receiver)
+                    + "; sender: " + TransferPages.diagnose(sender), e);
+        }
+        assertEquals(expected, receiver.getAttribute(".file-state", "data-sha256"));
+        assertEquals(expected, storedSha256(receiver, 0), "stored bytes identical to the original");
+        assertEquals("100", receiver.getAttribute("#total-progress", "data-percent"));
+        assertEquals("100", sender.getAttribute(".receiver .figures", "data-percent"));
     }
 }

@@ -86,6 +86,7 @@ class TransferRobustnessTest {
         assertTrue(receiver.textContent("#status").contains("You declined"));
         assertTrue(sender.textContent(".receiver .state").startsWith("Declined"));
         assertTrue(receiver.isHidden("#accept"));
+        assertEquals(List.of(), TransferPages.storedFiles(receiver), "nothing written for a declined offer");
     }
 
     @Test
@@ -102,6 +103,7 @@ class TransferRobustnessTest {
         assertEquals("failed", receiver.getAttribute(".file-state", "data-state"));
         assertEquals(0, ((Number) receiver.evaluate("window.parleyTransfer.receiver.results.size")).intValue());
         assertEquals(0, receiver.locator(".save-link").count(), "no file offered for saving");
+        TransferPages.awaitNoStoredFiles(receiver); // the partial file is deleted from the browser's storage
     }
 
     @Test
@@ -115,6 +117,7 @@ class TransferRobustnessTest {
         awaitSenderState(sender, "cancelled");
         assertTrue(receiver.textContent("#status").contains("the sender cancelled"), receiver.textContent("#status"));
         assertEquals(0, receiver.locator(".save-link").count());
+        TransferPages.awaitNoStoredFiles(receiver);
     }
 
     @Test
