@@ -391,5 +391,12 @@ export async function restartEncoding(sender) {
     }
   };
   if (!(await setActive(false))) return false;
-  return setActive(true);
+  // The video must never stay paused: if re-activating fails once (parameters changed under us by
+  // a negotiation), try again on the next turn before giving up loudly.
+  try {
+    return await setActive(true);
+  } catch (error) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return setActive(true);
+  }
 }

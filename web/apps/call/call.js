@@ -42,6 +42,8 @@ export class CallController extends EventTarget {
     this.connectedAt = null;
     this.endedAt = null;
     this.senders = { audio: null, video: null };
+    /** Key frames forced by pausing and resuming the encoder after a reconnect (tests read it). */
+    this.keyFramesForced = 0;
     this.quality = new QualityMonitor(() => this.session?.pc, {
       interval: options.qualityInterval ?? 2000,
       expectVideo: () => Boolean(this.remote && (this.remote.cameraOn || this.remote.screenSharing)),
@@ -392,7 +394,7 @@ export class CallController extends EventTarget {
     if (!sender?.track) return;
     try {
       await restartEncoding(sender);
-      this.keyFramesForced = (this.keyFramesForced ?? 0) + 1;
+      this.keyFramesForced += 1;
     } catch (error) {
       console.warn('parley call: could not restart the video encoding', error);
     }

@@ -15,6 +15,8 @@ public final class RtcMetrics {
     final Counter stunRefused;
     final Counter dtlsFailures;
     final Counter tcpCongested;
+    final Counter tcpClosed;
+    final Counter tcpRefused;
 
     public RtcMetrics(MeterRegistry registry) {
         datagramsIn = Counter.builder("parley.rtc.datagrams").tag("direction", "in").register(registry);
@@ -27,6 +29,9 @@ public final class RtcMetrics {
         srtpFailures = Counter.builder("parley.rtc.dropped").tag("reason", "srtp").register(registry);
         stunRefused = Counter.builder("parley.rtc.dropped").tag("reason", "stun-refused").register(registry);
         tcpCongested = Counter.builder("parley.rtc.dropped").tag("reason", "tcp-congested").register(registry);
+        tcpClosed = Counter.builder("parley.rtc.dropped").tag("reason", "tcp-closed").register(registry);
+        tcpRefused = Counter.builder("parley.rtc.tcp.refused")
+                .description("ICE-TCP connections closed at once because the connection cap was reached").register(registry);
         dtlsFailures = Counter.builder("parley.rtc.dtls.failures").description("DTLS handshakes that failed").register(registry);
     }
 }

@@ -146,25 +146,35 @@ public final class RtcTransport {
      * A Binding request from {@code source}; {@code tcpPath} is the ICE-TCP connection it came on,
      * or null for UDP. The answer goes back the way the request came.
      */
-    void onStun(StunMessage message, InetSocketAddress source, MediaPath tcpPath) {
-        if (closed) return;
+    /**
+     * Answers one STUN message from a candidate path. Returns true only if it was a Binding request
+     * that passed MESSAGE-INTEGRITY (RFC 8445 §7.3): only then may the path carry this transport's
+     * DTLS and SRTP.
+     */
+    boolean onStun(StunMessage message, InetSocketAddress source, MediaPath tcpPath) {
+        if (closed) return false;
         IceLiteAgent.Result result = ice.onRequest(message, source, System.nanoTime());
+        boolean verified = false;
         switch (result.outcome()) {
             case SELECTED -> {
                 if (tcpPath == null) mux.bindAddress(source, this);
                 selected = tcpPath != null ? tcpPath : mux.pathTo(source);
+                verified = true;
             }
             case ANSWERED -> {
                 if (tcpPath == null) mux.bindAddress(source, this);
+                verified = true;
             }
             case REFUSED -> metrics.stunRefused.increment();
             case IGNORED -> {
-                return;
+                return false;
             }
         }
-        if (result.response() == null) return;
-        if (tcpPath != null) tcpPath.send(result.response(), 0, result.response().length);
-        else mux.send(result.response(), 0, result.response().length, source);
+        if (result.response() != null) {
+            if (tcpPath != null) tcpPath.send(result.response(), 0, result.response().length);
+            else mux.send(result.response(), 0, result.response().length, source);
+        }
+        return verified;
     }
 
     /** An ICE-TCP connection closed: if it carried the selected pair, media waits for the next check. */

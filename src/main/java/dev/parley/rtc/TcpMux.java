@@ -31,9 +31,11 @@ public final class TcpMux implements AutoCloseable {
     /** RFC 4571 §2: the length field is 16 bits. */
     private static final int MAX_FRAME = 65_535;
     /** Media packets are datagram-sized; a longer frame is dropped like an oversized datagram. */
-    private static final int MAX_PACKET = 2048;
+    private static final int MAX_PACKET = UdpMux.MAX_DATAGRAM;
     /** A connection that has not sent a valid Binding request by then is closed. */
     private static final long BIND_TIMEOUT_SECONDS = 10;
+    /** Open connections (checked or not) beyond which new ones are closed at once: every table is capped. */
+    static final int MAX_CONNECTIONS = 4096;
     /** Outbound bytes queued on one connection beyond which media is dropped rather than buffered. */
     private static final int MAX_QUEUED_BYTES = 1 << 20;
 
@@ -42,6 +44,8 @@ public final class TcpMux implements AutoCloseable {
     private final Channel server;
     /** Frames are copied here, as datagrams are on the UDP port: one buffer for the loop. */
     private final byte[] receiveBuffer = new byte[MAX_PACKET];
+    /** Connections open now; only touched on the loop (acceptor and children share it). */
+    private int open;
 
     public TcpMux(UdpMux udp, InetSocketAddress bind, RtcMetrics metrics) throws InterruptedException {
         this.udp = udp;
@@ -56,6 +60,13 @@ public final class TcpMux implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (open >= MAX_CONNECTIONS) {
+                            metrics.tcpRefused.increment();
+                            ch.close();
+                            return;
+                        }
+                        open++;
+                        ch.closeFuture().addListener(f -> open--);
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME + 2, 0, 2, 0, 2), new Connection(ch));
                     }
                 });
@@ -129,14 +140,19 @@ public final class TcpMux implements AutoCloseable {
                 metrics.unknownSource.increment();
                 return;
             }
-            transport = target;
-            target.onStun(message, source, this);
+            // Bound only once a check has passed MESSAGE-INTEGRITY: knowing a ufrag is not enough
+            // to have DTLS or SRTP delivered to a transport.
+            if (target.onStun(message, source, this)) transport = target;
         }
 
         /** RFC 4571 §2 framing: length, then the packet; dropped (not queued) when the peer reads too slowly. */
         @Override
         public void send(byte[] buf, int off, int len) {
-            if (!channel.isActive() || !channel.isWritable()) {
+            if (!channel.isActive()) {
+                metrics.tcpClosed.increment();
+                return;
+            }
+            if (!channel.isWritable()) {
                 metrics.tcpCongested.increment();
                 return;
             }

@@ -25,7 +25,11 @@ import java.util.Map;
  * source address. Everything here runs on one event loop; nothing is locked.
  */
 public final class UdpMux implements AutoCloseable {
-    private static final int MAX_DATAGRAM = 2048;
+    /**
+     * Media datagrams are MTU-sized. recvmmsg slots are exactly this long, so a longer datagram
+     * arrives cut to this length: a datagram that fills its slot is treated as oversized.
+     */
+    static final int MAX_DATAGRAM = 2048;
     private static final int RECEIVE_BATCH = 32;
     /** A batch flushes early after this many datagrams, so the first ones do not wait for the whole read. */
     private static final int MAX_UNFLUSHED = 64;
@@ -174,7 +178,7 @@ public final class UdpMux implements AutoCloseable {
                 return;
             }
             if (batchDepth == 0) beginBatch(); // ended by channelReadComplete
-            if (len == 0 || len > MAX_DATAGRAM) {
+            if (len == 0 || len >= MAX_DATAGRAM) {
                 metrics.malformed.increment();
                 return;
             }

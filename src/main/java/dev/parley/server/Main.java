@@ -24,7 +24,14 @@ public final class Main {
         }
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                 .setLevel(Level.toLevel(config.logLevel()));
-        ParleyServer server = new ParleyServer(config);
+        ParleyServer server;
+        try {
+            server = new ParleyServer(config);
+        } catch (StartupException e) {
+            System.err.println("parley: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -32,8 +39,8 @@ public final class Main {
         }, "shutdown"));
         try {
             server.start();
-        } catch (java.io.IOException e) {
-            System.err.println("parley: cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+        } catch (StartupException e) {
+            System.err.println("parley: " + e.getMessage());
             System.exit(1);
         }
         stopped.await();

@@ -52,7 +52,12 @@ public final class ParleyServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
-        this.sfu = new Sfu(config.sfu(), metrics);
+        try {
+            this.sfu = new Sfu(config.sfu(), metrics);
+        } catch (Exception e) { // Netty rethrows the bind failure (a checked BindException) unchecked
+            throw new StartupException("the SFU media listener on " + config.sfu().bindAddress() + " udp "
+                    + config.sfu().port() + " / tcp " + config.sfu().tcpPort() + " (--sfu-port, --sfu-tcp-port, --sfu-bind)", e);
+        }
         this.turn = config.turn().enabled() ? new TurnServer(config.turn().settings(), metrics) : null;
         this.signaling = new SignalingService(config.signaling(), metrics, sfu, this::iceServersFor);
 
@@ -110,14 +115,23 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     /** Starts listening; returns once the ports are bound. */
-    public ParleyServer start() throws Exception {
+    public ParleyServer start() {
         if (turn != null) {
-            turn.start();
+            try {
+                turn.start();
+            } catch (Exception e) {
+                throw new StartupException("the TURN server (--turn-listen, --turn-udp-port, --turn-tcp-port, "
+                        + "--turn-tls-port, --turn-relay-address-v6; --turn off turns it off)", e);
+            }
             log.info("TURN on udp {} tcp {} tls {} ({}){}", turn.udpPort(), turn.tcpPort(), turn.tlsPort(),
                     String.join(" ", turn.iceUrls(config.turn().publicHost())),
                     config.turn().randomSecret() ? "; secret generated for this run (set --turn-secret to keep credentials across restarts)" : "");
         }
-        jetty.start();
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            throw new StartupException("the HTTP listener on " + config.host() + ":" + config.port() + " (--port, --host)", e);
+        }
         started = true;
         log.info("Parley listening on http://{}:{} (signaling at /ws)", displayHost(), port());
         return this;

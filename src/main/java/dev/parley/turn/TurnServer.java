@@ -140,7 +140,8 @@ public final class TurnServer implements AutoCloseable {
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             if (!nic.isUp() || nic.isLoopback()) continue;
             for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-                if (a instanceof Inet4Address) return a;
+                // the same rule as the SFU's announced address, so both hand out one address
+                if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) return a;
             }
         }
         return InetAddress.getLoopbackAddress();

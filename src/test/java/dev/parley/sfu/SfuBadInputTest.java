@@ -8,12 +8,13 @@ import dev.parley.codec.stun.MessageType;
 import dev.parley.codec.stun.StunClass;
 import dev.parley.codec.stun.StunMessageBuilder;
 import dev.parley.codec.stun.StunMethod;
+import dev.parley.testing.SyntheticPeer;
 import dev.parley.testing.TestServer;
 import io.micrometer.core.instrument.Counter;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -105,6 +106,37 @@ class SfuBadInputTest {
             assertTrue(!answered(() -> new DataInputStream(socket.getInputStream()).readShort()),
                     "nothing is sent back on an unauthenticated connection");
             assertAllDropped(server, 52);
+        }
+    }
+
+    @Test
+    void anIceTcpCheckWithTheRightUfragButAWrongKeyDoesNotOpenThePathToDtls() throws Exception {
+        try (TestServer server = TestServer.start(); SyntheticPeer peer = SyntheticPeer.join(server.wsUri(), null, "victim")) {
+            peer.publish();
+            String serverUfrag = peer.publishConnection().remoteUfrag();
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.server().sfu().tcpPort())) {
+                socket.setSoTimeout(2000);
+                DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+                byte[] forged = StunMessageBuilder.create(new MessageType(StunMethod.BINDING, StunClass.REQUEST))
+                        .addText(AttributeType.USERNAME, serverUfrag + ":attacker")
+                        .addMessageIntegrity(new byte[16]).addFingerprint().build();
+                out.writeShort(forged.length);
+                out.write(forged);
+                out.flush();
+                DataInputStream in = new DataInputStream(socket.getInputStream());
+                byte[] answer = new byte[in.readUnsignedShort()];
+                in.readFully(answer); // RFC 8489 §9.2.4: the check is refused (401), not ignored
+                double before = dropped(server, "unknown-source");
+                byte[] dtls = new byte[60];
+                dtls[0] = 22; // a DTLS handshake record
+                out.writeShort(dtls.length);
+                out.write(dtls);
+                out.flush();
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (dropped(server, "unknown-source") == before && System.nanoTime() < deadline) Thread.sleep(20);
+                assertEquals(before + 1, dropped(server, "unknown-source"), 0.0,
+                        "the DTLS record after a refused check is dropped, not handed to the transport");
+            }
         }
     }
 }
