@@ -10,8 +10,12 @@ export function isPolite(localPeerId, remotePeerId) {
 
 /**
  * States: new → connecting → connected ⇄ reconnecting → failed → (restart()) connecting; → closed.
- * Events (CustomEvent detail): statechange {state, reason, attempt}, track {event}, datachannel {channel},
- * connection {pc, generation} for every new RTCPeerConnection (the `setup` option runs before it).
+ * Events (CustomEvent detail): statechange {state, step, reason, attempt, maxAttempts}, track {event},
+ * datachannel {channel}, connection {pc, generation} for every new RTCPeerConnection (the `setup`
+ * option runs before it). `step` is what the session is doing, for apps to put in their own words:
+ * 'negotiating', 'connected', 'interrupted' (waiting out a short drop), 'ice-restart' (try
+ * `attempt` of `maxAttempts`), 'rebuild' (a new RTCPeerConnection), 'gave-up', 'closed'; `reason`
+ * is an English explanation for logs.
  */
 export class P2PSession extends EventTarget {
   /**
@@ -97,7 +101,7 @@ export class P2PSession extends EventTarget {
     this._unsubscribe.forEach((off) => off());
     this._unsubscribe = [];
     if (this.pc) this.pc.close();
-    this._setState('closed', reason);
+    this._setState('closed', 'closed', reason);
   }
 
   // ---- negotiation -------------------------------------------------------------------------
@@ -148,7 +152,7 @@ export class P2PSession extends EventTarget {
     pc.ondatachannel = ({ channel }) => current() && this._emit('datachannel', { channel });
     pc.oniceconnectionstatechange = () => current() && this._onIceState();
     pc.onconnectionstatechange = () => current() && this._onIceState();
-    if (this.state === 'new') this._setState('connecting', 'negotiating');
+    if (this.state === 'new') this._setState('connecting', 'negotiating', 'negotiating');
     this.options.setup?.(pc, { generation });
     this._emit('connection', { pc, generation });
     // A first connection whose offer or answer got lost would otherwise wait forever.
@@ -255,7 +259,7 @@ export class P2PSession extends EventTarget {
       this._clearTimers();
       this.attempt = 0;
       this._connectionsBuilt = 1;
-      this._setState('connected', 'media path up');
+      this._setState('connected', 'connected', 'media path up');
       return;
     }
     if (failed) {
@@ -264,7 +268,7 @@ export class P2PSession extends EventTarget {
       clearTimeout(this._timers.grace);
       this._restartIce('connection failed');
     } else if (ice === 'disconnected' && this.state === 'connected') {
-      this._setState('reconnecting', 'connection interrupted, waiting for it to come back', 0);
+      this._setState('reconnecting', 'interrupted', 'connection interrupted, waiting for it to come back', 0);
       clearTimeout(this._timers.grace);
       this._timers.grace = setTimeout(() => this._restartIce('still disconnected'), this.options.disconnectGrace);
     }
@@ -278,7 +282,7 @@ export class P2PSession extends EventTarget {
       return;
     }
     this.attempt += 1;
-    this._setState('reconnecting', `restarting ICE (try ${this.attempt} of ${this.options.maxIceRestarts}): ${reason}`, this.attempt);
+    this._setState('reconnecting', 'ice-restart', `restarting ICE (try ${this.attempt} of ${this.options.maxIceRestarts}): ${reason}`, this.attempt);
     this.pc.restartIce();
     const wait = this.options.restartTimeout + backoffDelay(this.attempt - 1, this.options.backoff);
     this._timers.restart = setTimeout(() => this._restartIce('ICE restart did not reconnect'), wait);
@@ -287,11 +291,11 @@ export class P2PSession extends EventTarget {
   _rebuild(reason) {
     this._clearTimers();
     if (this._connectionsBuilt >= this.options.maxConnections) {
-      this._setState('failed', `could not reconnect: ${reason}`);
+      this._setState('failed', 'gave-up', `could not reconnect: ${reason}`);
       return;
     }
     this.attempt = 0;
-    this._setState('reconnecting', `building a new connection: ${reason}`, 0);
+    this._setState('reconnecting', 'rebuild', `building a new connection: ${reason}`, 0);
     const delay = backoffDelay(this._connectionsBuilt - 1, this.options.backoff);
     this._timers.restart = setTimeout(() => {
       if (this.state === 'closed') return;
@@ -309,11 +313,11 @@ export class P2PSession extends EventTarget {
     clearTimeout(this._timers.restart);
   }
 
-  _setState(state, reason, attempt = this.attempt) {
+  _setState(state, step, reason, attempt = this.attempt) {
     if (this.state === state && state !== 'reconnecting') return;
     this.state = state;
     this.reason = reason;
-    this._emit('statechange', { state, reason, attempt });
+    this._emit('statechange', { state, step, reason, attempt, maxAttempts: this.options.maxIceRestarts });
   }
 
   _emit(type, detail) {

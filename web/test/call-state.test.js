@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CALL_STATES, canMove, stateForSession, formatDuration, parseCallOptions, describeReason } from '../apps/call/call-state.js';
+import { CALL_STATES, canMove, stateForSession, formatDuration, parseCallOptions, describeReason, describeSessionStep } from '../apps/call/call-state.js';
 
 test('every state can be left, and the ended state only towards a new start', () => {
   for (const state of Object.keys(CALL_STATES)) {
@@ -45,10 +45,10 @@ test('query options: room ids are validated, caps and timers parsed, junk ignore
 });
 
 test('reasons on screen say what is being tried without protocol words', () => {
-  assert.equal(describeReason('restarting ICE (try 2 of 3): still disconnected'), 'Looking for a working network path (try 2 of 3)');
-  assert.match(describeReason('building a new connection: connection failed; ICE restarts exhausted'), /new connection/);
-  assert.doesNotMatch(describeReason('could not reconnect: connection failed; ICE restarts exhausted'), /ICE/);
-  assert.equal(describeReason('media path up'), '');
+  assert.equal(describeSessionStep({ step: 'ice-restart', attempt: 2, maxAttempts: 3 }), 'Looking for a working network path (try 2 of 3)');
+  assert.match(describeSessionStep({ step: 'rebuild' }), /new connection/);
+  assert.doesNotMatch(describeSessionStep({ step: 'gave-up' }), /ICE/);
+  assert.equal(describeSessionStep({ step: 'connected' }), '');
   assert.equal(describeReason('nobody else is in this call yet'), 'Nobody else is in this call yet');
   assert.equal(describeReason(null), '');
 });

@@ -104,10 +104,11 @@ test('when ICE restarts do not help, a new connection of the next generation is 
   await until(() => session.generation === 2, 'a second connection');
   assert.ok(first.closed, 'the broken connection is closed');
   await until(() => sig.sent.some((m) => m.type === 'offer' && m.generation === 2), 'an offer for generation 2');
-  assert.ok(states.some((s) => /building a new connection/.test(s.reason)));
+  assert.ok(states.some((s) => s.step === 'rebuild' && /building a new connection/.test(s.reason)));
   // The new connection never comes up either: with maxConnections reached the session fails with a reason.
   await until(() => session.state === 'failed', 'failed state');
   assert.match(states.at(-1).reason, /could not reconnect/);
+  assert.equal(states.at(-1).step, 'gave-up');
   session.restart(); // the retry button
   await until(() => session.generation === 3, 'retry builds again');
   session.close();

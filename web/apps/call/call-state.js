@@ -43,17 +43,23 @@ export function stateForSession(sessionState) {
 }
 
 /**
- * What the screen says for a reason given by the call or its P2P session: the session speaks of
- * ICE and connections (kept for logs and tests), a person reads what is being tried.
+ * What the screen says while the P2P session works on the connection, from its statechange
+ * detail ({state, step, attempt, maxAttempts}); no protocol words.
  */
+export function describeSessionStep({ step, attempt, maxAttempts } = {}) {
+  switch (step) {
+    case 'negotiating': return 'Setting up audio and video';
+    case 'interrupted': return 'The connection dropped; waiting for it to come back';
+    case 'ice-restart': return `Looking for a working network path (try ${attempt} of ${maxAttempts})`;
+    case 'rebuild': return 'Setting up a new connection to the other person';
+    case 'gave-up': return 'The connection to the other person could not be restored. Check your network and retry.';
+    default: return '';
+  }
+}
+
+/** A reason as shown on screen: the app's own sentences, capitalised. */
 export function describeReason(reason) {
   const text = reason ?? '';
-  const restart = /^restarting ICE \(try (\d+) of (\d+)\)/.exec(text);
-  if (restart) return `Looking for a working network path (try ${restart[1]} of ${restart[2]})`;
-  if (/^building a new connection/.test(text)) return 'Setting up a new connection to the other person';
-  if (/^could not reconnect/.test(text)) return 'The connection to the other person could not be restored. Check your network and retry.';
-  if (text === 'negotiating') return 'Setting up audio and video';
-  if (text === 'media path up') return '';
   return text ? text[0].toUpperCase() + text.slice(1) : '';
 }
 

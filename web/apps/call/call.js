@@ -8,7 +8,7 @@
 import { P2PSession } from '/sdk/p2p-session.js';
 import { LocalMedia, applyOpusSettings, applyVideoBitrateHints, capBitrate, preferCodecs, describeMediaError, restartEncoding } from '/sdk/media.js';
 import { QualityMonitor } from '/sdk/call-quality.js';
-import { canMove, stateForSession } from './call-state.js';
+import { canMove, describeSessionStep, stateForSession } from './call-state.js';
 
 /**
  * Events (CustomEvent detail): state {state, reason, previous}, local {micOn, cameraOn, screenSharing},
@@ -303,14 +303,13 @@ export class CallController extends EventTarget {
     this.session = session;
     session.addEventListener('statechange', (e) => {
       if (this.session !== session) return;
-      const { state, reason } = e.detail;
-      const next = stateForSession(state);
+      const next = stateForSession(e.detail.state);
       if (next === 'connected' && !this.connectedAt) {
         this.connectedAt = performance.now();
         this.marks.connected = epochNow();
       }
       if (next === 'connected' && this.state === 'reconnecting') this._sendKeyFrame();
-      if (next) this._move(next, reason);
+      if (next) this._move(next, describeSessionStep(e.detail));
     });
     session.addEventListener('track', (e) => this.session === session && this._onRemoteTrack(e.detail.track));
     this._move('connecting', `connecting to ${peer.name || 'the other person'}`);
