@@ -354,18 +354,32 @@ export function preferCodecs(transceiver, mimeTypes) {
 }
 
 /**
- * Caps what a sender may use (RTCRtpSender.setParameters; no renegotiation). `kbps` null or 0
- * removes the cap. Resolves false when the sender has no encodings yet (call again after negotiation).
+ * Reads the sender's parameters, lets `change` edit every encoding, and writes them back
+ * (RTCRtpSender.setParameters; no renegotiation). Parameters read while a negotiation is finishing
+ * are stale (InvalidModificationError: "modified RTCP parameters"), so they are read again, a few
+ * times. Resolves false when the sender has no encodings yet (call again after negotiation).
  */
-export async function capBitrate(sender, kbps) {
-  const params = sender.getParameters();
-  if (!params.encodings || params.encodings.length === 0) return false;
-  for (const encoding of params.encodings) {
+export async function withFreshParameters(sender, change, tries = 5) {
+  for (let attempt = 1; ; attempt += 1) {
+    const params = sender.getParameters();
+    if (!params.encodings || params.encodings.length === 0) return false;
+    for (const encoding of params.encodings) change(encoding);
+    try {
+      await sender.setParameters(params);
+      return true;
+    } catch (error) {
+      if (error.name !== 'InvalidModificationError' || attempt >= tries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+}
+
+/** Caps every encoding of the sender at `kbps`; null or 0 removes the cap. */
+export function capBitrate(sender, kbps) {
+  return withFreshParameters(sender, (encoding) => {
     if (kbps) encoding.maxBitrate = Math.round(kbps * 1000);
     else delete encoding.maxBitrate;
-  }
-  await sender.setParameters(params);
-  return true;
+  });
 }
 
 /**
@@ -376,27 +390,6 @@ export async function capBitrate(sender, kbps) {
  * Resolves true when the encodings are active again.
  */
 export async function restartEncoding(sender) {
-  const setActive = async (active) => {
-    for (let attempt = 0; ; attempt += 1) {
-      const params = sender.getParameters();
-      if (!params.encodings || params.encodings.length === 0) return false;
-      for (const encoding of params.encodings) encoding.active = active;
-      try {
-        await sender.setParameters(params);
-        return true;
-      } catch (error) {
-        // Parameters read during a negotiation are stale: read them again (a few times).
-        if (error.name !== 'InvalidModificationError' || attempt === 4) throw error;
-      }
-    }
-  };
-  if (!(await setActive(false))) return false;
-  // The video must never stay paused: if re-activating fails once (parameters changed under us by
-  // a negotiation), try again on the next turn before giving up loudly.
-  try {
-    return await setActive(true);
-  } catch (error) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    return setActive(true);
-  }
+  if (!(await withFreshParameters(sender, (encoding) => { encoding.active = false; }))) return false;
+  return withFreshParameters(sender, (encoding) => { encoding.active = true; });
 }

@@ -370,17 +370,10 @@ export class CallController extends EventTarget {
     const { audio, video } = this.senders;
     const cap = async (sender, kbps) => {
       if (!sender || !kbps) return;
-      for (let attempt = 0; attempt < 3; attempt += 1) {
-        try {
-          await capBitrate(sender, kbps);
-          return;
-        } catch (error) {
-          // Parameters read before a negotiation finished are stale ("modified RTCP parameters"): read again.
-          if (error.name !== 'InvalidModificationError' || attempt === 2) {
-            console.warn('parley call: bitrate cap not applied', error);
-            return;
-          }
-        }
+      try {
+        await capBitrate(sender, kbps);
+      } catch (error) {
+        console.warn('parley call: bitrate cap not applied', error);
       }
     };
     await cap(video, this.options.maxVideoKbps);
