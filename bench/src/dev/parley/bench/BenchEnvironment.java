@@ -22,6 +22,16 @@ public final class BenchEnvironment {
         return env;
     }
 
+    /** Load average over 1, 5 and 15 minutes: the machine is shared, and every figure needs it beside it. */
+    public static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static String cpuModel() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));

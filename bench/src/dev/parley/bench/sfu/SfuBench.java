@@ -123,7 +123,7 @@ public final class SfuBench {
         if (jfrFile != null) command.add("-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
         command.addAll(List.of("-jar", "target/parley.jar", "--host", "127.0.0.1", "--port", String.valueOf(port),
                 "--log-level", logLevel, "--sfu-bind", "127.0.0.1", "--sfu-port", String.valueOf(port + 1000),
-                "--sfu-announced-address", "127.0.0.1"));
+                "--sfu-announced-address", "127.0.0.1", "--sfu-tcp-port", "0"));
         command.addAll(List.of(extraArgs));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Path.of(logFile).toFile()).start();
     }
@@ -265,14 +265,16 @@ public final class SfuBench {
         phase.put("corrupt_payloads", corrupt);
         phase.put("server_allocation_bytes_per_s", Math.round(allocated));
         phase.put("server_allocation_bytes_per_forwarded_packet", forwardedServer <= 0 ? 0 : Math.round(allocated / forwardedServer));
+        String load = BenchEnvironment.loadAverage();
+        phase.put("load_average_after", load);
         System.out.printf("%4d pps/stream: target %6d fwd/s, server forwarded %8.0f/s on %.2f cores = %8.0f pps/core; "
-                        + "latency p50 %.0f us p99 %.0f us max %.0f us; loss %.4f; alloc %.1f MB/s (%d B/pkt); client %.2f cores%n",
+                        + "latency p50 %.0f us p99 %.0f us max %.0f us; loss %.4f; alloc %.1f MB/s (%d B/pkt); client %.2f cores; load %s%n",
                 ppsPerStream, target, forwardedServer, cores, forwardedPerCore,
                 BenchEnvironment.percentile(latencies, latencies.length, 50) / 1e3,
                 BenchEnvironment.percentile(latencies, latencies.length, 99) / 1e3,
                 latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e3,
                 expected == 0 ? 0 : (double) lost / expected, allocated / 1e6,
-                forwardedServer <= 0 ? 0 : Math.round(allocated / forwardedServer), clientCpu / wall);
+                forwardedServer <= 0 ? 0 : Math.round(allocated / forwardedServer), clientCpu / wall, load);
         return phase;
     }
 

@@ -73,7 +73,7 @@ public final class SignalingBench {
         Process server = new ProcessBuilder("java", "-Xmx2g", "-XX:+UseG1GC", "-jar", "target/parley.jar",
                 "--host", "127.0.0.1", "--port", String.valueOf(port), "--log-level", "WARN",
                 "--ws-rate-limit", "1000", "--ws-rate-burst", "2000", "--max-room-size", "2",
-                "--turn", "off", "--sfu-port", "0")
+                "--turn", "off", "--sfu-port", "0", "--sfu-tcp-port", "-1")
                 .redirectErrorStream(true).redirectOutput(Path.of("target/bench-signaling-server.log").toFile()).start();
         try {
             URI base = URI.create("http://127.0.0.1:" + port);

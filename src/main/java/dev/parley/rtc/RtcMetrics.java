@@ -14,6 +14,7 @@ public final class RtcMetrics {
     final Counter srtpFailures;
     final Counter stunRefused;
     final Counter dtlsFailures;
+    final Counter tcpCongested;
 
     public RtcMetrics(MeterRegistry registry) {
         datagramsIn = Counter.builder("parley.rtc.datagrams").tag("direction", "in").register(registry);
@@ -25,6 +26,7 @@ public final class RtcMetrics {
         malformed = Counter.builder("parley.rtc.dropped").tag("reason", "malformed").register(registry);
         srtpFailures = Counter.builder("parley.rtc.dropped").tag("reason", "srtp").register(registry);
         stunRefused = Counter.builder("parley.rtc.dropped").tag("reason", "stun-refused").register(registry);
+        tcpCongested = Counter.builder("parley.rtc.dropped").tag("reason", "tcp-congested").register(registry);
         dtlsFailures = Counter.builder("parley.rtc.dtls.failures").description("DTLS handshakes that failed").register(registry);
     }
 }

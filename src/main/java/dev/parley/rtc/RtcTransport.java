@@ -49,15 +49,20 @@ public final class RtcTransport {
     private final Listener listener;
     private final long createdNanos = System.nanoTime();
     private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
+    private final TcpMux tcp;
+    /** The path of the selected ICE pair (UDP or ICE-TCP); null until the first check. */
+    private MediaPath selected;
     private DtlsEndpoint dtls;
     private SrtpSession inbound;
     private SrtpSession outbound;
     private boolean closed;
 
-    public RtcTransport(String id, UdpMux mux, DtlsConfig dtlsConfig, Executor handshakeExecutor, RtcMetrics metrics,
-            Listener listener) {
+    /** A transport reachable through {@code mux} and, when {@code tcp} is not null, through ICE-TCP too. */
+    public RtcTransport(String id, UdpMux mux, TcpMux tcp, DtlsConfig dtlsConfig, Executor handshakeExecutor,
+            RtcMetrics metrics, Listener listener) {
         this.id = id;
         this.mux = mux;
+        this.tcp = tcp;
         this.ice = new IceLiteAgent(IceCredentials.random());
         this.dtlsConfig = dtlsConfig;
         this.handshakeExecutor = handshakeExecutor;
@@ -77,6 +82,11 @@ public final class RtcTransport {
     /** Our certificate fingerprint for {@code a=fingerprint}. */
     public DtlsFingerprint localFingerprint() {
         return dtlsConfig.certificate().fingerprint();
+    }
+
+    /** The port of this transport's passive ICE-TCP candidate (RFC 6544 §4.5), or -1 without ICE-TCP. */
+    public int iceTcpPort() {
+        return tcp == null ? -1 : tcp.localPort();
     }
 
     public boolean isConnected() {
@@ -132,18 +142,34 @@ public final class RtcTransport {
         listener.onConnected(this);
     }
 
-    void onStun(StunMessage message, InetSocketAddress source) {
+    /**
+     * A Binding request from {@code source}; {@code tcpPath} is the ICE-TCP connection it came on,
+     * or null for UDP. The answer goes back the way the request came.
+     */
+    void onStun(StunMessage message, InetSocketAddress source, MediaPath tcpPath) {
         if (closed) return;
         IceLiteAgent.Result result = ice.onRequest(message, source, System.nanoTime());
         switch (result.outcome()) {
-            case SELECTED -> mux.bindAddress(source, this);
-            case ANSWERED -> mux.bindAddress(source, this);
+            case SELECTED -> {
+                if (tcpPath == null) mux.bindAddress(source, this);
+                selected = tcpPath != null ? tcpPath : mux.pathTo(source);
+            }
+            case ANSWERED -> {
+                if (tcpPath == null) mux.bindAddress(source, this);
+            }
             case REFUSED -> metrics.stunRefused.increment();
             case IGNORED -> {
                 return;
             }
         }
-        if (result.response() != null) mux.send(result.response(), 0, result.response().length, source);
+        if (result.response() == null) return;
+        if (tcpPath != null) tcpPath.send(result.response(), 0, result.response().length);
+        else mux.send(result.response(), 0, result.response().length, source);
+    }
+
+    /** An ICE-TCP connection closed: if it carried the selected pair, media waits for the next check. */
+    void pathClosed(MediaPath path) {
+        if (selected == path) selected = null;
     }
 
     void forgetAddress(InetSocketAddress address) {
@@ -189,21 +215,21 @@ public final class RtcTransport {
      * after the packet; it is encrypted in place.
      */
     public boolean sendRtp(byte[] buf, int off, int len) {
-        InetSocketAddress to = ice.selectedAddress();
+        MediaPath to = selected;
         if (outbound == null || closed || to == null) return false;
         int protectedLength = outbound.protectRtp(buf, off, len);
         if (protectedLength < 0) return false;
-        mux.send(buf, off, protectedLength, to);
+        to.send(buf, off, protectedLength);
         return true;
     }
 
     /** Protects and sends an RTCP compound packet (same headroom rule as {@link #sendRtp}). */
     public boolean sendRtcp(byte[] buf, int off, int len) {
-        InetSocketAddress to = ice.selectedAddress();
+        MediaPath to = selected;
         if (outbound == null || closed || to == null) return false;
         int protectedLength = outbound.protectRtcp(buf, off, len);
         if (protectedLength < 0) return false;
-        mux.send(buf, off, protectedLength, to);
+        to.send(buf, off, protectedLength);
         return true;
     }
 
@@ -211,8 +237,8 @@ public final class RtcTransport {
     public static final int SEND_HEADROOM = 32;
 
     private void sendRaw(byte[] buf, int off, int len) {
-        InetSocketAddress to = ice.selectedAddress();
-        if (to != null && !closed) mux.send(buf, off, len, to);
+        MediaPath to = selected;
+        if (to != null && !closed) to.send(buf, off, len);
     }
 
     /** True if ICE consent expired (RFC 7675) or the peer never connected in time. */
@@ -228,6 +254,7 @@ public final class RtcTransport {
         closed = true;
         mux.unregister(this);
         if (dtls != null) dtls.close();
+        if (selected != null) selected.close();
         log.debug("transport {} closed: {}", id, reason);
         listener.onClosed(this, reason);
     }

@@ -1,7 +1,6 @@
 package dev.parley.rtc;
 
 import dev.parley.codec.stun.StunMessage;
-import dev.parley.codec.stun.StunParseException;
 import dev.parley.rtc.ice.IceLiteAgent;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -9,8 +8,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -25,6 +26,9 @@ import java.util.Map;
  */
 public final class UdpMux implements AutoCloseable {
     private static final int MAX_DATAGRAM = 2048;
+    private static final int RECEIVE_BATCH = 32;
+    /** A batch flushes early after this many datagrams, so the first ones do not wait for the whole read. */
+    private static final int MAX_UNFLUSHED = 64;
 
     private final EventLoop loop;
     private final RtcMetrics metrics;
@@ -33,6 +37,10 @@ public final class UdpMux implements AutoCloseable {
     private final Map<InetSocketAddress, RtcTransport> byAddress = new HashMap<>();
     /** Received datagrams are copied here: one buffer for the loop, reused for every packet. */
     private final byte[] receiveBuffer = new byte[MAX_DATAGRAM];
+    /** Nesting depth of read batches: while > 0, sends are written and flushed once at the end. */
+    private int batchDepth;
+    private int unflushed;
+    private volatile boolean dropInbound;
 
     public UdpMux(EventLoop loop, InetSocketAddress bind, RtcMetrics metrics) throws InterruptedException {
         this.loop = loop;
@@ -42,6 +50,11 @@ public final class UdpMux implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .handler(new Inbound());
+        if (Epoll.isAvailable()) {
+            // recvmmsg(2): one syscall reads up to RECEIVE_BATCH datagrams into one buffer.
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECEIVE_BATCH));
+        }
         channel = bootstrap.bind(bind).sync().channel();
     }
 
@@ -52,6 +65,11 @@ public final class UdpMux implements AutoCloseable {
     /** The bound local port (useful with port 0). */
     public int localPort() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** The transport whose local ICE ufrag this is (shared with the ICE-TCP listener), or null. */
+    RtcTransport transportFor(String ufrag) {
+        return byUfrag.get(ufrag);
     }
 
     void register(RtcTransport transport) {
@@ -71,13 +89,49 @@ public final class UdpMux implements AutoCloseable {
         }
     }
 
-    /** Sends a datagram; the bytes are copied, so the caller may reuse its buffer at once. */
+    /**
+     * Sends a datagram; the bytes are copied, so the caller may reuse its buffer at once. Inside a
+     * read batch the datagram is only queued: the batch's end flushes them all with one
+     * sendmmsg(2) (Netty epoll writes every queued datagram in one call).
+     */
     void send(byte[] buf, int off, int len, InetSocketAddress to) {
         ByteBuf out = channel.alloc().directBuffer(len);
         out.writeBytes(buf, off, len);
-        channel.writeAndFlush(new DatagramPacket(out, to), channel.voidPromise());
+        DatagramPacket packet = new DatagramPacket(out, to);
+        if (batchDepth > 0) {
+            channel.write(packet, channel.voidPromise());
+            if (++unflushed >= MAX_UNFLUSHED) flush();
+        } else {
+            channel.writeAndFlush(packet, channel.voidPromise());
+        }
         metrics.datagramsOut.increment();
         metrics.bytesOut.increment(len);
+    }
+
+    /** Starts a batch of reads whose sends are flushed together by {@link #endBatch()}; on the loop only. */
+    void beginBatch() {
+        batchDepth++;
+    }
+
+    /** Ends a batch; the outermost end flushes what the batch queued. */
+    void endBatch() {
+        if (batchDepth > 0) batchDepth--;
+        if (batchDepth == 0 && unflushed > 0) flush();
+    }
+
+    private void flush() {
+        unflushed = 0;
+        channel.flush();
+    }
+
+    /** A path towards one address through this socket. */
+    MediaPath pathTo(InetSocketAddress remote) {
+        return new UdpPath(remote);
+    }
+
+    /** Test hook: drop every datagram that arrives (a firewall that blocks UDP), counted as unknown-source. */
+    public void dropInboundForTest(boolean drop) {
+        dropInbound = drop;
     }
 
     /** Number of transports reachable through this socket. */
@@ -90,6 +144,24 @@ public final class UdpMux implements AutoCloseable {
         channel.close().syncUninterruptibly();
     }
 
+    private final class UdpPath implements MediaPath {
+        private final InetSocketAddress remote;
+
+        UdpPath(InetSocketAddress remote) {
+            this.remote = remote;
+        }
+
+        @Override
+        public void send(byte[] buf, int off, int len) {
+            UdpMux.this.send(buf, off, len, remote);
+        }
+
+        @Override
+        public InetSocketAddress remote() {
+            return remote;
+        }
+    }
+
     private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
@@ -97,6 +169,11 @@ public final class UdpMux implements AutoCloseable {
             int len = content.readableBytes();
             metrics.datagramsIn.increment();
             metrics.bytesIn.increment(len);
+            if (dropInbound) {
+                metrics.unknownSource.increment();
+                return;
+            }
+            if (batchDepth == 0) beginBatch(); // ended by channelReadComplete
             if (len == 0 || len > MAX_DATAGRAM) {
                 metrics.malformed.increment();
                 return;
@@ -122,25 +199,21 @@ public final class UdpMux implements AutoCloseable {
             }
         }
 
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            endBatch();
+        }
+
         private void onStun(InetSocketAddress source, int len) {
-            StunMessage message;
-            try {
-                if (!StunMessage.looksLikeStun(receiveBuffer, 0, len)) {
-                    metrics.malformed.increment();
-                    return;
-                }
-                message = StunMessage.decode(receiveBuffer, 0, len);
-            } catch (StunParseException e) {
-                metrics.malformed.increment();
-                return;
-            }
+            StunMessage message = StunDemux.decode(receiveBuffer, len, metrics);
+            if (message == null) return;
             String ufrag = IceLiteAgent.localUfragOf(message);
             RtcTransport transport = ufrag == null ? byAddress.get(source) : byUfrag.get(ufrag);
             if (transport == null) {
                 metrics.unknownSource.increment();
                 return;
             }
-            transport.onStun(message, source);
+            transport.onStun(message, source, null);
         }
 
         @Override

@@ -47,7 +47,9 @@ public final class ConfigLoader {
             new Option("resume-queue", "256", "events queued for a session while its socket is away"),
             new Option("max-room-size", "100", "largest room capacity (used when a join asks for none)"),
             new Option("sfu-port", "7882", "UDP port of the SFU media plane (all participants share it)"),
-            new Option("sfu-bind", "0.0.0.0", "address the SFU media socket binds to"),
+            new Option("sfu-tcp-port", "7881",
+                    "ICE-TCP port of the SFU (RFC 6544) for clients that cannot use UDP (-1 disables)"),
+            new Option("sfu-bind", "0.0.0.0", "address the SFU media sockets (UDP and ICE-TCP) bind to"),
             new Option("sfu-announced-address", "",
                     "IP address put in the SFU's ICE candidate, as clients reach it (default: the host's first non-loopback IPv4)"),
             new Option("turn", "on", "run the built-in STUN/TURN server: on or off"),
@@ -219,7 +221,8 @@ public final class ConfigLoader {
         String announced = v.get("sfu-announced-address").value().trim();
         if (announced.isEmpty()) announced = firstNonLoopbackIpv4();
         else if (!announced.matches("[0-9a-fA-F.:]+")) throw invalid(v.get("sfu-announced-address"), "must be an IP address");
-        SfuSettings sfu = new SfuSettings(v.get("sfu-bind").value(), intValue(v.get("sfu-port"), 0, 65535), announced);
+        SfuSettings sfu = new SfuSettings(v.get("sfu-bind").value(), intValue(v.get("sfu-port"), 0, 65535), announced,
+                intValue(v.get("sfu-tcp-port"), -1, 65535));
         TurnConfig turn = turnConfig(v, announced);
         return new ParleyConfig(
                 v.get("host").value(),

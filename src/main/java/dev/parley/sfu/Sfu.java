@@ -4,6 +4,7 @@ import dev.parley.codec.rtcp.RtcpCompoundIterator;
 import dev.parley.codec.rtp.RtpPacketView;
 import dev.parley.rtc.RtcMetrics;
 import dev.parley.rtc.RtcTransport;
+import dev.parley.rtc.TcpMux;
 import dev.parley.rtc.UdpMux;
 import dev.parley.rtc.dtls.DtlsCertificate;
 import dev.parley.rtc.dtls.DtlsConfig;
@@ -27,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SFU media plane: one UDP port, one event loop holding every router, and the narrow API
- * signaling uses (join, publish, answer, leave). Entry points may be called from any thread;
- * they run on the loop and complete their futures there.
+ * The SFU media plane: one UDP port (plus an ICE-TCP port for clients without UDP), one event
+ * loop holding every router, and the narrow API signaling uses (join, publish, answer, leave).
+ * Entry points may be called from any thread; they run on the loop and complete their futures there.
  */
 public final class Sfu implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sfu.class);
@@ -40,6 +41,8 @@ public final class Sfu implements AutoCloseable {
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final UdpMux mux;
+    /** ICE-TCP listener, or null when turned off. */
+    private final TcpMux tcp;
     private final DtlsConfig dtlsConfig;
     private final ExecutorService handshakes;
     private final RtcMetrics rtcMetrics;
@@ -70,13 +73,16 @@ public final class Sfu implements AutoCloseable {
         this.dtlsConfig = DtlsConfig.defaults(DtlsCertificate.generate());
         try {
             this.mux = new UdpMux(loop, new InetSocketAddress(settings.bindAddress(), settings.port()), rtcMetrics);
+            this.tcp = settings.tcpPort() < 0 ? null
+                    : new TcpMux(mux, new InetSocketAddress(settings.bindAddress(), settings.tcpPort()), rtcMetrics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding the media port", e);
         }
         loop.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
         loop.scheduleWithFixedDelay(this::allocate, ALLOCATION_INTERVAL_MILLIS, ALLOCATION_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-        log.info("SFU media on udp {}:{} (announced as {})", settings.bindAddress(), mux.localPort(), settings.announcedAddress());
+        log.info("SFU media on udp {}:{}{} (announced as {})", settings.bindAddress(), mux.localPort(),
+                tcp == null ? "" : ", ICE-TCP on tcp " + tcp.localPort(), settings.announcedAddress());
     }
 
     /** Who hears subscriber offers; set once by the server's wiring. */
@@ -197,6 +203,16 @@ public final class Sfu implements AutoCloseable {
                 metrics.transports, metrics.producers, metrics.consumers)).join();
     }
 
+    /** The ICE-TCP port actually bound, or -1 when ICE-TCP is off. */
+    public int tcpPort() {
+        return tcp == null ? -1 : tcp.localPort();
+    }
+
+    /** Test hook: drop every datagram arriving on the media UDP port, as a firewall blocking UDP would. */
+    public void blockUdpForTest(boolean block) {
+        mux.dropInboundForTest(block);
+    }
+
     /** Test hook: drop this fraction (0..1) of first transmissions towards subscribers. */
     public void subscriberLoss(double fraction) {
         this.subscriberLoss = fraction;
@@ -216,7 +232,7 @@ public final class Sfu implements AutoCloseable {
     }
 
     RtcTransport newTransport(String id, RtcTransport.Listener listener) {
-        RtcTransport transport = new RtcTransport(id, mux, dtlsConfig, handshakes, rtcMetrics, new RtcTransport.Listener() {
+        RtcTransport transport = new RtcTransport(id, mux, tcp, dtlsConfig, handshakes, rtcMetrics, new RtcTransport.Listener() {
             @Override
             public void onConnected(RtcTransport t) {
                 listener.onConnected(t);
@@ -313,6 +329,7 @@ public final class Sfu implements AutoCloseable {
         } catch (Exception e) {
             log.warn("SFU did not close its rooms cleanly", e);
         }
+        if (tcp != null) tcp.close();
         mux.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         handshakes.shutdownNow();

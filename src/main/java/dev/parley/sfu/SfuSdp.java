@@ -130,7 +130,7 @@ final class SfuSdp {
                 for (String rid : track.rids()) sdp.append("a=rid:").append(rid).append(" recv").append(CRLF);
                 sdp.append("a=simulcast:recv ").append(String.join(";", track.rids())).append(CRLF);
             }
-            candidate(sdp, announcedAddress, port);
+            candidate(sdp, transport, announcedAddress, port);
         }
         return sdp.toString();
     }
@@ -169,7 +169,7 @@ final class SfuSdp {
                 sdp.append("a=mid:").append(slot.mid()).append(CRLF);
                 sdp.append("a=inactive").append(CRLF);
                 codecAttributes(sdp, slot.kind(), placeholder);
-                candidate(sdp, announcedAddress, port);
+                candidate(sdp, transport, announcedAddress, port);
                 continue;
             }
             Producer producer = consumer.producer;
@@ -186,7 +186,7 @@ final class SfuSdp {
             }
             ssrcLines(sdp, consumer.ssrc, stream, track);
             if (consumer.codec.rtxPt() >= 0) ssrcLines(sdp, consumer.rtxSsrc, stream, track);
-            candidate(sdp, announcedAddress, port);
+            candidate(sdp, transport, announcedAddress, port);
         }
         return sdp.toString();
     }
@@ -246,9 +246,19 @@ final class SfuSdp {
                 .append("a=ssrc:").append(ssrc).append(" msid:").append(stream).append(' ').append(track).append(CRLF);
     }
 
-    private static void candidate(StringBuilder sdp, String address, int port) {
+    /**
+     * The SFU's host candidates: UDP, and a passive ICE-TCP one (RFC 6544 §4.5) when the transport
+     * has it. TCP gets a lower type preference than UDP (RFC 6544 §4.2), so it is only the fallback.
+     */
+    private static void candidate(StringBuilder sdp, RtcTransport transport, String address, int port) {
         sdp.append(String.format(Locale.ROOT, "a=candidate:1 1 udp 2130706431 %s %d typ host generation 0", address, port))
-                .append(CRLF).append("a=end-of-candidates").append(CRLF);
+                .append(CRLF);
+        int tcpPort = transport.iceTcpPort();
+        if (tcpPort > 0) {
+            sdp.append(String.format(Locale.ROOT, "a=candidate:2 1 tcp 1518280447 %s %d typ host tcptype passive generation 0",
+                    address, tcpPort)).append(CRLF);
+        }
+        sdp.append("a=end-of-candidates").append(CRLF);
     }
 
     private static String sessionFingerprint(SessionDescription sdp) {

@@ -49,6 +49,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void iceTcpListensOn7881UnlessTurnedOff() {
+        assertEquals(7881, ConfigLoader.load(new String[0], Map.of()).sfu().tcpPort());
+        assertEquals(-1, ConfigLoader.load(new String[] {"--sfu-tcp-port", "-1"}, Map.of()).sfu().tcpPort());
+        assertEquals(443, ConfigLoader.load(new String[0], Map.of("PARLEY_SFU_TCP_PORT", "443")).sfu().tcpPort());
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[] {"--sfu-tcp-port", "70000"}, Map.of()));
+    }
+
+    @Test
     void flagsAcceptEqualsForm() {
         assertEquals(1234, ConfigLoader.load(new String[] {"--port=1234"}, Map.of()).port());
     }

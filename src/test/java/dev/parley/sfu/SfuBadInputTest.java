@@ -12,7 +12,10 @@ import dev.parley.testing.TestServer;
 import io.micrometer.core.instrument.Counter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,30 @@ class SfuBadInputTest {
     private static double dropped(TestServer server, String reason) {
         Counter c = server.server().metrics().find("parley.rtc.dropped").tag("reason", reason).counter();
         return c == null ? 0 : c.count();
+    }
+
+    private interface Receive {
+        void run() throws Exception;
+    }
+
+    /** True if something arrives before the socket's read timeout. */
+    private static boolean answered(Receive receive) throws Exception {
+        try {
+            receive.run();
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    private static void assertAllDropped(TestServer server, int sent) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (dropped(server, "unknown-source") + dropped(server, "malformed") < sent && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(sent, dropped(server, "unknown-source") + dropped(server, "malformed"), 0.0,
+                "every packet was dropped and counted");
+        assertEquals(new Sfu.Counts(0, 0, 0, 0, 0), server.server().sfu().counts(), "no state was created");
     }
 
     @Test
@@ -49,21 +76,35 @@ class SfuBadInputTest {
             byte[] binding = StunMessageBuilder.create(new MessageType(StunMethod.BINDING, StunClass.REQUEST))
                     .addText(AttributeType.USERNAME, "nobody:me").addMessageIntegrity(new byte[16]).addFingerprint().build();
             socket.send(new DatagramPacket(binding, binding.length, sfu, port));
-            boolean answered;
-            try {
-                socket.receive(new DatagramPacket(new byte[1500], 1500));
-                answered = true;
-            } catch (SocketTimeoutException e) {
-                answered = false;
+            assertTrue(!answered(() -> socket.receive(new DatagramPacket(new byte[1500], 1500))),
+                    "nothing is sent back to an unauthenticated source");
+            assertAllDropped(server, 203);
+        }
+    }
+
+    @Test
+    void garbageOnIceTcpIsDroppedAndCountedAndTheConnectionGetsNoAnswer() throws Exception {
+        try (TestServer server = TestServer.start();
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.server().sfu().tcpPort())) {
+            socket.setSoTimeout(500);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            Random random = new Random(7);
+            for (int i = 0; i < 50; i++) {
+                byte[] junk = new byte[1 + random.nextInt(1200)];
+                random.nextBytes(junk);
+                out.writeShort(junk.length); // RFC 4571 framing around garbage
+                out.write(junk);
             }
-            assertTrue(!answered, "nothing is sent back to an unauthenticated source");
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (dropped(server, "unknown-source") + dropped(server, "malformed") < 203 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertEquals(203.0, dropped(server, "unknown-source") + dropped(server, "malformed"), 0.0,
-                    "every datagram was dropped and counted");
-            assertEquals(new Sfu.Counts(0, 0, 0, 0, 0), server.server().sfu().counts(), "no state was created");
+            byte[] binding = StunMessageBuilder.create(new MessageType(StunMethod.BINDING, StunClass.REQUEST))
+                    .addText(AttributeType.USERNAME, "nobody:me").addMessageIntegrity(new byte[16]).addFingerprint().build();
+            out.writeShort(binding.length);
+            out.write(binding);
+            out.writeShort(3000); // longer than any media packet
+            out.write(new byte[3000]);
+            out.flush();
+            assertTrue(!answered(() -> new DataInputStream(socket.getInputStream()).readShort()),
+                    "nothing is sent back on an unauthenticated connection");
+            assertAllDropped(server, 52);
         }
     }
 }
