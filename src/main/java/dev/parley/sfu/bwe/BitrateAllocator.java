@@ -146,7 +146,7 @@ public final class BitrateAllocator {
             if (d.maxLayer() < 0) {
                 continue;
             }
-            if (fits(d, i, 0, previous[i], used, estimateBps, raiseLimit, nowMicros)) {
+            if (fits(d, 0, previous[i], used, estimateBps, raiseLimit, nowMicros)) {
                 chosen[i] = 0;
                 used += d.bps(0);
             } else {
@@ -159,7 +159,7 @@ public final class BitrateAllocator {
                 Demand d = order.get(i);
                 for (int layer = d.maxLayer(); layer > 0; layer--) {
                     long others = used - d.bps(0);
-                    if (fits(d, i, layer, previous[i], others, estimateBps, raiseLimit, nowMicros)) {
+                    if (fits(d, layer, previous[i], others, estimateBps, raiseLimit, nowMicros)) {
                         chosen[i] = layer;
                         used = others + d.bps(layer);
                         break;
@@ -197,7 +197,7 @@ public final class BitrateAllocator {
      * keeping or lowering may use the whole estimate; raising or resuming must fit the reduced
      * limit and wait out the hold after this consumer's last downgrade.
      */
-    private boolean fits(Demand d, int index, int layer, int previousLayer, long others, long estimateBps,
+    private boolean fits(Demand d, int layer, int previousLayer, long others, long estimateBps,
                          double raiseLimit, long nowMicros) {
         long total = others + d.bps(layer);
         if (layer <= previousLayer) {
