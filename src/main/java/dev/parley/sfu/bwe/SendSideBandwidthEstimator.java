@@ -40,6 +40,9 @@ public final class SendSideBandwidthEstimator {
     private static final byte ACKED = 3;
     private static final long HALVE_INTERVAL_MICROS = 200_000;
     private static final long REFERENCE_WRAP = 1 << 24;
+    /** Sending with no feedback for this long means the feedback path or the link is gone. */
+    static final long FEEDBACK_TIMEOUT_MICROS = 1_000_000;
+    private static final double FEEDBACK_TIMEOUT_FACTOR = 0.8;
 
     private final Settings settings;
     private final long[] sentSequence = new long[HISTORY];
@@ -56,6 +59,7 @@ public final class SendSideBandwidthEstimator {
     private long referenceUnwrapped = Long.MIN_VALUE;
     private long lastHalveMicros = Long.MIN_VALUE;
     private long rttMicros = -1;
+    private long lastFeedbackMicros = Long.MIN_VALUE;
     private boolean transportCcSeen;
     private long rembBps = -1;
     private long feedbacks;
@@ -85,6 +89,11 @@ public final class SendSideBandwidthEstimator {
             return;
         }
         highestSent = Math.max(highestSent, ext);
+        if (transportCcSeen && sendMicros - lastFeedbackMicros > FEEDBACK_TIMEOUT_MICROS) {
+            // libwebrtc's feedback timeout: back off while blind, once per timeout.
+            lossBased.bound(settings.minBps(), (long) (lossBased.estimateBps() * FEEDBACK_TIMEOUT_FACTOR));
+            lastFeedbackMicros = sendMicros;
+        }
         int slot = slot(ext);
         sentSequence[slot] = ext;
         sentMicros[slot] = sendMicros;
@@ -143,6 +152,7 @@ public final class SendSideBandwidthEstimator {
             return;
         }
         transportCcSeen = true;
+        lastFeedbackMicros = nowMicros;
         if (newestSend != Long.MIN_VALUE) {
             long sample = Math.max(0, nowMicros - newestSend);
             rttMicros = rttMicros < 0 ? sample : (7 * rttMicros + sample) / 8;

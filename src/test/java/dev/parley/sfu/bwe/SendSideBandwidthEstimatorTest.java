@@ -58,6 +58,30 @@ class SendSideBandwidthEstimatorTest {
     }
 
     @Test
+    void jitterWithReorderingDoesNotReadAsCongestion() {
+        SimulatedSubscriberPath path = path(5_000_000, 0, 0);
+        path.link.jitterMicros = 15_000;
+        List<Long> samples = new ArrayList<>();
+        path.runUntil(40 * SECOND, samples::add);
+        assertTrue(path.estimator.estimateBps() >= 3_000_000, "grew towards 5 Mbps despite 15 ms jitter: "
+                + trace(samples));
+    }
+
+    @Test
+    void aFeedbackBlackoutLowersTheEstimateAndItRecoversAfter() {
+        SimulatedSubscriberPath path = path(2_500_000, 0, 0);
+        path.runUntil(30 * SECOND, null);
+        long before = path.estimator.estimateBps();
+        path.link.lossRate = 1.0; // nothing gets through, so no feedback comes back
+        path.runUntil(34 * SECOND, null);
+        long blind = path.estimator.estimateBps();
+        assertTrue(blind < 0.6 * before, "backed off while blind: " + before + " -> " + blind);
+        path.link.lossRate = 0;
+        path.runUntil(60 * SECOND, null);
+        assertTrue(path.estimator.estimateBps() >= 1_500_000, "recovered: " + path.estimator.estimateBps());
+    }
+
+    @Test
     void heavyRandomLossLowersTheEstimateEvenWithoutQueueing() {
         SimulatedSubscriberPath path = path(20_000_000, 0.20, 0);
         path.runUntil(10 * SECOND, null);

@@ -14,6 +14,8 @@ final class SimulatedBottleneck {
     final long propagationMicros;
     private final Random random;
     private long busyUntilMicros;
+    /** Extra delay after the queue, uniform in [0, jitterMicros): packets may overtake each other. */
+    long jitterMicros;
     long queueDrops;
     long randomDrops;
 
@@ -38,6 +40,7 @@ final class SimulatedBottleneck {
             return -1;
         }
         busyUntilMicros = Math.max(busyUntilMicros, nowMicros) + sizeBytes * 8_000_000L / capacityBps;
-        return busyUntilMicros + propagationMicros;
+        long jitter = jitterMicros > 0 ? (long) (random.nextDouble() * jitterMicros) : 0;
+        return busyUntilMicros + propagationMicros + jitter;
     }
 }

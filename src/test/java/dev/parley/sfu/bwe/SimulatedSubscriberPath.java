@@ -4,6 +4,8 @@ import dev.parley.codec.rtcp.Rtcp;
 import dev.parley.codec.rtcp.RtcpPacket;
 import dev.parley.codec.rtcp.TransportWideCcFeedback;
 import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 
 /**
  * The SFU → subscriber path end to end on a virtual clock, with millisecond steps: a sender that
@@ -19,7 +21,7 @@ final class SimulatedSubscriberPath {
     final SendSideBandwidthEstimator estimator;
     final TransportCcReceiver receiver = new TransportCcReceiver(0x1234);
     private final long returnDelayMicros;
-    private final ArrayDeque<long[]> inFlight = new ArrayDeque<>(); // {arrival, sequence}
+    private final PriorityQueue<long[]> inFlight = new PriorityQueue<>(Comparator.comparingLong((long[] p) -> p[0])); // {arrival, sequence}
     private final ArrayDeque<Object[]> feedbackInFlight = new ArrayDeque<>(); // {deliverAt, bytes}
     long nowMicros;
     private double budgetBytes;
