@@ -47,7 +47,7 @@ final class AimdRateControl {
      */
     boolean timeToReduceFurther(long nowMicros, long throughputBps) {
         long interval = Math.max(10_000, Math.min(200_000, rttMicros));
-        if (nowMicros - lastChangeMicros >= interval) {
+        if (lastChangeMicros == Long.MIN_VALUE || nowMicros - lastChangeMicros >= interval) {
             return true;
         }
         return throughputBps > 0 && throughputBps < currentBps / 2;

@@ -35,7 +35,10 @@ public final class TransportCcReceiver {
 
     private final long senderSsrc;
     private final long intervalMicros;
-    private final SequenceUnwrapper unwrapper = new SequenceUnwrapper();
+    /** This many packets in a row too old to report means the sender restarted its counter. */
+    static final int RESYNC_AFTER_TOO_LATE = 64;
+
+    private SequenceUnwrapper unwrapper = new SequenceUnwrapper();
     /** Arrival time relative to {@link #epochMicros}, by extended sequence number mod WINDOW; -1 if none. */
     private final long[] arrivals = new long[WINDOW];
     private long mediaSsrc;
@@ -44,10 +47,13 @@ public final class TransportCcReceiver {
     private long highest;
     private long nextToReport;
     private boolean pending;
-    private long lastFeedbackMicros;
+    private long lastFeedbackMicros = Long.MIN_VALUE;
     private int feedbackPacketCount;
     private long packetsRecorded;
     private long packetsTooLate;
+    private int consecutiveTooLate;
+    private boolean haveFirst;
+    private long resyncs;
     private long duplicates;
 
     public TransportCcReceiver(long senderSsrc) {
@@ -77,7 +83,8 @@ public final class TransportCcReceiver {
         this.mediaSsrc = mediaSsrc & 0xFFFFFFFFL;
         long arrival = Math.max(0, arrivalMicros - epochMicros);
         long ext = unwrapper.unwrap(transportSequence);
-        if (packetsRecorded == 0) {
+        if (!haveFirst) {
+            haveFirst = true;
             highest = ext;
             nextToReport = ext;
         } else if (ext > highest) {
@@ -92,6 +99,9 @@ public final class TransportCcReceiver {
         } else {
             if (ext <= highest - WINDOW || ext < nextToReport && highest - ext > MAX_LATE_REPORT) {
                 packetsTooLate++;
+                if (++consecutiveTooLate >= RESYNC_AFTER_TOO_LATE) {
+                    resync();
+                }
                 return;
             }
             if (arrivals[slot(ext)] >= 0) {
@@ -102,14 +112,25 @@ public final class TransportCcReceiver {
                 nextToReport = ext;
             }
         }
+        consecutiveTooLate = 0;
         arrivals[slot(ext)] = arrival;
         packetsRecorded++;
         pending = true;
     }
 
+    /** Starts over from the next packet; what was not reported yet is dropped. */
+    private void resync() {
+        unwrapper = new SequenceUnwrapper();
+        Arrays.fill(arrivals, -1);
+        haveFirst = false;
+        pending = false;
+        consecutiveTooLate = 0;
+        resyncs++;
+    }
+
     /** True when {@link #buildFeedback} has something to send and the interval has passed. */
     public boolean feedbackDue(long nowMicros) {
-        return pending && (nowMicros - lastFeedbackMicros >= intervalMicros
+        return pending && (lastFeedbackMicros == Long.MIN_VALUE || nowMicros - lastFeedbackMicros >= intervalMicros
                 || highest - nextToReport + 1 >= EARLY_FEEDBACK_PACKETS);
     }
 
@@ -183,6 +204,11 @@ public final class TransportCcReceiver {
     /** Packets dropped because they arrived too late to be reported (or before the window). */
     public long packetsTooLate() {
         return packetsTooLate;
+    }
+
+    /** Times the sender's counter jumped back so far that the receiver started over. */
+    public long resyncs() {
+        return resyncs;
     }
 
     public long duplicates() {

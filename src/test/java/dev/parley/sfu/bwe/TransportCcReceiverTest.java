@@ -131,4 +131,23 @@ class TransportCcReceiverTest {
         assertEquals(1, receiver.packetsTooLate());
         assertEquals(List.of(), receiver.buildFeedback(100_000));
     }
+
+    @Test
+    void aSenderThatRestartsItsCounterFarBehindIsFollowedAfterAResync() {
+        TransportCcReceiver receiver = new TransportCcReceiver(1);
+        for (int i = 0; i < 100; i++) {
+            receiver.onPacket(40_000 + i, 9, i * 1_000L);
+        }
+        receiver.buildFeedback(100_000);
+        for (int i = 0; i < TransportCcReceiver.RESYNC_AFTER_TOO_LATE; i++) {
+            receiver.onPacket(10_000 + i, 9, 200_000 + i * 1_000L);
+        }
+        assertEquals(1, receiver.resyncs());
+        receiver.onPacket(10_064, 9, 300_000);
+        receiver.onPacket(10_065, 9, 301_000);
+        List<TransportWideCcFeedback> feedback = receiver.buildFeedback(350_000);
+        assertEquals(1, feedback.size());
+        assertEquals(10_064, feedback.get(0).baseSequence());
+        assertEquals(2, feedback.get(0).packetStatusCount());
+    }
 }
