@@ -51,27 +51,56 @@ public final class BitrateAllocator {
     }
 
     /**
-     * What one consumer could receive: {@code layerBps[i]} is the bitrate of spatial layer i
-     * (ascending, as the producer currently measures or advertises them), {@code maxLayer} the
-     * highest the subscriber wants (tile size, receiver constraints), or {@link #PAUSED} when it
-     * wants none (off-screen, beyond last-N).
+     * What one consumer could receive: {@code layerBps[i]} is the bitrate of spatial layer i as
+     * the producer currently measures it, 0 for a layer that is not arriving (the publisher
+     * dropped it), which is never chosen. {@code maxLayer} is the highest the subscriber wants
+     * (tile size, receiver constraints), or {@link #PAUSED} when it wants none (off-screen,
+     * beyond last-N); it is lowered to the highest layer that is arriving.
      */
     public record Demand(long consumerId, int priority, long[] layerBps, int maxLayer) {
         public Demand {
             if (layerBps.length == 0) {
                 throw new IllegalArgumentException("a consumer has at least one layer");
             }
-            for (int i = 0; i < layerBps.length; i++) {
-                if (layerBps[i] < 0 || i > 0 && layerBps[i] < layerBps[i - 1]) {
-                    throw new IllegalArgumentException("layer bitrates must be ascending and non-negative");
+            for (long bps : layerBps) {
+                if (bps < 0) {
+                    throw new IllegalArgumentException("layer bitrates must not be negative");
                 }
             }
             layerBps = layerBps.clone();
-            maxLayer = Math.max(PAUSED, Math.min(maxLayer, layerBps.length - 1));
+            int max = Math.min(maxLayer, layerBps.length - 1);
+            while (max >= 0 && layerBps[max] == 0) {
+                max--;
+            }
+            maxLayer = Math.max(PAUSED, max);
         }
 
         long bps(int layer) {
             return layer < 0 ? 0 : layerBps[layer];
+        }
+
+        boolean arriving(int layer) {
+            return layerBps[layer] > 0;
+        }
+
+        /** The lowest layer that is arriving, or PAUSED if none up to {@code maxLayer} is. */
+        int lowestLayer() {
+            for (int layer = 0; layer <= maxLayer; layer++) {
+                if (arriving(layer)) {
+                    return layer;
+                }
+            }
+            return PAUSED;
+        }
+
+        /** The next arriving layer above {@code layer} (up to maxLayer), or PAUSED. */
+        int nextLayerAbove(int layer) {
+            for (int next = layer + 1; next <= maxLayer; next++) {
+                if (next >= 0 && arriving(next)) {
+                    return next;
+                }
+            }
+            return PAUSED;
         }
     }
 
@@ -143,12 +172,13 @@ public final class BitrateAllocator {
         // Step 1: the lowest layer for everyone who wants video, in priority order.
         for (int i = 0; i < n; i++) {
             Demand d = order.get(i);
-            if (d.maxLayer() < 0) {
+            int lowest = d.lowestLayer();
+            if (lowest < 0) {
                 continue;
             }
-            if (fits(d, 0, previous[i], used, estimateBps, raiseLimit, nowMicros)) {
-                chosen[i] = 0;
-                used += d.bps(0);
+            if (fits(d, lowest, previous[i], used, estimateBps, raiseLimit, nowMicros)) {
+                chosen[i] = lowest;
+                used += d.bps(lowest);
             } else {
                 anyPaused = true;
             }
@@ -157,9 +187,10 @@ public final class BitrateAllocator {
         if (!anyPaused) {
             for (int i = 0; i < n; i++) {
                 Demand d = order.get(i);
-                for (int layer = d.maxLayer(); layer > 0; layer--) {
-                    long others = used - d.bps(0);
-                    if (fits(d, layer, previous[i], others, estimateBps, raiseLimit, nowMicros)) {
+                int lowest = chosen[i];
+                for (int layer = d.maxLayer(); layer > lowest; layer--) {
+                    long others = used - d.bps(lowest);
+                    if (d.arriving(layer) && fits(d, layer, previous[i], others, estimateBps, raiseLimit, nowMicros)) {
                         chosen[i] = layer;
                         used = others + d.bps(layer);
                         break;
@@ -231,7 +262,7 @@ public final class BitrateAllocator {
         if (recentlyDown || nowMicros < nextProbeMicros) {
             return null;
         }
-        int next = shortLayer + 1;
+        int next = shortest.nextLayerAbove(shortLayer);
         long step = shortest.bps(next) - shortest.bps(shortLayer);
         long target = (long) Math.ceil((allocatedBps + step) / (1 - settings.upgradeMargin())) + 1;
         if (estimateBps >= target) {

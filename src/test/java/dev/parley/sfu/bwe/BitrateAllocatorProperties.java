@@ -12,8 +12,12 @@ import net.jqwik.api.*;
 class BitrateAllocatorProperties {
     @Provide
     Arbitrary<List<Demand>> demands() {
-        Arbitrary<long[]> layers = Arbitraries.longs().between(30_000, 2_000_000).list().ofMinSize(1).ofMaxSize(3)
-                .map(l -> l.stream().mapToLong(Long::longValue).sorted().toArray());
+        // Measured rates: usually ascending, sometimes not, sometimes a layer that is not arriving (0).
+        Arbitrary<Long> rate = Arbitraries.frequencyOf(
+                Tuple.of(8, Arbitraries.longs().between(30_000, 2_000_000)), Tuple.of(1, Arbitraries.just(0L)));
+        Arbitrary<long[]> layers = Combinators.combine(rate.list().ofMinSize(1).ofMaxSize(3), Arbitraries.of(true, false))
+                .as((l, sorted) -> sorted ? l.stream().mapToLong(Long::longValue).sorted().toArray()
+                        : l.stream().mapToLong(Long::longValue).toArray());
         return Combinators.combine(Arbitraries.integers().between(0, 2), layers, Arbitraries.integers().between(-1, 2))
                 .as((priority, l, max) -> new long[][] {{priority, max}, l})
                 .list().ofMinSize(1).ofMaxSize(8)
@@ -43,7 +47,8 @@ class BitrateAllocatorProperties {
                 int layer = a.layerOf(d.consumerId());
                 assertTrue(layer <= d.maxLayer(), "never more than asked");
                 anyPaused |= d.maxLayer() >= 0 && layer == BitrateAllocator.PAUSED;
-                anyAboveLowest |= layer > 0;
+                anyAboveLowest |= layer > d.lowestLayer();
+                assertTrue(layer < 0 || d.layerBps()[layer] > 0, "only layers that arrive");
                 sum += layer < 0 ? 0 : d.layerBps()[layer];
             }
             assertEquals(sum, a.allocatedBps());

@@ -147,4 +147,19 @@ class BitrateAllocatorTest {
         assertEquals(1, down.layerOf(7));
         assertNull(down.probe(), "the path just showed congestion");
     }
+
+    @Test
+    void layersThatAreNotArrivingAreNeverChosen() {
+        BitrateAllocator allocator = new BitrateAllocator();
+        Demand topMissing = new Demand(1, BitrateAllocator.PRIORITY_ON_STAGE, new long[] {150_000, 500_000, 0}, 2);
+        Demand nothingArriving = new Demand(2, BitrateAllocator.PRIORITY_ON_STAGE, new long[] {0, 0, 0}, 2);
+        Demand lowMissing = new Demand(3, BitrateAllocator.PRIORITY_NORMAL, new long[] {0, 500_000, 1_500_000}, 1);
+        assertEquals(1, topMissing.maxLayer(), "lowered to what arrives");
+        assertEquals(PAUSED, nothingArriving.maxLayer());
+        Allocation a = allocator.allocate(10_000_000, List.of(topMissing, nothingArriving, lowMissing), 0);
+        assertEquals(1, a.layerOf(1));
+        assertEquals(PAUSED, a.layerOf(2));
+        assertEquals(1, a.layerOf(3), "the middle layer is its lowest one");
+        assertNull(a.probe(), "everyone has the most that arrives");
+    }
 }
