@@ -106,6 +106,14 @@ final class AimdRateControl {
         return currentBps;
     }
 
+    /** A probe showed the path carries {@code bps}: start from there (libwebrtc's SetEstimate). */
+    void raiseTo(long bps, long nowMicros) {
+        if (bps > currentBps) {
+            currentBps = Math.min(maxBps, bps);
+            lastChangeMicros = nowMicros;
+        }
+    }
+
     /** Halves the estimate: over-use seen before any throughput was measured. */
     void halve(long nowMicros) {
         currentBps = Math.max(minBps, currentBps / 2);

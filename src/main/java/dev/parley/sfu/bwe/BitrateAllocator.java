@@ -37,6 +37,8 @@ public final class BitrateAllocator {
     public static final int PRIORITY_SPEAKER = 1;
     public static final int PRIORITY_NORMAL = 0;
     public static final int PAUSED = -1;
+    /** A probe asks for at most this multiple of the current estimate. */
+    static final long MAX_PROBE_FACTOR = 2;
 
     /** Tuning; {@link #DEFAULT} is what the tests exercise. */
     public record Settings(double upgradeMargin, long upgradeHoldMicros, long probeIntervalMicros,
@@ -201,6 +203,7 @@ public final class BitrateAllocator {
         Map<Long, Integer> layers = new LinkedHashMap<>();
         long desired = 0;
         boolean upgraded = false;
+        boolean downgraded = false;
         int firstShort = -1;
         for (int i = 0; i < n; i++) {
             Demand d = order.get(i);
@@ -208,6 +211,7 @@ public final class BitrateAllocator {
             if (chosen[i] < previous[i]) {
                 state.lastDowngradeMicros = nowMicros;
                 lastDowngradeMicros = nowMicros;
+                downgraded = true;
             } else if (chosen[i] > previous[i]) {
                 upgraded = true;
             }
@@ -219,7 +223,7 @@ public final class BitrateAllocator {
             }
         }
         Probe probe = decideProbe(estimateBps, used, firstShort < 0 ? null : order.get(firstShort),
-                firstShort < 0 ? PAUSED : chosen[firstShort], upgraded, nowMicros);
+                firstShort < 0 ? PAUSED : chosen[firstShort], upgraded, downgraded, nowMicros);
         return new Allocation(layers, used, desired, probe);
     }
 
@@ -243,12 +247,19 @@ public final class BitrateAllocator {
     /**
      * Probe when someone is short of what they asked for, no downgrade happened recently (the
      * path is not congested now), and the backoff allows. Target: enough for the first short
-     * consumer's next layer to pass the upgrade margin.
+     * consumer's next layer to pass the upgrade margin, but at most {@link #MAX_PROBE_FACTOR}
+     * times the estimate (libwebrtc probes at 2x too); a larger step takes a chain of probes.
+     * A downgrade ends a running probe as failed.
      */
     private Probe decideProbe(long estimateBps, long allocatedBps, Demand shortest, int shortLayer,
-                              boolean upgraded, long nowMicros) {
-        if (upgraded && lastProbe != null) {
-            probeIntervalMicros = settings.probeIntervalMicros(); // the last probe paid off
+                              boolean upgraded, boolean downgraded, long nowMicros) {
+        if (downgraded && lastProbe != null) {
+            failed(nowMicros); // the path is congested, whoever caused it
+            nextProbeMicros = nowMicros + probeIntervalMicros;
+        } else if (upgraded && lastProbe != null) {
+            // The last probe paid off: the next step may be probed right away.
+            probeIntervalMicros = settings.probeIntervalMicros();
+            nextProbeMicros = nowMicros;
             lastProbe = null;
         }
         if (shortest == null) {
@@ -264,18 +275,24 @@ public final class BitrateAllocator {
         }
         int next = shortest.nextLayerAbove(shortLayer);
         long step = shortest.bps(next) - shortest.bps(shortLayer);
-        long target = (long) Math.ceil((allocatedBps + step) / (1 - settings.upgradeMargin())) + 1;
-        if (estimateBps >= target) {
+        long needed = (long) Math.ceil((allocatedBps + step) / (1 - settings.upgradeMargin())) + 1;
+        if (estimateBps >= needed) {
             return null; // the estimate suffices; the hold is what waits
         }
-        // The estimate follows padding at about 8 %/s (AimdRateControl): give it time to get there.
+        long target = Math.min(needed, MAX_PROBE_FACTOR * Math.max(estimateBps, 1));
+        // Without an early result the estimate follows padding at about 8 %/s (AimdRateControl).
         double seconds = Math.log((double) target / Math.max(1, estimateBps)) / Math.log(1.08) + 1;
         long duration = Math.min(settings.maxProbeDurationMicros(), (long) (seconds * 1e6));
         if (lastProbe != null) {
-            probeIntervalMicros = Math.min(settings.maxProbeIntervalMicros(), 2 * probeIntervalMicros); // it failed
+            failed(nowMicros); // it ran out without an upgrade
         }
         lastProbe = new Probe(target, nowMicros + duration);
         nextProbeMicros = lastProbe.untilMicros() + probeIntervalMicros;
         return lastProbe;
+    }
+
+    private void failed(long nowMicros) {
+        probeIntervalMicros = Math.min(settings.maxProbeIntervalMicros(), 2 * probeIntervalMicros);
+        lastProbe = null;
     }
 }

@@ -55,6 +55,11 @@ final class LossBasedControl {
         lastUpdateMicros = nowMicros;
     }
 
+    /** A probe showed the path carries {@code bps} without loss trouble. */
+    void raiseTo(long bps) {
+        estimateBps = Math.max(estimateBps, bps);
+    }
+
     /** Keeps the estimate within [min, cap]: the delay-based estimate bounds it from above. */
     void bound(long minBps, long capBps) {
         estimateBps = Math.max(minBps, Math.min(estimateBps, capBps));

@@ -226,6 +226,22 @@ public final class SendSideBandwidthEstimator {
         }
     }
 
+    /**
+     * The result of a probe: the subscriber acknowledged {@code bps} while the SFU padded up to
+     * it. Raises the estimate at once, as libwebrtc does with a probe cluster's measured rate,
+     * unless the detector sees over-use or loss is high (then the probe found the limit).
+     * Returns whether it was applied.
+     */
+    boolean onProbeResult(long bps, long nowMicros) {
+        if (trendline.state() == BandwidthUsage.OVERUSING || lossBased.lastLossFraction() > LossBasedControl.LOW_LOSS) {
+            return false;
+        }
+        delayBased.raiseTo(bps, nowMicros);
+        lossBased.raiseTo(bps);
+        lossBased.bound(settings.minBps(), delayBased.estimateBps());
+        return true;
+    }
+
     /** REMB from the subscriber (draft-alvestrand-rmcat-remb-03 §2.2), received at {@code nowMicros}. */
     public void onRemb(long bitrateBps, long nowMicros) {
         rembBps = Math.max(0, bitrateBps);

@@ -17,6 +17,12 @@ public final class SubscriberCongestionControl {
     public static final int MAX_PADDING_BYTES = 255;
     /** Padding is released in bursts of at most this many milliseconds of the probe rate. */
     private static final long MAX_PADDING_BURST_MICROS = 20_000;
+    /** A probe is judged once the acknowledged-rate window has seen only probe traffic. */
+    private static final long PROBE_SETTLE_MICROS = AcknowledgedBitrate.WINDOW_MICROS;
+    /** A probe succeeded when this share of its target came back acknowledged (libwebrtc: 0.9). */
+    private static final double PROBE_SUCCESS_RATIO = 0.9;
+    /** A probe stops as soon as the estimate falls this far below where it started. */
+    private static final double PROBE_ABORT_RATIO = 0.95;
 
     private final TransportSequenceStamper stamper;
     private final SendSideBandwidthEstimator estimator;
@@ -25,6 +31,9 @@ public final class SubscriberCongestionControl {
     private BitrateAllocator.Probe probe;
     private double paddingBudgetBytes;
     private long paddingClockMicros = Long.MIN_VALUE;
+    private long probeStartMicros;
+    private long estimateAtProbeStartBps;
+    private long probesSucceeded;
 
     /**
      * @param transportCcExtensionId the transport-wide-cc extmap id the subscriber accepted, or
@@ -74,6 +83,7 @@ public final class SubscriberCongestionControl {
     public boolean onRtcp(RtcpPacket packet, long nowMicros) {
         if (packet instanceof TransportWideCcFeedback feedback) {
             estimator.onTransportFeedback(feedback, nowMicros);
+            judgeProbe(nowMicros);
             return true;
         }
         if (packet instanceof ReceiverEstimatedMaxBitrate remb) {
@@ -81,6 +91,36 @@ public final class SubscriberCongestionControl {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Ends a probe early when the subscriber acknowledged (nearly) its whole target: the
+     * estimate jumps to the target instead of climbing 8 %/s, and the next allocation can
+     * upgrade. Like libwebrtc's ProbeBitrateEstimator, at least 90 % received means the path was
+     * not saturated, so the rate sent is what it carries.
+     */
+    private void judgeProbe(long nowMicros) {
+        if (!probing(nowMicros)) {
+            return;
+        }
+        if (estimator.estimateBps() < PROBE_ABORT_RATIO * estimateAtProbeStartBps) {
+            probe = null; // the padding is hurting: stop now, the allocator backs off
+            return;
+        }
+        if (nowMicros - probeStartMicros < PROBE_SETTLE_MICROS) {
+            return;
+        }
+        long acknowledged = estimator.acknowledgedBps();
+        if (acknowledged >= PROBE_SUCCESS_RATIO * probe.targetBps()
+                && estimator.onProbeResult(probe.targetBps(), nowMicros)) {
+            probesSucceeded++;
+            probe = null;
+        }
+    }
+
+    /** Probes that ended early because the subscriber acknowledged their target. */
+    public long probesSucceeded() {
+        return probesSucceeded;
     }
 
     /** The current send-side estimate for this subscriber, bits per second. */
@@ -101,6 +141,8 @@ public final class SubscriberCongestionControl {
             probe = new BitrateAllocator.Probe(next.targetBps() + reservedBps, next.untilMicros());
             paddingBudgetBytes = 0;
             paddingClockMicros = nowMicros;
+            probeStartMicros = nowMicros;
+            estimateAtProbeStartBps = estimator.estimateBps();
         } else if (next == null) {
             allocatorProbe = null;
             probe = null;

@@ -108,20 +108,21 @@ class BitrateAllocatorTest {
     void probesTowardsTheNextLayerWhenShortAndBacksOffWhenTheProbeFails() {
         BitrateAllocator allocator = new BitrateAllocator();
         List<Demand> one = List.of(new Demand(7, BitrateAllocator.PRIORITY_ON_STAGE, LAYERS, 2));
-        Allocation a = allocator.allocate(700_000, one, 0);
+        Allocation a = allocator.allocate(900_000, one, 0);
         assertEquals(1, a.layerOf(7));
         assertNotNull(a.probe(), "short of the asked layer, and nothing went down recently");
         long target = a.probe().targetBps();
         assertTrue(target >= 1_500_000 / 0.85, "enough for the next layer to pass the margin: " + target);
+        assertTrue(target <= 2 * 900_000, "at most twice the estimate");
         long firstEnd = a.probe().untilMicros();
-        assertEquals(a.probe(), allocator.allocate(700_000, one, firstEnd - 1).probe(), "runs until its end");
+        assertEquals(a.probe(), allocator.allocate(900_000, one, firstEnd - 1).probe(), "runs until its end");
         // The probe did not raise the estimate: the next one waits longer than the first interval.
-        assertNull(allocator.allocate(700_000, one, firstEnd + 1).probe());
+        assertNull(allocator.allocate(900_000, one, firstEnd + 1).probe());
         Allocation second = null;
         long t = firstEnd;
         while (second == null || second.probe() == null) {
             t += 100_000;
-            second = allocator.allocate(700_000, one, t);
+            second = allocator.allocate(900_000, one, t);
         }
         long firstGap = t - firstEnd;
         long secondEnd = second.probe().untilMicros();
@@ -129,7 +130,7 @@ class BitrateAllocatorTest {
         Allocation third;
         do {
             t += 100_000;
-            third = allocator.allocate(700_000, one, t);
+            third = allocator.allocate(900_000, one, t);
         } while (third.probe() == null);
         assertTrue(t - secondEnd > firstGap, "backoff grows: " + firstGap + " then " + (t - secondEnd));
         // Once the estimate allows, the upgrade happens and no probe is asked for.
@@ -161,5 +162,23 @@ class BitrateAllocatorTest {
         assertEquals(PAUSED, a.layerOf(2));
         assertEquals(1, a.layerOf(3), "the middle layer is its lowest one");
         assertNull(a.probe(), "everyone has the most that arrives");
+    }
+
+    @Test
+    void aLargeStepIsProbedAtMostAtTwiceTheEstimate() {
+        List<Demand> one = List.of(new Demand(7, BitrateAllocator.PRIORITY_ON_STAGE, LAYERS, 2));
+        Allocation a = new BitrateAllocator().allocate(200_000, one, 0);
+        assertEquals(0, a.layerOf(7));
+        assertEquals(400_000, a.probe().targetBps(), "a chain of probes, not one jump to 500 kbps / 0.85");
+    }
+
+    @Test
+    void aDowngradeEndsTheRunningProbe() {
+        BitrateAllocator allocator = new BitrateAllocator();
+        List<Demand> one = List.of(new Demand(7, BitrateAllocator.PRIORITY_ON_STAGE, LAYERS, 2));
+        assertNotNull(allocator.allocate(900_000, one, 0).probe());
+        Allocation down = allocator.allocate(400_000, one, SECOND);
+        assertEquals(0, down.layerOf(7));
+        assertNull(down.probe());
     }
 }
