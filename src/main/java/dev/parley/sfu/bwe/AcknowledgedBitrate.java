@@ -17,10 +17,13 @@ final class AcknowledgedBitrate {
     private long bytesInWindow;
     private long firstArrival = Long.MIN_VALUE;
 
-    /** One received packet, in receive-time order. */
+    /** One received packet; one older than the newest (reported late) counts as arriving with it. */
     void add(long arrivalMicros, int sizeBytes) {
         if (firstArrival == Long.MIN_VALUE) {
             firstArrival = arrivalMicros;
+        }
+        if (count > 0) {
+            arrivalMicros = Math.max(arrivalMicros, arrivals[(head + count - 1) & (CAPACITY - 1)]);
         }
         if (count == CAPACITY) {
             dropOldest();
