@@ -39,6 +39,8 @@ public final class BitrateAllocator {
     public static final int PAUSED = -1;
     /** A probe asks for at most this multiple of the current estimate. */
     static final long MAX_PROBE_FACTOR = 2;
+    /** After a probe paid off, the next step is probed this much later. */
+    static final long CHAIN_DELAY_MICROS = 1_000_000;
 
     /** Tuning; {@link #DEFAULT} is what the tests exercise. */
     public record Settings(double upgradeMargin, long upgradeHoldMicros, long probeIntervalMicros,
@@ -257,9 +259,9 @@ public final class BitrateAllocator {
             failed(nowMicros); // the path is congested, whoever caused it
             nextProbeMicros = nowMicros + probeIntervalMicros;
         } else if (upgraded && lastProbe != null) {
-            // The last probe paid off: the next step may be probed right away.
+            // The last probe paid off: probe the next step once the new layer's traffic settled.
             probeIntervalMicros = settings.probeIntervalMicros();
-            nextProbeMicros = nowMicros;
+            nextProbeMicros = nowMicros + CHAIN_DELAY_MICROS;
             lastProbe = null;
         }
         if (shortest == null) {

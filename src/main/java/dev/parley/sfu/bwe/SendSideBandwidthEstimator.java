@@ -229,11 +229,13 @@ public final class SendSideBandwidthEstimator {
     /**
      * The result of a probe: the subscriber acknowledged {@code bps} while the SFU padded up to
      * it. Raises the estimate at once, as libwebrtc does with a probe cluster's measured rate,
-     * unless the detector sees over-use or loss is high (then the probe found the limit).
+     * unless the detector sees over-use or rising delay, or loss is high: then the probe ran at
+     * the path's limit, and raising would only overshoot.
      * Returns whether it was applied.
      */
     boolean onProbeResult(long bps, long nowMicros) {
-        if (trendline.state() == BandwidthUsage.OVERUSING || lossBased.lastLossFraction() > LossBasedControl.LOW_LOSS) {
+        if (trendline.state() == BandwidthUsage.OVERUSING || trendline.delayRising()
+                || lossBased.lastLossFraction() > LossBasedControl.LOW_LOSS) {
             return false;
         }
         delayBased.raiseTo(bps, nowMicros);

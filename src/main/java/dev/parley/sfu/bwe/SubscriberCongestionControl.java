@@ -23,6 +23,15 @@ public final class SubscriberCongestionControl {
     private static final double PROBE_SUCCESS_RATIO = 0.9;
     /** A probe stops as soon as the estimate falls this far below where it started. */
     private static final double PROBE_ABORT_RATIO = 0.95;
+    /**
+     * While a probe runs and up to this long after it, allocation uses at least the estimate
+     * from before the probe: a dip the probe's own padding caused (queues it filled, draining)
+     * must not cost a layer. LiveKit's stream allocator commits to the pre-probe capacity the
+     * same way. The protection ends early if the path shows it really shrank.
+     */
+    static final long PROBE_GRACE_MICROS = 5_000_000;
+    /** The path shrank if less than this share of the media sent comes back acknowledged. */
+    private static final double SHRUNK_RATIO = 0.8;
 
     private final TransportSequenceStamper stamper;
     private final SendSideBandwidthEstimator estimator;
@@ -33,6 +42,9 @@ public final class SubscriberCongestionControl {
     private long paddingClockMicros = Long.MIN_VALUE;
     private long probeStartMicros;
     private long estimateAtProbeStartBps;
+    private long protectedUntilMicros = Long.MIN_VALUE;
+    private long probeEndMicros;
+    private long lastAllocatedBps;
     private long probesSucceeded;
 
     /**
@@ -105,6 +117,8 @@ public final class SubscriberCongestionControl {
         }
         if (estimator.estimateBps() < PROBE_ABORT_RATIO * estimateAtProbeStartBps) {
             probe = null; // the padding is hurting: stop now, the allocator backs off
+            probeEndMicros = nowMicros;
+            protectedUntilMicros = nowMicros + PROBE_GRACE_MICROS;
             return;
         }
         if (nowMicros - probeStartMicros < PROBE_SETTLE_MICROS) {
@@ -115,6 +129,7 @@ public final class SubscriberCongestionControl {
                 && estimator.onProbeResult(probe.targetBps(), nowMicros)) {
             probesSucceeded++;
             probe = null;
+            probeEndMicros = nowMicros;
         }
     }
 
@@ -133,8 +148,18 @@ public final class SubscriberCongestionControl {
      * anything else forwarded regardless), and starts a probe when the allocator asks for one.
      */
     public BitrateAllocator.Allocation allocate(List<BitrateAllocator.Demand> video, long reservedBps, long nowMicros) {
+        long estimate = estimator.estimateBps();
+        if (protectedUntilMicros != Long.MIN_VALUE && nowMicros < protectedUntilMicros) {
+            boolean paddingGone = probe == null && nowMicros - probeEndMicros >= AcknowledgedBitrate.WINDOW_MICROS;
+            if (paddingGone && estimator.acknowledgedBps() < SHRUNK_RATIO * lastAllocatedBps) {
+                protectedUntilMicros = Long.MIN_VALUE; // not the probe: the media itself does not get through
+            } else {
+                estimate = Math.max(estimate, estimateAtProbeStartBps);
+            }
+        }
         BitrateAllocator.Allocation allocation =
-                allocator.allocate(Math.max(0, estimator.estimateBps() - reservedBps), video, nowMicros);
+                allocator.allocate(Math.max(0, estimate - reservedBps), video, nowMicros);
+        lastAllocatedBps = allocation.allocatedBps() + reservedBps;
         BitrateAllocator.Probe next = allocation.probe();
         if (next != null && !next.equals(allocatorProbe)) {
             allocatorProbe = next;
@@ -143,6 +168,8 @@ public final class SubscriberCongestionControl {
             paddingClockMicros = nowMicros;
             probeStartMicros = nowMicros;
             estimateAtProbeStartBps = estimator.estimateBps();
+            protectedUntilMicros = next.untilMicros() + PROBE_GRACE_MICROS;
+            probeEndMicros = next.untilMicros();
         } else if (next == null) {
             allocatorProbe = null;
             probe = null;

@@ -33,6 +33,7 @@ final class TrendlineEstimator {
     private double timeOverUsingMs = -1;
     private int overuseCounter;
     private BandwidthUsage hypothesis = BandwidthUsage.NORMAL;
+    private double modifiedTrend;
 
     /** One inter-group sample (§5.1: d(i) = arrival delta - send delta), all in milliseconds. */
     void update(double arrivalDeltaMs, double sendDeltaMs, double arrivalMs) {
@@ -80,7 +81,7 @@ final class TrendlineEstimator {
             hypothesis = BandwidthUsage.NORMAL;
             return;
         }
-        double modifiedTrend = Math.min(deltas, MIN_DELTAS) * trend * THRESHOLD_GAIN;
+        modifiedTrend = Math.min(deltas, MIN_DELTAS) * trend * THRESHOLD_GAIN;
         if (modifiedTrend > threshold) {
             timeOverUsingMs = timeOverUsingMs < 0 ? sendDeltaMs / 2 : timeOverUsingMs + sendDeltaMs;
             overuseCounter++;
@@ -124,5 +125,10 @@ final class TrendlineEstimator {
 
     double threshold() {
         return threshold;
+    }
+
+    /** True while queueing delay grows, even if not yet for long enough to call it over-use. */
+    boolean delayRising() {
+        return modifiedTrend > threshold / 2;
     }
 }

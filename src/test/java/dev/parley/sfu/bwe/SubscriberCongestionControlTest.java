@@ -109,16 +109,29 @@ class SubscriberCongestionControlTest {
 
         link.capacityBps = cap;
         runUntil(33 * SECOND);
+        Map<Long, Integer> changes = new java.util.HashMap<>();
+        Map<Long, Integer> previous = allocation.layers();
         while (now < 45 * SECOND) {
             runUntil(now + 100_000);
+            for (Map.Entry<Long, Integer> e : allocation.layers().entrySet()) {
+                if (!e.getValue().equals(previous.get(e.getKey()))) {
+                    changes.merge(e.getKey(), 1, Integer::sum);
+                }
+            }
+            previous = allocation.layers();
             assertTrue(allocation.layerOf(1) >= 0 && allocation.layerOf(2) >= 0 && allocation.layerOf(3) >= 0,
                     "lower layers, nobody paused: " + allocation.layers() + " at " + now);
             assertTrue(allocation.layerOf(1) >= allocation.layerOf(2), "on stage keeps the most");
             assertTrue(allocation.allocatedBps() + AUDIO_BPS <= cap * 1.1, "about the cap: " + allocation);
         }
 
+        for (Map.Entry<Long, Integer> e : changes.entrySet()) {
+            assertTrue(e.getValue() <= 1, "probes under the cap do not make layers flip: consumer " + e.getKey()
+                    + " changed " + e.getValue() + " times");
+        }
+
         link.capacityBps = 5_000_000;
-        runUntil(60 * SECOND);
+        runUntil(75 * SECOND); // failed probes under the cap backed off: the first try may wait ~8 s
         assertEquals(Map.of(1L, 2, 2L, 2, 3L, 1), allocation.layers(), "climbed back, estimate " + cc.estimateBps());
     }
 
@@ -133,6 +146,20 @@ class SubscriberCongestionControlTest {
         runUntil(60 * SECOND);
         assertEquals(Map.of(1L, 2, 2L, 2, 3L, 1), allocation.layers(), "resumed and climbed back, estimate "
                 + cc.estimateBps());
+    }
+
+    @Test
+    void aRealDropDuringAProbeIsNotMaskedByTheProbesGracePeriod() {
+        link.capacityBps = 1_800_000;
+        runUntil(20 * SECOND);
+        while (!cc.probing(now)) {
+            runUntil(now + 10_000);
+            assertTrue(now < 120 * SECOND, "a consumer short of its layer leads to a probe");
+        }
+        link.capacityBps = 500_000;
+        runUntil(now + 4 * SECOND);
+        assertTrue(allocation.allocatedBps() + AUDIO_BPS <= 550_000, "down to the new capacity within 4 s: "
+                + allocation + ", estimate " + cc.estimateBps());
     }
 
     @Test
