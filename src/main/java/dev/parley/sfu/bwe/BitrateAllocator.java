@@ -128,6 +128,7 @@ public final class BitrateAllocator {
     private static final class ConsumerState {
         int layer = PAUSED;
         long lastDowngradeMicros = Long.MIN_VALUE;
+        long lastUpgradeMicros = Long.MIN_VALUE;
     }
 
     private static final Comparator<Demand> ORDER = Comparator.comparingInt(Demand::priority).reversed()
@@ -187,14 +188,21 @@ public final class BitrateAllocator {
                 anyPaused = true;
             }
         }
-        // Step 2: only when nobody is paused, raise each towards what it asked for.
+        // Step 2: only when nobody is paused, raise each towards what it asked for. A raise leaves
+        // room for what lower-priority consumers were raised to in the last hold period, so one
+        // consumer's raise does not undo another's right away (no churn while the estimate ramps).
         if (!anyPaused) {
+            long[] recentExtra = new long[n + 1];
+            for (int i = n - 1; i >= 0; i--) {
+                recentExtra[i] = recentExtra[i + 1] + recentlyRaisedExtra(order.get(i), previous[i], chosen[i], nowMicros);
+            }
             for (int i = 0; i < n; i++) {
                 Demand d = order.get(i);
                 int lowest = chosen[i];
                 for (int layer = d.maxLayer(); layer > lowest; layer--) {
                     long others = used - d.bps(lowest);
-                    if (d.arriving(layer) && fits(d, layer, previous[i], others, estimateBps, raiseLimit, nowMicros)) {
+                    long othersForRaise = layer > previous[i] ? others + recentExtra[i + 1] : others;
+                    if (d.arriving(layer) && fits(d, layer, previous[i], othersForRaise, estimateBps, raiseLimit, nowMicros)) {
                         chosen[i] = layer;
                         used = others + d.bps(layer);
                         break;
@@ -216,6 +224,7 @@ public final class BitrateAllocator {
                 downgraded = true;
             } else if (chosen[i] > previous[i]) {
                 upgraded = true;
+                state.lastUpgradeMicros = nowMicros;
             }
             state.layer = chosen[i];
             layers.put(d.consumerId(), chosen[i]);
@@ -227,6 +236,17 @@ public final class BitrateAllocator {
         Probe probe = decideProbe(estimateBps, used, firstShort < 0 ? null : order.get(firstShort),
                 firstShort < 0 ? PAUSED : chosen[firstShort], upgraded, downgraded, nowMicros);
         return new Allocation(layers, used, desired, probe);
+    }
+
+    /** What a consumer raised within the hold period holds above its lowest layer, else 0. */
+    private long recentlyRaisedExtra(Demand d, int previousLayer, int lowestChosen, long nowMicros) {
+        ConsumerState state = states.get(d.consumerId());
+        if (lowestChosen < 0 || previousLayer <= lowestChosen || previousLayer > d.maxLayer()
+                || !d.arriving(previousLayer) || state.lastUpgradeMicros == Long.MIN_VALUE
+                || nowMicros - state.lastUpgradeMicros >= settings.upgradeHoldMicros()) {
+            return 0;
+        }
+        return d.bps(previousLayer) - d.bps(lowestChosen);
     }
 
     /**

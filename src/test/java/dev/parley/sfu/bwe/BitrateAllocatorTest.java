@@ -181,4 +181,17 @@ class BitrateAllocatorTest {
         assertEquals(0, down.layerOf(7));
         assertNull(down.probe());
     }
+
+    @Test
+    void aRaiseDoesNotUndoAnotherConsumersRecentRaise() {
+        BitrateAllocator allocator = new BitrateAllocator();
+        List<Demand> two = List.of(
+                new Demand(1, BitrateAllocator.PRIORITY_ON_STAGE, LAYERS, 2),
+                new Demand(2, BitrateAllocator.PRIORITY_NORMAL, LAYERS, 1));
+        assertEquals(Map.of(1L, 1, 2L, 1), allocator.allocate(1_300_000, two, 0).layers());
+        assertEquals(Map.of(1L, 1, 2L, 1), allocator.allocate(1_950_000, two, SECOND / 2).layers(),
+                "on stage could take 1.5 Mbps only by pushing the tile raised 0.5 s ago back down");
+        assertEquals(Map.of(1L, 2, 2L, 0), allocator.allocate(1_950_000, two, 4 * SECOND).layers(),
+                "after the hold, priority decides");
+    }
 }
