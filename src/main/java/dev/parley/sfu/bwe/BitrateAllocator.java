@@ -24,12 +24,15 @@ import java.util.Map;
  * Hysteresis: keeping what a consumer has may use the whole estimate, but anything new (a higher
  * layer, or resuming) must fit within {@code (1 - upgradeMargin)} of it and waits
  * {@code upgradeHoldMicros} after that consumer last went down. With the default 15 % margin an
- * estimate that wobbles by ±5 % can take a layer away once but cannot give it back.
+ * estimate that wobbles by ±5 % can take a layer away once but cannot give it back. For the same
+ * hold after a consumer went up, another consumer's raise leaves room for it, so a ramping
+ * estimate does not shuffle layers (and keyframes) between tiles.
  *
  * <p>When a consumer gets less than it asked for, the allocator asks for a probe: the Router
  * pads the subscriber's stream up to {@link Probe#targetBps()} so the estimator can see whether
  * the path carries the next layer (the estimate never grows far beyond what is actually sent).
- * Failed probes back off exponentially. One instance per subscriber; not thread-safe.
+ * A probe asks for at most twice the estimate (larger steps take a chain of probes, 1 s apart);
+ * failed probes back off exponentially. One instance per subscriber; not thread-safe.
  */
 public final class BitrateAllocator {
     /** Priorities the Router assigns; higher is served first. */
