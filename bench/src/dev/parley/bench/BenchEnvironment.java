@@ -43,14 +43,6 @@ public final class BenchEnvironment {
     }
 
     /** /proc/loadavg as one line: the machine is shared, so every result records how busy it was. */
-    public static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
     /** CPU seconds (user + system) a process has used so far, from /proc/&lt;pid&gt;/stat. */
     public static double cpuSeconds(long pid) {
         try {
