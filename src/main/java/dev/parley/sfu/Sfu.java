@@ -158,17 +158,28 @@ public final class Sfu implements AutoCloseable {
     }
 
     /**
-     * The seam for congestion control: the bitrate (bits/s) the send-side bandwidth estimate
-     * allows towards this subscriber; its videos share it by priority. Unlimited until set.
+     * Test hook: the path towards this subscriber carries at most {@code bitsPerSecond} (0 lifts
+     * the cap). The SFU's send path drops what exceeds it, as a policer on the path would (100 ms
+     * burst), after congestion control numbered the packet: the subscriber's feedback shows the loss.
      */
-    public void availableBitrate(String room, String peerId, long bitsPerSecond) {
+    public void capSubscriberForTest(String room, String peerId, long bitsPerSecond) {
         loop.execute(() -> {
             Router router = routers.get(room);
             Participant participant = router == null ? null : router.participants.get(peerId);
             if (participant == null) return;
-            participant.availableBitrate = bitsPerSecond <= 0 ? Long.MAX_VALUE : bitsPerSecond;
-            router.allocate(participant, System.nanoTime());
+            participant.capBpsForTest = Math.max(0, bitsPerSecond);
+            participant.capTokens = 0;
+            participant.capClockMicros = System.nanoTime() / 1000;
         });
+    }
+
+    /** The send-side bandwidth estimate towards this subscriber (bits/s), or -1 before it has one. */
+    public long subscriberEstimate(String room, String peerId) {
+        return onLoop(() -> {
+            Router router = routers.get(room);
+            Participant participant = router == null ? null : router.participants.get(peerId);
+            return participant == null || participant.congestion == null ? -1L : participant.congestion.estimateBps();
+        }).join();
     }
 
     /** Track id → the layer (rid, or "on" without simulcast) forwarded to this subscriber, or "paused". */
@@ -342,6 +353,8 @@ public final class Sfu implements AutoCloseable {
         final RtcpCompoundIterator rtcp = new RtcpCompoundIterator();
         final byte[] stripped = new byte[RetransmissionCache.MAX_PACKET + 64];
         final byte[] send = new byte[RetransmissionCache.MAX_PACKET + 64 + RtcTransport.SEND_HEADROOM];
+        /** Retransmissions and padding are built here, then stamped into {@link #send}. */
+        final byte[] scratch = new byte[RetransmissionCache.MAX_PACKET + 64];
         final byte[] rtcpOut = new byte[1500 + RtcTransport.SEND_HEADROOM];
     }
 }

@@ -131,8 +131,21 @@ class SimulcastBrowserTest {
                 "the rewritten sequence numbers leave no hole at the switch: " + after);
     }
 
+    /** The publish connection's send-side estimate (bits/s), from its candidate pair. */
+    static final String PUBLISH_ESTIMATE = """
+            async () => {
+              const pc = window.room.sfu?.publishPc;
+              let bps = 0;
+              if (pc) (await pc.getStats()).forEach((s) => {
+                if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate) bps = s.availableOutgoingBitrate;
+              });
+              return { bps };
+            }
+            """;
+
     @Test
-    void aSubscriberWithLittleBandwidthGetsALowerLayerWhileAnotherKeepsTheFullOne() {
+    @SuppressWarnings("unchecked")
+    void aSubscriberBehindANarrowPathGetsALowerLayerWhileAnotherKeepsTheFullOne() {
         Page publisher = joinRoom(chromium, server, "Pub", null);
         String room = ((String) publisher.evaluate("location.hash")).substring(1);
         Page narrow = joinRoom(chromium, server, "Narrow", room);
@@ -148,22 +161,37 @@ class SimulcastBrowserTest {
                     publisherId);
         }
         poll(publisher, LAYERS, l -> l.size() == 3, 60, "the publisher encodes three simulcast layers");
-        for (Page page : List.of(narrow, wide)) poll(page, VIDEO, v -> num(v, "height") >= 480, 40, "full layer at first");
+        for (Page page : List.of(narrow, wide)) poll(page, VIDEO, v -> num(v, "height") >= 480, 60, "full layer at first");
+        // Transport-cc feedback from the SFU lets the publisher's estimate grow past its 1.5 Mbit/s start.
+        Map<String, Object> publishEstimate = poll(publisher, PUBLISH_ESTIMATE, e -> num(e, "bps") > 1_500_000, 30,
+                "the publisher's send-side estimate grows on the SFU's transport-cc feedback");
 
-        // The seam a send-side bandwidth estimator feeds: 200 kbit/s fit only the q layer (≤ 150 kbit/s).
         String narrowId = (String) narrow.evaluate("window.room.signaling.peerId");
         String wideId = (String) wide.evaluate("window.room.signaling.peerId");
-        server.server().sfu().availableBitrate(room, narrowId, 200_000);
-        Map<String, Object> low = poll(narrow, VIDEO, v -> num(v, "height") > 0 && num(v, "height") <= 120, 40,
-                "the narrow subscriber drops to the q layer");
+        Sfu sfu = server.server().sfu();
+        long estimateBefore = sfu.subscriberEstimate(room, narrowId);
+        // 350 kbit/s on the path to one subscriber: the q layer (~150 kbit/s) and audio fit, h and f do not.
+        sfu.capSubscriberForTest(room, narrowId, 350_000);
+        Map<String, Object> low = poll(narrow, VIDEO, v -> num(v, "height") > 0 && num(v, "height") <= 120, 60,
+                "the narrow subscriber's estimate moves it to the q layer");
+        long estimateCapped = sfu.subscriberEstimate(room, narrowId);
         String videoTrack = publisherId + "-1";
-        assertEquals("q", server.server().sfu().forwardedLayers(room, narrowId).get(videoTrack),
-                "forwarded to the narrow subscriber: " + server.server().sfu().forwardedLayers(room, narrowId));
-        assertEquals("f", server.server().sfu().forwardedLayers(room, wideId).get(videoTrack),
-                "the other subscriber keeps the full layer: " + server.server().sfu().forwardedLayers(room, wideId));
+        assertEquals("q", sfu.forwardedLayers(room, narrowId).get(videoTrack),
+                "forwarded to the narrow subscriber: " + sfu.forwardedLayers(room, narrowId));
+        assertEquals("f", sfu.forwardedLayers(room, wideId).get(videoTrack),
+                "the other subscriber keeps the full layer: " + sfu.forwardedLayers(room, wideId));
+        narrow.waitForTimeout(3000);
+        Map<String, Object> stillLow = (Map<String, Object>) narrow.evaluate(VIDEO);
+        assertTrue(num(stillLow, "frames") > num(low, "frames") + 20,
+                "frames keep being decoded behind the narrow path: " + low + " -> " + stillLow);
+        assertEquals("f", sfu.forwardedLayers(room, wideId).get(videoTrack), "the wide subscriber still gets f");
 
-        server.server().sfu().availableBitrate(room, narrowId, 0); // 0: unlimited again
-        Map<String, Object> back = poll(narrow, VIDEO, v -> num(v, "height") >= 480, 40, "the narrow subscriber climbs back");
-        assertTrue(num(back, "frames") > num(low, "frames"), "frames kept coming: " + low + " -> " + back);
+        sfu.capSubscriberForTest(room, narrowId, 0);
+        Map<String, Object> back = poll(narrow, VIDEO, v -> num(v, "height") >= 480, 90,
+                "the narrow subscriber climbs back (probing) once the cap is lifted");
+        System.out.println("publisher estimate " + publishEstimate + "; narrow estimate " + estimateBefore + " -> capped "
+                + estimateCapped + " -> lifted " + sfu.subscriberEstimate(room, narrowId) + "; video " + low + " -> " + back);
+        assertTrue(estimateCapped < estimateBefore, "the estimate fell under the cap: " + estimateBefore + " -> " + estimateCapped);
+        assertTrue(num(back, "frames") > num(stillLow, "frames"), "frames kept coming: " + stillLow + " -> " + back);
     }
 }
