@@ -688,7 +688,7 @@ final class Router {
         boolean connected = transport != null && transport.isConnected();
         List<VideoAllocator.Choice> ceilings = VideoAllocator.allocate(videos, subscriber.constraints, speakerOrder, nowNanos);
         SubscriberCongestionControl cc = subscriber.congestion;
-        BitrateAllocator.Allocation shared = cc == null || !connected ? null
+        BitrateAllocator.Allocation shared = cc == null || !connected || !cc.estimating() ? null
                 : cc.allocate(VideoAllocator.demands(ceilings, nowNanos), audioBps, nowNanos / 1000);
         List<String> forwarded = new ArrayList<>();
         for (VideoAllocator.Choice choice : ceilings) {

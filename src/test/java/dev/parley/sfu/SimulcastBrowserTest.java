@@ -135,11 +135,12 @@ class SimulcastBrowserTest {
     static final String PUBLISH_ESTIMATE = """
             async () => {
               const pc = window.room.sfu?.publishPc;
-              let bps = 0;
+              let bps = 0, f = null, fBps = 0;
               if (pc) (await pc.getStats()).forEach((s) => {
                 if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate) bps = s.availableOutgoingBitrate;
+                if (s.type === 'outbound-rtp' && s.rid === 'f') { f = s.qualityLimitationReason; fBps = s.targetBitrate ?? 0; }
               });
-              return { bps };
+              return { bps, f, fBps };
             }
             """;
 
@@ -193,5 +194,18 @@ class SimulcastBrowserTest {
                 + estimateCapped + " -> lifted " + sfu.subscriberEstimate(room, narrowId) + "; video " + low + " -> " + back);
         assertTrue(estimateCapped < estimateBefore, "the estimate fell under the cap: " + estimateBefore + " -> " + estimateCapped);
         assertTrue(num(back, "frames") > num(stillLow, "frames"), "frames kept coming: " + stillLow + " -> " + back);
+        Map<String, Object> publishAfter = (Map<String, Object>) publisher.evaluate(PUBLISH_ESTIMATE);
+        System.out.println("publisher after " + publishAfter + "; feedback sent " + counter("parley.sfu.transport.feedback.sent")
+                + ", received " + counter("parley.sfu.congestion.feedback.received") + ", padding bytes "
+                + counter("parley.sfu.probe.padding.bytes"));
+        assertTrue(counter("parley.sfu.transport.feedback.sent") > 0, "the SFU sent transport-cc feedback to the publisher");
+        assertTrue(counter("parley.sfu.congestion.feedback.received") > 0, "the subscribers sent transport-cc feedback");
+        assertTrue(counter("parley.sfu.probe.padding.bytes") > 0, "the climb back was probed with padding");
+        assertTrue(!"bandwidth".equals(publishAfter.get("f")), "the publisher's f layer is not bandwidth-limited: " + publishAfter);
+    }
+
+    private double counter(String name) {
+        var c = server.server().metrics().find(name).counter();
+        return c == null ? 0 : c.count();
     }
 }

@@ -46,6 +46,7 @@ public final class SubscriberCongestionControl {
     private long probeEndMicros;
     private long lastAllocatedBps;
     private long probesSucceeded;
+    private boolean feedbackSeen;
 
     /**
      * @param transportCcExtensionId the transport-wide-cc extmap id the subscriber accepted, or
@@ -93,6 +94,9 @@ public final class SubscriberCongestionControl {
      * (transport-cc or REMB), which the Router then need not look at.
      */
     public boolean onRtcp(RtcpPacket packet, long nowMicros) {
+        if (packet instanceof TransportWideCcFeedback || packet instanceof ReceiverEstimatedMaxBitrate) {
+            feedbackSeen = true;
+        }
         if (packet instanceof TransportWideCcFeedback feedback) {
             estimator.onTransportFeedback(feedback, nowMicros);
             judgeProbe(nowMicros);
@@ -131,6 +135,15 @@ public final class SubscriberCongestionControl {
             probe = null;
             probeEndMicros = nowMicros;
         }
+    }
+
+    /**
+     * True when there is an estimate to follow: transport-cc was negotiated (feedback will come),
+     * or the subscriber sent feedback or REMB anyway. A subscriber with neither has no estimate,
+     * and the Router then applies only its receiver constraints.
+     */
+    public boolean estimating() {
+        return stamper != null || feedbackSeen;
     }
 
     /** Probes that ended early because the subscriber acknowledged their target. */

@@ -10,6 +10,7 @@
  * and does no I/O, so tests drive it with a virtual clock.
  *
  * <h2>Wiring into the Router</h2>
+ * (Done in {@code dev.parley.sfu.Router}; {@code VideoAllocator} builds the demands.)
  * <ul>
  *   <li><b>Publish transport</b>: one {@code TransportCcReceiver(SFU_SSRC)} per publisher. For
  *       every RTP packet (RTX and padding-only ones too, before they are dropped) whose
@@ -28,7 +29,7 @@
  *   <li><b>Allocation</b>: on each feedback (or every 100-500 ms) and whenever demands change,
  *       {@code cc.allocate(demands, audioBps, now)}: one {@link
  *       dev.parley.sfu.bwe.BitrateAllocator.Demand} per video consumer (consumer id, priority,
- *       per-layer bitrates from a {@link dev.parley.sfu.bwe.BitrateMeter} per producer layer,
+ *       per-layer bitrates as measured on each producer layer's arrival,
  *       highest layer the subscriber wants). Apply {@code allocation.layerOf(id)} as each
  *       consumer's target layer (switching at the next keyframe); {@code PAUSED} pauses it.
  *   <li><b>Probing</b>: while {@code cc.probing(now)}, after each forwarded packet send
