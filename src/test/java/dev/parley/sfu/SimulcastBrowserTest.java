@@ -164,7 +164,7 @@ class SimulcastBrowserTest {
         poll(publisher, LAYERS, l -> l.size() == 3, 60, "the publisher encodes three simulcast layers");
         for (Page page : List.of(narrow, wide)) poll(page, VIDEO, v -> num(v, "height") >= 480, 60, "full layer at first");
         // Transport-cc feedback from the SFU lets the publisher's estimate grow past its 1.5 Mbit/s start.
-        Map<String, Object> publishEstimate = poll(publisher, PUBLISH_ESTIMATE, e -> num(e, "bps") > 1_500_000, 30,
+        Map<String, Object> publishEstimate = poll(publisher, PUBLISH_ESTIMATE, e -> num(e, "bps") > 2_000_000, 30,
                 "the publisher's send-side estimate grows on the SFU's transport-cc feedback");
 
         String narrowId = (String) narrow.evaluate("window.room.signaling.peerId");
