@@ -173,6 +173,30 @@ public final class Sfu implements AutoCloseable {
         });
     }
 
+    /**
+     * Congestion state towards a subscriber, for tests and troubleshooting: estimate,
+     * acknowledged rate, loss, RTT, probes, and each video's layer rates (bits/s, in offer order).
+     */
+    public String congestionSummary(String room, String peerId) {
+        return onLoop(() -> {
+            Router router = routers.get(room);
+            Participant p = router == null ? null : router.participants.get(peerId);
+            if (p == null || p.congestion == null) return "no estimate";
+            var e = p.congestion.estimator();
+            StringBuilder out = new StringBuilder(String.format(java.util.Locale.ROOT,
+                    "estimate %d (delay %d, loss-based %d), acknowledged %d, loss %.2f, rtt %d us, feedbacks %d, probes won %d",
+                    e.estimateBps(), e.delayBasedBps(), e.lossBasedBps(), e.acknowledgedBps(), e.lossFraction(),
+                    e.rttMicros(), e.feedbacksReceived(), p.congestion.probesSucceeded()));
+            for (Consumer c : p.consumers.values()) {
+                if (c.producer.kind != MediaKind.VIDEO) continue;
+                out.append("; ").append(c.producer.id).append(" target ").append(c.targetLayer).append(" current ")
+                        .append(c.currentLayer).append(" switches ").append(c.layerSwitches).append(" layers");
+                for (ProducerStream s : c.producer.streams) out.append(' ').append(s.rid).append('=').append(s.bitrate);
+            }
+            return out.toString();
+        }).join();
+    }
+
     /** The send-side bandwidth estimate towards this subscriber (bits/s), or -1 before it has one. */
     public long subscriberEstimate(String room, String peerId) {
         return onLoop(() -> {
