@@ -42,7 +42,7 @@ final class VideoAllocator {
 
     /**
      * What each ranked video asks of the bandwidth estimate: priority by rank (the first video
-     * highest), per-layer bitrates smallest layer first (as measured on arrival, plus 5 % for the
+     * highest), per-layer bitrates smallest layer first (as measured on arrival and smoothed, plus 5 % for the
      * RTP/SRTP/UDP headers; 0 for a layer that is not arriving), and its ceiling. A consumer is
      * named by its SSRC, unique on the subscriber's transport.
      */
@@ -57,7 +57,7 @@ final class VideoAllocator {
             for (int l = 0; l < bySize.length; l++) {
                 ProducerStream stream = producer.streams[bySize[l]];
                 // A layer that just started has no measured rate yet: 1 bit/s keeps it choosable.
-                bps[l] = stream.active(nowNanos) ? Math.max(1, stream.bitrate * 21 / 20) : 0;
+                bps[l] = stream.active(nowNanos) ? Math.max(1, stream.smoothedBitrate * 21 / 20) : 0;
                 if (bySize[l] == choice.layer()) max = l;
             }
             demands.add(new BitrateAllocator.Demand(choice.consumer().ssrc, choices.size() - i, bps, max));

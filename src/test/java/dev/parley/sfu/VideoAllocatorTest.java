@@ -24,6 +24,7 @@ class VideoAllocatorTest {
         for (int i = 0; i < 3; i++) {
             producer.streams[i].height = heights[i];
             producer.streams[i].bitrate = rates[i];
+            producer.streams[i].smoothedBitrate = rates[i];
             producer.streams[i].lastPacketNanos = NOW;
         }
         return new Consumer(producer, subscriber, "m" + peerId, CodecChoice.subscriberSide(MediaKind.VIDEO, "VP8", null), 1, 2);
