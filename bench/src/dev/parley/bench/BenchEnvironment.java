@@ -42,6 +42,7 @@ public final class BenchEnvironment {
         }
     }
 
+    /** /proc/loadavg as one line: the machine is shared, so every result records how busy it was. */
     /** CPU seconds (user + system) a process has used so far, from /proc/&lt;pid&gt;/stat. */
     public static double cpuSeconds(long pid) {
         try {

@@ -1,5 +1,6 @@
 package dev.parley.bench.srtp;
 
+import dev.parley.bench.BenchEnvironment;
 import dev.parley.rtc.srtp.SrtpProfile;
 import dev.parley.rtc.srtp.SrtpSession;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class SrtpBench {
 
     public static void main(String[] args) throws IOException {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
-        String loadBefore = loadAverage();
+        String loadBefore = BenchEnvironment.loadAverage();
         List<Result> results = new ArrayList<>();
         // Warm every case before measuring any: on a busy machine the JIT lags, and a case
         // measured right after its first warm-up can still be running interpreted code.
@@ -112,7 +113,7 @@ public final class SrtpBench {
         json.append("  \"secondsPerCase\": ").append(seconds).append(",\n");
         // The machine is shared: record how busy it was, since absolute numbers drift with it.
         json.append("  \"loadAverageBefore\": \"").append(loadBefore).append("\",\n");
-        json.append("  \"loadAverageAfter\": \"").append(loadAverage()).append("\",\n");
+        json.append("  \"loadAverageAfter\": \"").append(BenchEnvironment.loadAverage()).append("\",\n");
         json.append("  \"method\": \"one thread; protect then unprotect in place per packet (a pair); one SSRC; sequence increments; per-CPU-second rates use the thread's own CPU time, which excludes waiting for a core but not cache and SMT contention, so on a loaded machine they are pessimistic\",\n");
         json.append("  \"results\": [\n");
         for (int i = 0; i < results.size(); i++) {
@@ -128,14 +129,6 @@ public final class SrtpBench {
         Files.createDirectories(out.getParent());
         Files.writeString(out, json);
         System.out.println("wrote " + out);
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     private static String cpuModel() {

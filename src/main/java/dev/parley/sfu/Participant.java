@@ -1,6 +1,8 @@
 package dev.parley.sfu;
 
 import dev.parley.rtc.RtcTransport;
+import dev.parley.sfu.bwe.SubscriberCongestionControl;
+import dev.parley.sfu.bwe.TransportCcReceiver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +19,10 @@ final class Participant {
     final Router router;
     RtcTransport publishTransport;
     long publishVersion;
+    /** Transport-wide-cc feedback towards the publisher, or null when it did not negotiate it. */
+    TransportCcReceiver publishFeedback;
+    /** The publisher's transport-wide-cc extmap id (one per BUNDLE transport), or 0. */
+    int publishTransportCcId;
     final Map<String, Producer> producersByMid = new LinkedHashMap<>();
 
     RtcTransport subscribeTransport;
@@ -33,10 +39,14 @@ final class Participant {
     /** What this subscriber asked for (sfu-constraints). */
     ReceiverConstraints constraints = ReceiverConstraints.DEFAULT;
     /**
-     * Bits per second the subscribe transport can carry, shared by its videos (VideoAllocator).
-     * Unlimited until a send-side bandwidth estimator feeds it through {@link Sfu#availableBitrate}.
+     * The send-side bandwidth estimate of the subscribe transport and the allocation of it to
+     * this subscriber's videos; created by the first answer on a transport, dropped with it.
      */
-    long availableBitrate = Long.MAX_VALUE;
+    SubscriberCongestionControl congestion;
+    /** Test hook: the subscribe path's capacity in bits/s (0: none), a policer in the send path. */
+    long capBpsForTest;
+    double capTokens;
+    long capClockMicros;
     /** The forwarded video tracks last reported to the subscriber (sfu-forwarding). */
     List<String> reportedForwarded = List.of();
 

@@ -31,6 +31,12 @@ final class ProducerStream {
     /** Payload bytes in the current rate window and the rate of the last one (bits/s). */
     long windowBytes;
     long bitrate;
+    /**
+     * The rate smoothed over about four windows: what the allocator counts a layer as costing.
+     * One window holding a key frame can double a layer's rate; counted raw, that would move
+     * subscribers down and (with the new layer's key frame) up again.
+     */
+    long smoothedBitrate;
 
     private long lastKeyFrameRequestNanos = Long.MIN_VALUE / 2;
     private boolean keyFrameWanted;
@@ -76,6 +82,7 @@ final class ProducerStream {
         long measured = windowBytes * 8L * 1_000_000_000L / Math.max(1, windowNanos);
         bitrate = Math.max(measured, bitrate - bitrate / 8);
         windowBytes = 0;
+        smoothedBitrate = smoothedBitrate == 0 ? bitrate : (3 * smoothedBitrate + bitrate) / 4;
     }
 
     /**

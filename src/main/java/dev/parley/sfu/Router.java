@@ -19,6 +19,9 @@ import dev.parley.codec.vp8.Vp8ParseException;
 import dev.parley.codec.vp8.Vp8PayloadView;
 import dev.parley.rtc.RtcTransport;
 import dev.parley.rtc.dtls.DtlsFingerprint;
+import dev.parley.sfu.bwe.BitrateAllocator;
+import dev.parley.sfu.bwe.SubscriberCongestionControl;
+import dev.parley.sfu.bwe.TransportCcReceiver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,6 +113,13 @@ final class Router {
         if (participant.publishTransport == null || participant.publishTransport.isClosed()) {
             participant.publishTransport = sfu.newTransport(participant.peerId + "/pub", new PublishListener(participant));
             participant.publishTransport.start(offer.iceUfrag(), fingerprint);
+            participant.publishFeedback = null;
+        }
+        // One transport-wide sequence space per BUNDLE transport: every m-line offers the same id.
+        participant.publishTransportCcId = offer.lines().stream().filter(l -> l instanceof SfuSdp.PublishedTrack)
+                .mapToInt(l -> ((SfuSdp.PublishedTrack) l).transportCcExtensionId()).filter(id -> id > 0).findFirst().orElse(0);
+        if (participant.publishTransportCcId > 0 && participant.publishFeedback == null) {
+            participant.publishFeedback = new TransportCcReceiver(SFU_SSRC);
         }
         List<String> offered = new ArrayList<>();
         for (Object line : offer.lines()) {
@@ -176,6 +186,7 @@ final class Router {
         }
         subscriber.subscriptionChanged = true;
         sfu.metrics.consumers--;
+        if (subscriber.congestion != null) subscriber.congestion.removeConsumer(consumer.ssrc);
         if (renegotiate && !subscriber.closed) sendOfferIfNeeded(subscriber);
     }
 
@@ -195,6 +206,7 @@ final class Router {
             if (!subscriber.hasLiveSlots()) return;
             // New ICE credentials: the browser restarts ICE and DTLS for the whole bundle.
             subscriber.subscribeTransport = sfu.newTransport(subscriber.peerId + "/sub", new SubscribeListener(subscriber));
+            subscriber.congestion = null;
         }
         subscriber.subscriptionChanged = false;
         subscriber.awaitingAnswer = true;
@@ -226,6 +238,11 @@ final class Router {
             } catch (IllegalArgumentException e) {
                 throw new SfuException(SfuException.Reason.BAD_SDP, "bad a=fingerprint: " + e.getMessage());
             }
+            if (subscriber.congestion == null) {
+                // 0 when the browser dropped the extension: the estimate then follows its REMB.
+                subscriber.congestion = new SubscriberCongestionControl(remote.transportCcExtensionId(),
+                        ThreadLocalRandom.current().nextInt(1 << 16));
+            }
         }
         sendOfferIfNeeded(subscriber);
     }
@@ -244,6 +261,8 @@ final class Router {
             sfu.rtcMalformed();
             return;
         }
+        long now = System.nanoTime();
+        if (publisher.publishFeedback != null) recordTransportSequence(publisher, b.view, now);
         ProducerStream stream = findStream(publisher, b.view);
         if (stream == null) {
             sfu.metrics.unknownSsrc.increment();
@@ -258,7 +277,6 @@ final class Router {
             return; // RTX repairs and padding-only probes are for links the SFU terminates
         }
         int seq = b.view.sequenceNumber();
-        long now = System.nanoTime();
         // Strip header extensions and padding: the SFU re-numbers everything per subscriber and
         // negotiates no extensions towards them (RFC 8285 §4.2 ids are per connection).
         int headerLength = 12 + 4 * b.view.csrcCount();
@@ -311,26 +329,125 @@ final class Router {
             if (!consumer.accept(stream.index, seq, timestamp, keyFrame, pictureId, tl0PicIdx, now)) continue;
             if (consumer.layerSwitches != switches) sfu.metrics.layerSwitches.increment();
             if (sfu.dropForTest()) continue;
-            System.arraycopy(b.stripped, 0, b.send, 0, strippedLength);
+            Participant subscriber = consumer.subscriber;
+            // The transport-wide sequence number (when negotiated) goes in as the only extension.
+            int sendLength = prepare(subscriber, b.stripped, strippedLength, b.send);
+            int payloadAt = sendLength - payloadLength;
             int outSeq = consumer.outputSequence(seq);
             long outTs = consumer.outputTimestamp(timestamp);
             rewrite(b.send, outSeq, outTs, consumer.ssrc, outPt, marker);
             int outPictureId = -1;
             int outTl0PicIdx = -1;
             if (vp8 && (pictureId >= 0 || tl0PicIdx >= 0)) {
-                b.vp8.wrap(b.send, headerLength, payloadLength);
+                b.vp8.wrap(b.send, payloadAt, payloadLength);
                 if (pictureId >= 0) b.vp8.setPictureId(outPictureId = consumer.outputPictureId(pictureId));
                 if (tl0PicIdx >= 0) b.vp8.setTl0PicIdx(outTl0PicIdx = consumer.outputTl0PicIdx(tl0PicIdx));
             }
-            if (transport.sendRtp(b.send, 0, strippedLength)) {
+            if (send(subscriber, transport, b.send, sendLength, now)) {
                 consumer.sent(outSeq, outTs, outPictureId, outTl0PicIdx, now);
                 consumer.packetsSent++;
                 consumer.octetsSent += payloadLength;
                 consumer.lastRtpTimestamp = outTs;
                 consumer.lastSendNanos = now;
                 sfu.metrics.rtpOut.increment();
-                sfu.metrics.bytesOut.increment(strippedLength);
+                sfu.metrics.bytesOut.increment(sendLength);
+                pad(subscriber, transport, now);
             }
+        }
+    }
+
+    // ---- congestion control ----------------------------------------------------------------
+
+    /**
+     * Publisher side: records the packet's transport-wide sequence number
+     * (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2) with its arrival time, RTX and
+     * padding-only probes included, and sends the feedback (§3.1) when due, so the publishing
+     * browser's estimator can ramp its send bitrate.
+     */
+    private void recordTransportSequence(Participant publisher, RtpPacketView view, long nowNanos) {
+        int transportSequence = view.transportSequenceNumber(publisher.publishTransportCcId);
+        if (transportSequence < 0) return;
+        publisher.publishFeedback.onPacket(transportSequence, view.ssrc(), nowNanos / 1000);
+        if (publisher.publishFeedback.feedbackDue(nowNanos / 1000)) sendTransportFeedback(publisher, nowNanos);
+    }
+
+    private void sendTransportFeedback(Participant publisher, long nowNanos) {
+        RtcTransport transport = publisher.publishTransport;
+        if (transport == null || !transport.isConnected()) return;
+        byte[] out = sfu.buffers.rtcpOut;
+        for (var feedback : publisher.publishFeedback.buildFeedback(nowNanos / 1000)) {
+            int length = feedback.marshalTo(out, 0);
+            if (transport.sendRtcp(out, 0, length)) sfu.metrics.transportFeedbackSent.increment();
+        }
+    }
+
+    /**
+     * Copies an outgoing RTP packet into {@code dst} as it leaves towards {@code subscriber}:
+     * with the next transport-wide sequence number when that was negotiated.
+     */
+    private static int prepare(Participant subscriber, byte[] src, int length, byte[] dst) {
+        SubscriberCongestionControl cc = subscriber.congestion;
+        if (cc == null) {
+            System.arraycopy(src, 0, dst, 0, length);
+            return length;
+        }
+        return cc.prepare(src, 0, length, dst, 0);
+    }
+
+    /**
+     * Sends a prepared packet and records it for the send-side estimate. The capacity test
+     * hook drops what exceeds its rate here, after the packet got its transport-wide number,
+     * as a policer on the path would: the subscriber's feedback reports it lost.
+     *
+     * @return true if the packet left the SFU (even if the test hook then lost it)
+     */
+    private boolean send(Participant subscriber, RtcTransport transport, byte[] packet, int length, long nowNanos) {
+        boolean left = overCapForTest(subscriber, length, nowNanos) || transport.sendRtp(packet, 0, length);
+        if (left && subscriber.congestion != null) subscriber.congestion.onSent(length, nowNanos / 1000);
+        return left;
+    }
+
+    /** Token bucket of the capacity hook (100 ms deep): true when this packet does not fit. */
+    private boolean overCapForTest(Participant subscriber, int length, long nowNanos) {
+        long cap = subscriber.capBpsForTest;
+        if (cap <= 0) return false;
+        long nowMicros = nowNanos / 1000;
+        double depth = cap / 8.0 / 10;
+        subscriber.capTokens = Math.min(depth, subscriber.capTokens + cap / 8e6 * (nowMicros - subscriber.capClockMicros));
+        subscriber.capClockMicros = nowMicros;
+        if (subscriber.capTokens < length) {
+            sfu.metrics.simulatedLoss().increment();
+            return true;
+        }
+        subscriber.capTokens -= length;
+        return false;
+    }
+
+    /**
+     * While the allocator probes, pads the subscriber's stream up to the probe rate with
+     * padding-only packets (RFC 3550 §5.1) on the RTX SSRC of one of its videos, as libwebrtc
+     * probes: the receiver drops them after reporting their transport-wide sequence numbers.
+     */
+    private void pad(Participant subscriber, RtcTransport transport, long nowNanos) {
+        SubscriberCongestionControl cc = subscriber.congestion;
+        long nowMicros = nowNanos / 1000;
+        if (cc == null || !cc.probing(nowMicros)) return;
+        Consumer carrier = null;
+        for (Consumer c : subscriber.consumers.values()) {
+            if (c.codec.rtxPt() >= 0 && c.currentLayer >= 0 && c.packetsSent > 0) {
+                carrier = c;
+                break;
+            }
+        }
+        if (carrier == null) return;
+        Sfu.LoopBuffers b = sfu.buffers;
+        for (int due = cc.paddingBytesDue(nowMicros); due > 0; due = cc.paddingBytesDue(nowMicros)) {
+            carrier.rtxSequence = (carrier.rtxSequence + 1) & 0xFFFF;
+            int length = SubscriberCongestionControl.writePadding(b.scratch, 0, carrier.codec.rtxPt(), carrier.rtxSequence,
+                    carrier.lastRtpTimestamp, carrier.rtxSsrc, Math.min(SubscriberCongestionControl.MAX_PADDING_BYTES, due));
+            int sendLength = prepare(subscriber, b.scratch, length, b.send);
+            if (!send(subscriber, transport, b.send, sendLength, nowNanos)) return;
+            sfu.metrics.paddingBytes.increment(sendLength);
         }
     }
 
@@ -412,7 +529,13 @@ final class Router {
             while (it.next()) {
                 int type = it.packetType();
                 int format = it.countOrFormat();
-                if (type == RtcpPacketType.RTPFB && format == RtcpPacketType.FMT_NACK) {
+                boolean congestionFeedback = type == RtcpPacketType.RTPFB && format == RtcpPacketType.FMT_TRANSPORT_CC
+                        || type == RtcpPacketType.PSFB && format == RtcpPacketType.FMT_AFB;
+                if (congestionFeedback) {
+                    if (subscriber.congestion != null && subscriber.congestion.onRtcp(it.parse(), System.nanoTime() / 1000)) {
+                        sfu.metrics.congestionFeedback.increment();
+                    }
+                } else if (type == RtcpPacketType.RTPFB && format == RtcpPacketType.FMT_NACK) {
                     Consumer consumer = consumerBySsrc(subscriber, it.mediaSsrc());
                     if (consumer != null) GenericNack.forEachLost(it, seq -> retransmit(consumer, seq));
                 } else if (type == RtcpPacketType.PSFB
@@ -477,7 +600,7 @@ final class Router {
             return;
         }
         int length = cache.length(inputSequence);
-        byte[] out = sfu.buffers.send;
+        byte[] out = sfu.buffers.scratch;
         int headerLength = 12 + 4 * (packet[0] & 0x0F);
         boolean marker = (packet[1] & 0x80) != 0;
         int outPt = consumer.outputPayloadType(packet[1] & 0x7F);
@@ -509,7 +632,9 @@ final class Router {
                 return; // cannot happen: the packet was parsed when it arrived
             }
         }
-        if (transport.sendRtp(out, 0, sent)) sfu.metrics.retransmissions.increment();
+        Participant subscriber = consumer.subscriber;
+        int sendLength = prepare(subscriber, out, sent, sfu.buffers.send);
+        if (send(subscriber, transport, sfu.buffers.send, sendLength, System.nanoTime())) sfu.metrics.retransmissions.increment();
     }
 
     /** A subscriber lost its picture: ask for a key frame of the layer it is (or will be) forwarded. */
@@ -549,20 +674,33 @@ final class Router {
         for (Participant p : participants.values()) allocate(p, nowNanos);
     }
 
-    /** Sets the target layer of each of the subscriber's videos (see {@link VideoAllocator}). */
+    /**
+     * Sets the target layer of each of the subscriber's videos: {@link VideoAllocator} ranks them
+     * and caps each (tile size, last-N, stage); once the subscribe transport has a bandwidth
+     * estimate, {@link SubscriberCongestionControl#allocate} shares it among them in that order
+     * (layers go down before video pauses, and come back after probing). Audio is reserved first.
+     */
     void allocate(Participant subscriber, long nowNanos) {
         if (subscriber.closed) return;
         List<Consumer> videos = new ArrayList<>();
+        long audioBps = 0;
         for (Consumer c : subscriber.consumers.values()) {
-            if (c.producer.kind == MediaKind.VIDEO) videos.add(c);
+            if (c.producer.kind == MediaKind.VIDEO) {
+                videos.add(c);
+            } else {
+                audioBps += c.producer.streams[0].bitrate * 21 / 20;
+            }
         }
         RtcTransport transport = subscriber.subscribeTransport;
         boolean connected = transport != null && transport.isConnected();
+        List<VideoAllocator.Choice> ceilings = VideoAllocator.allocate(videos, subscriber.constraints, speakerOrder, nowNanos);
+        SubscriberCongestionControl cc = subscriber.congestion;
+        BitrateAllocator.Allocation shared = cc == null || !connected || !cc.estimating() ? null
+                : cc.allocate(VideoAllocator.demands(ceilings, nowNanos), audioBps, nowNanos / 1000);
         List<String> forwarded = new ArrayList<>();
-        for (VideoAllocator.Choice choice : VideoAllocator.allocate(videos, subscriber.constraints, speakerOrder,
-                subscriber.availableBitrate, nowNanos)) {
+        for (VideoAllocator.Choice choice : ceilings) {
             Consumer c = choice.consumer();
-            int layer = choice.layer();
+            int layer = shared == null ? choice.layer() : VideoAllocator.streamOf(c.producer, shared.layerOf(c.ssrc));
             if (layer >= 0) forwarded.add(c.producer.id);
             if (c.targetLayer != layer) {
                 c.targetLayer = layer;
@@ -610,6 +748,7 @@ final class Router {
                     stream.closeRateWindow(window);
                 }
             }
+            if (p.publishFeedback != null && p.publishFeedback.feedbackDue(nowNanos / 1000)) sendTransportFeedback(p, nowNanos);
             sendReceiverReports(p, nowNanos);
             sendSenderReports(p, nowNanos);
         }
@@ -737,6 +876,7 @@ final class Router {
             // Forget the transport first: nothing may be offered on it, and the next offer (when
             // a track appears) builds a new one with fresh ICE credentials.
             participant.subscribeTransport = null;
+            participant.congestion = null;
             participant.awaitingAnswer = false;
             for (Consumer consumer : new ArrayList<>(participant.consumers.values())) removeConsumer(consumer, false);
             sfu.events().mediaClosed(id, participant.peerId, reason);

@@ -158,17 +158,52 @@ public final class Sfu implements AutoCloseable {
     }
 
     /**
-     * The seam for congestion control: the bitrate (bits/s) the send-side bandwidth estimate
-     * allows towards this subscriber; its videos share it by priority. Unlimited until set.
+     * Test hook: the path towards this subscriber carries at most {@code bitsPerSecond} (0 lifts
+     * the cap). The SFU's send path drops what exceeds it, as a policer on the path would (100 ms
+     * burst), after congestion control numbered the packet: the subscriber's feedback shows the loss.
      */
-    public void availableBitrate(String room, String peerId, long bitsPerSecond) {
+    public void capSubscriberForTest(String room, String peerId, long bitsPerSecond) {
         loop.execute(() -> {
             Router router = routers.get(room);
             Participant participant = router == null ? null : router.participants.get(peerId);
             if (participant == null) return;
-            participant.availableBitrate = bitsPerSecond <= 0 ? Long.MAX_VALUE : bitsPerSecond;
-            router.allocate(participant, System.nanoTime());
+            participant.capBpsForTest = Math.max(0, bitsPerSecond);
+            participant.capTokens = 0;
+            participant.capClockMicros = System.nanoTime() / 1000;
         });
+    }
+
+    /**
+     * Congestion state towards a subscriber, for tests and troubleshooting: estimate,
+     * acknowledged rate, loss, RTT, probes, and each video's layer rates (bits/s, in offer order).
+     */
+    public String congestionSummary(String room, String peerId) {
+        return onLoop(() -> {
+            Router router = routers.get(room);
+            Participant p = router == null ? null : router.participants.get(peerId);
+            if (p == null || p.congestion == null) return "no estimate";
+            var e = p.congestion.estimator();
+            StringBuilder out = new StringBuilder(String.format(java.util.Locale.ROOT,
+                    "estimate %d (delay %d, loss-based %d), acknowledged %d, loss %.2f, rtt %d us, feedbacks %d, probes won %d",
+                    e.estimateBps(), e.delayBasedBps(), e.lossBasedBps(), e.acknowledgedBps(), e.lossFraction(),
+                    e.rttMicros(), e.feedbacksReceived(), p.congestion.probesSucceeded()));
+            for (Consumer c : p.consumers.values()) {
+                if (c.producer.kind != MediaKind.VIDEO) continue;
+                out.append("; ").append(c.producer.id).append(" target ").append(c.targetLayer).append(" current ")
+                        .append(c.currentLayer).append(" switches ").append(c.layerSwitches).append(" layers");
+                for (ProducerStream s : c.producer.streams) out.append(' ').append(s.rid).append('=').append(s.bitrate);
+            }
+            return out.toString();
+        }).join();
+    }
+
+    /** The send-side bandwidth estimate towards this subscriber (bits/s), or -1 before it has one. */
+    public long subscriberEstimate(String room, String peerId) {
+        return onLoop(() -> {
+            Router router = routers.get(room);
+            Participant participant = router == null ? null : router.participants.get(peerId);
+            return participant == null || participant.congestion == null ? -1L : participant.congestion.estimateBps();
+        }).join();
     }
 
     /** Track id → the layer (rid, or "on" without simulcast) forwarded to this subscriber, or "paused". */
@@ -342,6 +377,8 @@ public final class Sfu implements AutoCloseable {
         final RtcpCompoundIterator rtcp = new RtcpCompoundIterator();
         final byte[] stripped = new byte[RetransmissionCache.MAX_PACKET + 64];
         final byte[] send = new byte[RetransmissionCache.MAX_PACKET + 64 + RtcTransport.SEND_HEADROOM];
+        /** Retransmissions and padding are built here, then stamped into {@link #send}. */
+        final byte[] scratch = new byte[RetransmissionCache.MAX_PACKET + 64];
         final byte[] rtcpOut = new byte[1500 + RtcTransport.SEND_HEADROOM];
     }
 }

@@ -23,6 +23,9 @@ final class SfuMetrics {
     final Counter malformedPayload;
     final Counter layerSwitches;
     final Counter speakerChanges;
+    final Counter transportFeedbackSent;
+    final Counter congestionFeedback;
+    final Counter paddingBytes;
     private final MeterRegistry registry;
     private Counter simulatedLoss;
 
@@ -44,6 +47,12 @@ final class SfuMetrics {
         keyFrameRequestsThrottled = Counter.builder("parley.sfu.keyframe.requests").tag("outcome", "throttled").register(registry);
         layerSwitches = Counter.builder("parley.sfu.layer.switches")
                 .description("simulcast layer changes of consumers, each at a key frame").register(registry);
+        transportFeedbackSent = Counter.builder("parley.sfu.transport.feedback.sent")
+                .description("transport-wide-cc feedback packets sent to publishers").register(registry);
+        congestionFeedback = Counter.builder("parley.sfu.congestion.feedback.received")
+                .description("transport-cc and REMB packets from subscribers fed to the bandwidth estimate").register(registry);
+        paddingBytes = Counter.builder("parley.sfu.probe.padding.bytes")
+                .description("padding sent to subscribers to probe for a higher layer").register(registry);
         speakerChanges = Counter.builder("parley.sfu.dominant.speaker.changes").register(registry);
         malformedPayload = Counter.builder("parley.sfu.rtp.malformed.payload")
                 .description("packets dropped for a bad VP8 descriptor or audio level element").register(registry);

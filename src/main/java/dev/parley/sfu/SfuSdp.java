@@ -20,6 +20,10 @@ final class SfuSdp {
     static final String EXT_AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     static final String EXT_RID = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
     static final String EXT_REPAIRED_RID = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+    /** Transport-wide sequence numbers (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2). */
+    static final String EXT_TRANSPORT_CC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+    /** The transport-wide-cc extmap id the SFU offers subscribers (any of 1-14, RFC 8285 §4.2). */
+    static final int SUBSCRIBER_TRANSPORT_CC_ID = 3;
     /**
      * Start bitrate (kbit/s) suggested to video publishers (libwebrtc's x-google-start-bitrate
      * format parameter): high enough that all three simulcast layers start at once instead of
@@ -33,7 +37,8 @@ final class SfuSdp {
 
     /** One accepted publisher m-line. */
     record PublishedTrack(String mid, MediaKind kind, CodecChoice codec, long ssrc, long rtxSsrc, int midExtensionId,
-            int audioLevelExtensionId, List<String> rids, int ridExtensionId, int repairedRidExtensionId) {}
+            int audioLevelExtensionId, List<String> rids, int ridExtensionId, int repairedRidExtensionId,
+            int transportCcExtensionId) {}
 
     /** An offer m-line the SFU cannot take (wrong direction, no supported codec, data channel). */
     record Refused(String mid, String media, String protocol, String format) {}
@@ -75,11 +80,22 @@ final class SfuSdp {
                 rtx = 0;
             }
             lines.add(new PublishedTrack(mid, kind, codec, ssrc, rtx, m.extmapId(EXT_MID), m.extmapId(EXT_AUDIO_LEVEL),
-                    rids, m.extmapId(EXT_RID), m.extmapId(EXT_REPAIRED_RID)));
+                    rids, m.extmapId(EXT_RID), m.extmapId(EXT_REPAIRED_RID), transportCcId(m, codec)));
         }
         if (ufrag == null) ufrag = sdp.attribute("ice-ufrag");
         if (fingerprint == null) fingerprint = sessionFingerprint(sdp);
         return new PublishOffer(sdp, lines, ufrag, fingerprint);
+    }
+
+    /**
+     * The offer's transport-wide-cc extmap id when the chosen codec also offers
+     * {@code a=rtcp-fb:<pt> transport-cc}, else 0: the SFU then sends this publisher feedback.
+     */
+    private static int transportCcId(MediaDescription m, CodecChoice codec) {
+        int id = m.extmapId(EXT_TRANSPORT_CC);
+        if (id <= 0 || codec == null) return 0;
+        boolean feedback = m.codecs().stream().anyMatch(c -> c.payloadType() == codec.pt() && c.hasFeedback("transport-cc", null));
+        return feedback ? id : 0;
     }
 
     /** Opus for audio; VP8, else H.264 (packetization-mode 1) for video; with RTX when offered. */
@@ -123,8 +139,11 @@ final class SfuSdp {
                 extmap(sdp, track.ridExtensionId(), EXT_RID);
                 extmap(sdp, track.repairedRidExtensionId(), EXT_REPAIRED_RID);
             }
+            extmap(sdp, track.transportCcExtensionId(), EXT_TRANSPORT_CC);
             sdp.append("a=recvonly").append(CRLF);
-            codecAttributes(sdp, track.kind(), withStartBitrate(track.kind(), track.codec()));
+            // The SFU answers with transport-cc feedback only (it sends no REMB to publishers).
+            codecAttributes(sdp, track.kind(), withStartBitrate(track.kind(), track.codec()),
+                    track.transportCcExtensionId() > 0, false);
             if (!track.rids().isEmpty()) {
                 // RFC 8853 §5.3: the answerer receives the offered layers.
                 for (String rid : track.rids()) sdp.append("a=rid:").append(rid).append(" recv").append(CRLF);
@@ -168,7 +187,7 @@ final class SfuSdp {
                 transportAttributes(sdp, transport, "actpass");
                 sdp.append("a=mid:").append(slot.mid()).append(CRLF);
                 sdp.append("a=inactive").append(CRLF);
-                codecAttributes(sdp, slot.kind(), placeholder);
+                codecAttributes(sdp, slot.kind(), placeholder, false, false);
                 candidate(sdp, transport, announcedAddress, port);
                 continue;
             }
@@ -178,9 +197,12 @@ final class SfuSdp {
             mediaLine(sdp, slot.kind(), consumer.codec);
             transportAttributes(sdp, transport, "actpass");
             sdp.append("a=mid:").append(slot.mid()).append(CRLF);
+            // Transport-wide-cc for the SFU's send-side estimate, goog-remb as the fallback for
+            // receivers that keep only REMB (the SFU then follows their estimate).
+            extmap(sdp, SUBSCRIBER_TRANSPORT_CC_ID, EXT_TRANSPORT_CC);
             sdp.append("a=sendonly").append(CRLF);
             sdp.append("a=msid:").append(stream).append(' ').append(track).append(CRLF);
-            codecAttributes(sdp, slot.kind(), consumer.codec);
+            codecAttributes(sdp, slot.kind(), consumer.codec, true, slot.kind() == MediaKind.VIDEO);
             if (consumer.codec.rtxPt() >= 0) {
                 sdp.append("a=ssrc-group:FID ").append(consumer.ssrc).append(' ').append(consumer.rtxSsrc).append(CRLF);
             }
@@ -224,7 +246,8 @@ final class SfuSdp {
                 .append("a=rtcp-rsize").append(CRLF);
     }
 
-    private static void codecAttributes(StringBuilder sdp, MediaKind kind, CodecChoice codec) {
+    private static void codecAttributes(StringBuilder sdp, MediaKind kind, CodecChoice codec, boolean transportCc,
+            boolean remb) {
         String rtpmap = kind == MediaKind.AUDIO ? codec.name() + "/48000/2" : codec.name() + "/90000";
         sdp.append("a=rtpmap:").append(codec.pt()).append(' ').append(rtpmap).append(CRLF);
         if (codec.fmtp() != null && !codec.fmtp().isBlank()) {
@@ -235,6 +258,8 @@ final class SfuSdp {
                     .append("a=rtcp-fb:").append(codec.pt()).append(" nack pli").append(CRLF)
                     .append("a=rtcp-fb:").append(codec.pt()).append(" ccm fir").append(CRLF);
         }
+        if (remb) sdp.append("a=rtcp-fb:").append(codec.pt()).append(" goog-remb").append(CRLF);
+        if (transportCc) sdp.append("a=rtcp-fb:").append(codec.pt()).append(" transport-cc").append(CRLF);
         if (codec.rtxPt() >= 0) {
             sdp.append("a=rtpmap:").append(codec.rtxPt()).append(" rtx/").append(kind.clockRate).append(CRLF)
                     .append("a=fmtp:").append(codec.rtxPt()).append(" apt=").append(codec.pt()).append(CRLF);
@@ -267,13 +292,17 @@ final class SfuSdp {
     }
 
     /** Remote ICE ufrag and DTLS fingerprint ("sha-256 AB:CD…") from an answer. */
-    record RemoteTransport(String iceUfrag, String fingerprint, String setup) {}
+    record RemoteTransport(String iceUfrag, String fingerprint, String setup, int transportCcExtensionId) {}
 
     static RemoteTransport readAnswer(String text) {
         SessionDescription sdp = SessionDescription.parse(text);
         String ufrag = sdp.attribute("ice-ufrag");
         String fingerprint = sessionFingerprint(sdp);
         String setup = sdp.attribute("setup");
+        int transportCc = 0;
+        for (MediaDescription m : sdp.media()) {
+            if (!m.rejected() && transportCc == 0) transportCc = Math.max(0, m.extmapId(EXT_TRANSPORT_CC));
+        }
         for (MediaDescription m : sdp.media()) {
             if (m.rejected()) continue;
             if (m.iceUfrag() != null) ufrag = m.iceUfrag();
@@ -282,6 +311,6 @@ final class SfuSdp {
             if (f.isPresent()) fingerprint = f.get().hashFunction() + " " + f.get().value();
             break;
         }
-        return new RemoteTransport(ufrag, fingerprint, setup);
+        return new RemoteTransport(ufrag, fingerprint, setup, transportCc);
     }
 }

@@ -1,78 +1,73 @@
 package dev.parley.sfu;
 
+import dev.parley.sfu.bwe.BitrateAllocator;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Chooses, for one subscriber, which layer of each video it is forwarded (or none): the
- * subscriber's {@link ReceiverConstraints} cap each track's resolution; its videos are ranked
- * (on stage, then recent dominant speakers, then the order people joined); the first last-N of
- * them are forwarded and the rest paused at the SFU; and the ranked videos share the
- * subscriber's available bitrate: first every video gets its lowest layer in priority order
- * (pausing only those for which even that does not fit), then in the same order each climbs
- * towards the layer its tile asks for while the bitrate lasts.
- *
- * <p>The available bitrate is the seam for congestion control: {@code Participant.availableBitrate}
- * is unlimited until a send-side bandwidth estimator for the subscribe transport sets it.
- * Layer costs are the bitrates measured on each layer's arrival.
+ * Decides, for one subscriber, the most each of its videos may get: the subscriber's
+ * {@link ReceiverConstraints} cap each track's resolution; its videos are ranked (on stage, then
+ * recent dominant speakers, then the order people joined); the first last-N of them may be
+ * forwarded and the rest are paused at the SFU. The Router then shares the subscribe
+ * transport's bandwidth estimate among the ranked videos, in this order and up to these
+ * ceilings, with {@link dev.parley.sfu.bwe.BitrateAllocator}.
  */
 final class VideoAllocator {
     private VideoAllocator() {}
 
-    /** One video's allocation: the layer to forward (an index into its producer's streams) or -1. */
+    /** One video's ceiling: the tallest layer it may be forwarded (an index into its producer's streams) or -1. */
     record Choice(Consumer consumer, int layer) {}
 
     /**
      * @param videos       the subscriber's video consumers, in the order their publishers joined
      * @param speakerOrder peer ids, most recent dominant speaker first
+     * @return the videos, highest priority first, each with its ceiling
      */
     static List<Choice> allocate(List<Consumer> videos, ReceiverConstraints constraints, List<String> speakerOrder,
-            long availableBitrate, long nowNanos) {
+            long nowNanos) {
         long[] keys = new long[videos.size()]; // rank in the high bits, join position in the low ones
         for (int i = 0; i < keys.length; i++) keys[i] = ((long) rank(videos.get(i), constraints, speakerOrder, i) << 32) | i;
         java.util.Arrays.sort(keys);
-        List<Consumer> ranked = new ArrayList<>(keys.length);
-        for (long key : keys) ranked.add(videos.get((int) key));
-        // Pass 1, in priority order: the videos within last-N and asked for, each at the lowest
-        // layer the budget allows (layers go down for everyone before anyone's video is paused).
-        int[] layers = new int[ranked.size()];
-        int[] wanted = new int[ranked.size()];
-        long budget = availableBitrate;
+        List<Choice> choices = new ArrayList<>(keys.length);
         int forwarded = 0;
-        for (int i = 0; i < layers.length; i++) {
-            Producer producer = ranked.get(i).producer;
-            int maxHeight = constraints.maxHeightOf(producer);
-            wanted[i] = forwarded >= constraints.lastN() || maxHeight == 0 ? -1 : bestLayer(producer, maxHeight, nowNanos);
-            layers[i] = wanted[i] < 0 ? -1 : bestLayer(producer, 0, nowNanos); // 0 fits nothing: the smallest
-            if (layers[i] >= 0 && budget != Long.MAX_VALUE) {
-                long cost = producer.streams[layers[i]].bitrate;
-                if (cost > budget) {
-                    layers[i] = -1;
-                } else {
-                    budget -= cost;
-                }
-            }
-            if (layers[i] >= 0) forwarded++;
+        for (long key : keys) {
+            Consumer consumer = videos.get((int) key);
+            int maxHeight = constraints.maxHeightOf(consumer.producer);
+            int layer = forwarded >= constraints.lastN() || maxHeight == 0 ? -1 : bestLayer(consumer.producer, maxHeight, nowNanos);
+            if (layer >= 0) forwarded++;
+            choices.add(new Choice(consumer, layer));
         }
-        // Pass 2, in priority order: each video climbs towards the layer its tile wants while the
-        // budget lasts.
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i] < 0) continue;
-            Producer producer = ranked.get(i).producer;
-            if (budget == Long.MAX_VALUE) {
-                layers[i] = wanted[i];
-                continue;
-            }
-            int layer = wanted[i];
-            long current = producer.streams[layers[i]].bitrate;
-            while (layer != layers[i] && producer.streams[layer].bitrate - current > budget) layer = lowerLayer(producer, layer, nowNanos);
-            if (layer < 0) continue;
-            budget -= producer.streams[layer].bitrate - current;
-            layers[i] = layer;
-        }
-        List<Choice> choices = new ArrayList<>(ranked.size());
-        for (int i = 0; i < layers.length; i++) choices.add(new Choice(ranked.get(i), layers[i]));
         return choices;
+    }
+
+    /**
+     * What each ranked video asks of the bandwidth estimate: priority by rank (the first video
+     * highest), per-layer bitrates smallest layer first (as measured on arrival and smoothed, plus 5 % for the
+     * RTP/SRTP/UDP headers; 0 for a layer that is not arriving), and its ceiling. A consumer is
+     * named by its SSRC, unique on the subscriber's transport.
+     */
+    static List<BitrateAllocator.Demand> demands(List<Choice> choices, long nowNanos) {
+        List<BitrateAllocator.Demand> demands = new ArrayList<>(choices.size());
+        for (int i = 0; i < choices.size(); i++) {
+            Choice choice = choices.get(i);
+            Producer producer = choice.consumer().producer;
+            int[] bySize = layersBySize(producer);
+            long[] bps = new long[bySize.length];
+            int max = BitrateAllocator.PAUSED;
+            for (int l = 0; l < bySize.length; l++) {
+                ProducerStream stream = producer.streams[bySize[l]];
+                // A layer that just started has no measured rate yet: 1 bit/s keeps it choosable.
+                bps[l] = stream.active(nowNanos) ? Math.max(1, stream.smoothedBitrate * 21 / 20) : 0;
+                if (bySize[l] == choice.layer()) max = l;
+            }
+            demands.add(new BitrateAllocator.Demand(choice.consumer().ssrc, choices.size() - i, bps, max));
+        }
+        return demands;
+    }
+
+    /** The stream index of the allocator's layer {@code layer} (counted smallest first), or -1. */
+    static int streamOf(Producer producer, int layer) {
+        return layer < 0 ? -1 : layersBySize(producer)[layer];
     }
 
     private static int rank(Consumer c, ReceiverConstraints constraints, List<String> speakerOrder, int joinPosition) {
@@ -104,15 +99,15 @@ final class VideoAllocator {
         return best >= 0 ? best : smallest;
     }
 
-    /** The next smaller active layer than {@code layer}, or -1. */
-    private static int lowerLayer(Producer producer, int layer, long nowNanos) {
-        ProducerStream current = producer.streams[layer];
-        int best = -1;
-        for (ProducerStream s : producer.streams) {
-            if (s == current || !s.active(nowNanos) || !smaller(s, current)) continue;
-            if (best < 0 || smaller(producer.streams[best], s)) best = s.index;
-        }
-        return best;
+    /** The producer's stream indices, smallest layer first (the order the bitrate allocator counts in). */
+    static int[] layersBySize(Producer producer) {
+        ProducerStream[] streams = producer.streams;
+        Integer[] order = new Integer[streams.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (x, y) -> smaller(streams[x], streams[y]) ? -1 : smaller(streams[y], streams[x]) ? 1 : 0);
+        int[] out = new int[order.length];
+        for (int i = 0; i < out.length; i++) out[i] = order[i];
+        return out;
     }
 
     private static boolean smaller(ProducerStream a, ProducerStream b) {

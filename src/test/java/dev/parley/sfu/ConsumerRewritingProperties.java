@@ -38,7 +38,7 @@ class ConsumerRewritingProperties {
     void forwardedStreamIsContinuousAcrossLayerSwitches(@ForAll long seed) {
         Random r = new Random(seed);
         SfuSdp.PublishedTrack track = new SfuSdp.PublishedTrack("1", MediaKind.VIDEO, new CodecChoice("VP8", 96, 97, null),
-                0, 0, 1, 0, List.of("q", "h", "f"), 2, 3);
+                0, 0, 1, 0, List.of("q", "h", "f"), 2, 3, 0);
         Producer producer = new Producer("p-1", new Participant("p", null), track);
         Consumer consumer = new Consumer(producer, new Participant("s", null), "0",
                 CodecChoice.subscriberSide(MediaKind.VIDEO, "VP8", null), 1, 2);

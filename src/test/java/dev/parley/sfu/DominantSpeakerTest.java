@@ -14,7 +14,7 @@ class DominantSpeakerTest {
 
     static Producer audio(String peerId) {
         SfuSdp.PublishedTrack track = new SfuSdp.PublishedTrack("0", MediaKind.AUDIO,
-                new CodecChoice("opus", 111, -1, null), 1, 0, 1, 2, List.of(), 0, 0);
+                new CodecChoice("opus", 111, -1, null), 1, 0, 1, 2, List.of(), 0, 0, 0);
         return new Producer(peerId + "-0", new Participant(peerId, null), track);
     }
 
