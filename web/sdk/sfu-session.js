@@ -4,11 +4,32 @@
 
 /**
  * Events (CustomEvent detail):
- *  track       {peerId, track, stream, mid}   a remote track arrived (stream.id is the publisher's peer id)
- *  trackended  {peerId, track, mid}           the publisher left or stopped publishing it
+ *  track       {peerId, trackId, track, stream, mid}  a remote track arrived (stream.id is the publisher's
+ *                                             peer id; trackId is the SFU's id used by setConstraints)
+ *  trackended  {peerId, trackId, track, mid}  the publisher left or stopped publishing it
  *  statechange {publish, subscribe}           connectionState of the two connections
  *  closed      {reason}                       the SFU closed our media (e.g. ICE consent lost)
+ *  speaker     {peerId}                       the room's dominant speaker changed
+ *  forwarding  {forwarded, paused}            track ids of the videos the SFU sends us now / holds back
  */
+
+/** Three simulcast layers (RFC 8853 rids q/h/f): quarter, half and full resolution. */
+export const SIMULCAST_ENCODINGS = Object.freeze([
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+]);
+
+/** mid -> {trackId, peerId} from the a=mid / a=msid lines of the SFU's offer. */
+export function tracksOfOffer(sdp) {
+  const tracks = new Map();
+  for (const section of sdp.split(/\r?\nm=/).slice(1)) {
+    const mid = /\na=mid:(\S+)/.exec(section)?.[1];
+    const msid = /\na=msid:(\S+) (\S+)/.exec(section);
+    if (mid && msid) tracks.set(mid, { peerId: msid[1], trackId: msid[2] });
+  }
+  return tracks;
+}
 export class SfuSession extends EventTarget {
   /**
    * @param {import('./signaling.js').SignalingClient} signaling a client that has joined a room
@@ -24,6 +45,9 @@ export class SfuSession extends EventTarget {
     this._offers = Promise.resolve();
     this._publishing = Promise.resolve();
     this._unsubscribe = [];
+    this.trackIds = new Map(); // mid -> {trackId, peerId} from the latest offer
+    this.dominantSpeaker = null;
+    this.forwarding = { forwarded: [], paused: [] };
   }
 
   /** Joins the room's media; remote tracks start arriving through `track` events. */
@@ -36,13 +60,25 @@ export class SfuSession extends EventTarget {
         });
       }),
       this.signaling.on('sfu-closed', (m) => this._emit('closed', m)),
+      this.signaling.on('sfu-speaker', ({ peerId }) => {
+        this.dominantSpeaker = peerId;
+        this._emit('speaker', { peerId });
+      }),
+      this.signaling.on('sfu-forwarding', ({ forwarded, paused }) => {
+        this.forwarding = { forwarded, paused };
+        this._emit('forwarding', this.forwarding);
+      }),
     );
     await this.signaling.request('sfu-join');
     return this;
   }
 
-  /** Publishes every track of `stream` (sendonly); resolves once the SFU answered. */
-  publish(stream, { videoEncodings } = {}) {
+  /**
+   * Publishes every track of `stream` (sendonly); resolves once the SFU answered.
+   * `simulcast: true` sends video in the three SIMULCAST_ENCODINGS layers; `videoEncodings` sets them yourself.
+   */
+  publish(stream, { videoEncodings, simulcast = false } = {}) {
+    if (simulcast && !videoEncodings) videoEncodings = SIMULCAST_ENCODINGS.map((e) => ({ ...e }));
     this._publishing = this._publishing.then(async () => {
       const pc = this._ensurePublishPc();
       for (const track of stream.getTracks()) {
@@ -71,6 +107,20 @@ export class SfuSession extends EventTarget {
       await this._negotiatePublish();
     });
     return this._publishing;
+  }
+
+  /**
+   * Tells the SFU what to send us (`sfu-constraints`): `maxHeight` {trackId: pixels} (tile
+   * sizes; 0 stops a video), `defaultMaxHeight`, `onStage` [trackId or peerId] served first,
+   * `lastN` most videos at once. Each call replaces the previous constraints.
+   */
+  setConstraints({ maxHeight, defaultMaxHeight, onStage, lastN } = {}) {
+    const body = {};
+    if (maxHeight) body.maxHeight = maxHeight;
+    if (defaultMaxHeight !== undefined) body.defaultMaxHeight = defaultMaxHeight;
+    if (onStage) body.onStage = onStage;
+    if (lastN !== undefined) body.lastN = lastN;
+    return this.signaling.request('sfu-constraints', body);
   }
 
   /** Leaves the room's media and closes both connections. */
@@ -105,13 +155,15 @@ export class SfuSession extends EventTarget {
       pc.onconnectionstatechange = () => this._emitState();
       pc.ontrack = ({ track, streams, transceiver }) => {
         const stream = streams[0] ?? new MediaStream([track]);
-        const entry = { peerId: stream.id, track, stream, mid: transceiver.mid };
+        const ids = this.trackIds.get(transceiver.mid);
+        const entry = { peerId: stream.id, trackId: ids?.trackId ?? track.id, track, stream, mid: transceiver.mid };
         this.remoteTracks.set(transceiver.mid, entry);
         track.addEventListener('ended', () => this._trackEnded(transceiver.mid));
         this._emit('track', entry);
       };
     }
     const pc = this.subscribePc;
+    for (const [mid, ids] of tracksOfOffer(sdp)) this.trackIds.set(mid, ids);
     await pc.setRemoteDescription({ type: 'offer', sdp });
     await pc.setLocalDescription(await pc.createAnswer());
     // The SFU retires an m-line by making it inactive (it stays in the BUNDLE): its track is over.

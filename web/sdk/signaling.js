@@ -19,7 +19,7 @@ export function defaultSignalingUrl(location = globalThis.location) {
 }
 
 const RELAYED = new Set(['offer', 'answer', 'candidate', 'message']);
-const EVENTS = new Set(['peer-joined', 'peer-left', 'peer-disconnected', 'peer-reconnected', 'sfu-offer', 'sfu-closed', ...RELAYED]);
+const EVENTS = new Set(['peer-joined', 'peer-left', 'peer-disconnected', 'peer-reconnected', 'sfu-offer', 'sfu-closed', 'sfu-speaker', 'sfu-forwarding', ...RELAYED]);
 
 /**
  * States: idle → connecting → open ⇄ reconnecting → closed.

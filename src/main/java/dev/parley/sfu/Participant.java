@@ -30,6 +30,17 @@ final class Participant {
     boolean subscriptionChanged;
     boolean closed;
 
+    /** What this subscriber asked for (sfu-constraints). */
+    ReceiverConstraints constraints = ReceiverConstraints.DEFAULT;
+    /**
+     * Bits per second the subscribe transport can carry, shared by its videos (VideoAllocator).
+     * Unlimited until a send-side bandwidth estimator feeds it through {@link Sfu#availableBitrate}.
+     */
+    long availableBitrate = Long.MAX_VALUE;
+    /** The forwarded / paused video tracks last reported to the subscriber. */
+    List<String> reportedForwarded = List.of();
+    List<String> reportedPaused = List.of();
+
     Participant(String peerId, Router router) {
         this.peerId = peerId;
         this.router = router;

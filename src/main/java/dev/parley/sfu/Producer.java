@@ -1,16 +1,13 @@
 package dev.parley.sfu;
 
-import dev.parley.codec.rtp.SequenceUnwrapper;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One published track (one m-line of a publisher's offer): its SSRCs, codec, retransmission
- * cache and the consumers that forward it. Lives on the media loop.
+ * One published track (one m-line of a publisher's offer): its codec, its RTP streams (one, or
+ * one per simulcast layer) and the consumers that forward it. Lives on the media loop.
  */
 final class Producer {
-    private static final long KEY_FRAME_INTERVAL_NANOS = 500_000_000L;
-
     final String id;
     final Participant owner;
     final String mid;
@@ -18,62 +15,54 @@ final class Producer {
     final CodecChoice codec;
     /** The publisher's id for the MID header extension, or 0: finds SSRCs the offer did not list. */
     final int midExtensionId;
-    long ssrc;
-    long rtxSsrc;
-    final RetransmissionCache cache;
+    /** The mid as the bytes of the MID extension (RFC 8843 §15.2), to match packets without decoding. */
+    final byte[] midBytes;
+    /** The publisher's ids for rtp-stream-id and repaired-rtp-stream-id (RFC 8852), or 0. */
+    final int ridExtensionId;
+    final int repairedRidExtensionId;
+    /** The publisher's id for the audio level extension (RFC 6464), or 0. */
+    final int audioLevelExtensionId;
+    /** In a=simulcast order; one entry without simulcast. */
+    final ProducerStream[] streams;
     final List<Consumer> consumers = new ArrayList<>();
-    private long lastKeyFrameRequestNanos = Long.MIN_VALUE / 2;
-    private boolean keyFrameWanted;
     boolean closed;
 
-    // receive statistics for receiver reports (RFC 3550 §6.4.1, A.3)
-    final SequenceUnwrapper sequences = new SequenceUnwrapper();
-    long firstExtendedSeq = -1;
-    long packetsReceived;
-    long expectedPrior;
-    long receivedPrior;
-    long lastSrCompactNtp;
-    long lastSrArrivalNanos;
-
-    Producer(String id, Participant owner, String mid, MediaKind kind, CodecChoice codec, long ssrc, long rtxSsrc,
-            int midExtensionId) {
-        this.midExtensionId = midExtensionId;
+    Producer(String id, Participant owner, SfuSdp.PublishedTrack track) {
         this.id = id;
         this.owner = owner;
-        this.mid = mid;
-        this.kind = kind;
-        this.codec = codec;
-        this.ssrc = ssrc;
-        this.rtxSsrc = rtxSsrc;
-        this.cache = kind == MediaKind.VIDEO ? new RetransmissionCache(1024) : null;
-    }
-
-    /** Records an arriving sequence number for loss statistics. */
-    void received(int seq) {
-        long extended = sequences.unwrap(seq);
-        if (firstExtendedSeq < 0) firstExtendedSeq = extended;
-        packetsReceived++;
-    }
-
-    /**
-     * Asks the publisher for a key frame, at most once per 500 ms (a burst of subscriber PLIs
-     * must not make the publisher send a burst of key frames). A throttled request is kept and
-     * sent when the interval has passed.
-     *
-     * @return true if a PLI should be sent now
-     */
-    boolean wantKeyFrame(long nowNanos) {
-        if (nowNanos - lastKeyFrameRequestNanos >= KEY_FRAME_INTERVAL_NANOS) {
-            lastKeyFrameRequestNanos = nowNanos;
-            keyFrameWanted = false;
-            return true;
+        this.mid = track.mid();
+        this.kind = track.kind();
+        this.codec = track.codec();
+        this.midExtensionId = track.midExtensionId();
+        this.midBytes = track.mid().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        this.ridExtensionId = track.ridExtensionId();
+        this.repairedRidExtensionId = track.repairedRidExtensionId();
+        this.audioLevelExtensionId = track.audioLevelExtensionId();
+        List<String> rids = track.rids();
+        if (rids.isEmpty()) {
+            streams = new ProducerStream[] {new ProducerStream(this, 0, null, track.ssrc(), track.rtxSsrc())};
+        } else {
+            streams = new ProducerStream[rids.size()];
+            for (int i = 0; i < streams.length; i++) streams[i] = new ProducerStream(this, i, rids.get(i), 0, 0);
         }
-        keyFrameWanted = true;
-        return false;
     }
 
-    /** A throttled request whose interval has now passed. */
-    boolean deferredKeyFrameDue(long nowNanos) {
-        return keyFrameWanted && nowNanos - lastKeyFrameRequestNanos >= KEY_FRAME_INTERVAL_NANOS;
+    boolean simulcast() {
+        return streams.length > 1 || streams[0].rid != null;
+    }
+
+    /** The stream whose media or RTX SSRC this is, or null. */
+    ProducerStream streamBySsrc(long ssrc) {
+        for (ProducerStream s : streams) {
+            if (s.ssrc == ssrc || s.rtxSsrc == ssrc) return s;
+        }
+        return null;
+    }
+
+    /** Updates SSRCs a renegotiated offer lists (a track without simulcast). */
+    void updateSsrcs(SfuSdp.PublishedTrack track) {
+        if (simulcast()) return;
+        if (track.ssrc() != 0) streams[0].ssrc = track.ssrc();
+        if (track.rtxSsrc() != 0) streams[0].rtxSsrc = track.rtxSsrc();
     }
 }

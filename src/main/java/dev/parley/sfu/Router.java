@@ -8,8 +8,14 @@ import dev.parley.codec.rtcp.RtcpCompoundIterator;
 import dev.parley.codec.rtcp.RtcpPacketType;
 import dev.parley.codec.rtcp.RtcpParseException;
 import dev.parley.codec.rtcp.SenderReport;
+import dev.parley.codec.h264.H264Payload;
+import dev.parley.codec.opus.AudioLevel;
+import dev.parley.codec.opus.OpusParseException;
+import dev.parley.codec.rtp.RtpPacketView;
 import dev.parley.codec.rtp.RtpParseException;
 import dev.parley.codec.sdp.SdpParseException;
+import dev.parley.codec.vp8.Vp8ParseException;
+import dev.parley.codec.vp8.Vp8PayloadView;
 import dev.parley.rtc.RtcTransport;
 import dev.parley.rtc.dtls.DtlsFingerprint;
 import java.util.ArrayList;
@@ -33,6 +39,10 @@ final class Router {
     final String id;
     private final Sfu sfu;
     final Map<String, Participant> participants = new LinkedHashMap<>();
+    final DominantSpeaker speakers = new DominantSpeaker();
+    /** Peer ids, most recent dominant speaker first: who gets video first under last-N. */
+    final List<String> speakerOrder = new ArrayList<>();
+    private long lastTickNanos = System.nanoTime();
 
     Router(String id, Sfu sfu) {
         this.id = id;
@@ -41,9 +51,10 @@ final class Router {
 
     // ---- membership --------------------------------------------------------------------------
 
-    Participant join(String peerId) {
+    Participant join(String peerId, boolean restart) {
         Participant existing = participants.get(peerId);
-        if (existing != null) return existing;
+        if (existing != null && !restart) return existing;
+        if (existing != null) leave(existing, "media restarted");
         Participant participant = new Participant(peerId, this);
         participants.put(peerId, participant);
         for (Participant other : participants.values()) {
@@ -51,6 +62,8 @@ final class Router {
             for (Producer producer : other.producersByMid.values()) addConsumer(participant, producer);
         }
         sendOfferIfNeeded(participant);
+        String dominant = speakers.dominant();
+        if (dominant != null) sfu.events().dominantSpeaker(id, dominant); // so the newcomer knows
         return participant;
     }
 
@@ -67,6 +80,7 @@ final class Router {
         closeQuietly(participant.publishTransport, reason);
         closeQuietly(participant.subscribeTransport, reason);
         participants.remove(participant.peerId);
+        speakerOrder.remove(participant.peerId);
         log.debug("peer {} left media of room {}: {}", participant.peerId, id, reason);
     }
 
@@ -101,14 +115,13 @@ final class Router {
             if (!(line instanceof SfuSdp.PublishedTrack track)) continue;
             offered.add(track.mid());
             Producer producer = participant.producersByMid.get(track.mid());
-            if (producer != null && producer.codec.equals(track.codec())) {
-                if (track.ssrc() != 0) producer.ssrc = track.ssrc();
-                if (track.rtxSsrc() != 0) producer.rtxSsrc = track.rtxSsrc();
+            if (producer != null && producer.codec.equals(track.codec())
+                    && producer.streams.length == Math.max(1, track.rids().size())) {
+                producer.updateSsrcs(track);
                 continue;
             }
             if (producer != null) closeProducer(producer);
-            producer = new Producer(participant.peerId + "-" + track.mid(), participant, track.mid(), track.kind(),
-                    track.codec(), track.ssrc(), track.rtxSsrc(), track.midExtensionId());
+            producer = new Producer(participant.peerId + "-" + track.mid(), participant, track);
             participant.producersByMid.put(track.mid(), producer);
             sfu.metrics.producers++;
             for (Participant other : participants.values()) {
@@ -128,6 +141,7 @@ final class Router {
         producer.closed = true;
         producer.owner.producersByMid.remove(producer.mid);
         sfu.metrics.producers--;
+        speakers.remove(producer);
         for (Consumer consumer : new ArrayList<>(producer.consumers)) removeConsumer(consumer, true);
         producer.consumers.clear();
     }
@@ -146,7 +160,7 @@ final class Router {
         producer.consumers.add(consumer);
         subscriber.subscriptionChanged = true;
         sfu.metrics.consumers++;
-        requestKeyFrame(producer);
+        if (producer.kind == MediaKind.VIDEO) allocate(subscriber, System.nanoTime());
     }
 
     private void removeConsumer(Consumer consumer, boolean renegotiate) {
@@ -217,7 +231,10 @@ final class Router {
 
     // ---- media path ------------------------------------------------------------------------
 
-    /** RTP from a publisher: find its producer, keep it for NACKs, forward to every consumer. */
+    /**
+     * RTP from a publisher: find its stream (layer), keep it for NACKs, read its audio level,
+     * and forward it to every consumer whose current or target layer it is.
+     */
     void onPublisherRtp(Participant publisher, byte[] buf, int off, int len) {
         Sfu.LoopBuffers b = sfu.buffers;
         try {
@@ -226,45 +243,83 @@ final class Router {
             sfu.rtcMalformed();
             return;
         }
-        Producer producer = findProducer(publisher, b.view, buf);
-        if (producer == null) {
+        ProducerStream stream = findStream(publisher, b.view);
+        if (stream == null) {
             sfu.metrics.unknownSsrc.increment();
             return;
         }
+        Producer producer = stream.producer;
         sfu.metrics.rtpIn.increment();
         sfu.metrics.bytesIn.increment(len);
         long ssrc = b.view.ssrc();
-        if (ssrc == producer.rtxSsrc || b.view.payloadLength() == 0) {
+        int payloadLength = b.view.payloadLength();
+        if (ssrc == stream.rtxSsrc || payloadLength == 0) {
             return; // RTX repairs and padding-only probes are for links the SFU terminates
         }
         int seq = b.view.sequenceNumber();
-        producer.received(seq);
+        long now = System.nanoTime();
+        stream.received(seq, payloadLength, now);
+        if (producer.audioLevelExtensionId > 0) readAudioLevel(producer, b.view, now);
         // Strip header extensions and padding: the SFU re-numbers everything per subscriber and
         // negotiates no extensions towards them (RFC 8285 §4.2 ids are per connection).
         int headerLength = 12 + 4 * b.view.csrcCount();
         System.arraycopy(buf, off, b.stripped, 0, headerLength);
         b.stripped[0] &= (byte) 0xCF;
-        int payloadLength = b.view.payloadLength();
         System.arraycopy(buf, b.view.payloadOffset(), b.stripped, headerLength, payloadLength);
         int strippedLength = headerLength + payloadLength;
-        if (producer.cache != null) producer.cache.store(seq, b.stripped, 0, strippedLength);
+        if (stream.cache != null) stream.cache.store(seq, b.stripped, 0, strippedLength);
+        boolean vp8 = isVp8(producer);
+        boolean keyFrame = true;
+        int pictureId = -1;
+        int tl0PicIdx = -1;
+        if (producer.kind == MediaKind.VIDEO) {
+            if (vp8) {
+                try {
+                    b.vp8.wrap(b.stripped, headerLength, payloadLength);
+                } catch (Vp8ParseException e) {
+                    sfu.metrics.malformedPayload.increment();
+                    return;
+                }
+                keyFrame = b.vp8.isKeyFrame();
+                pictureId = b.vp8.pictureId();
+                tl0PicIdx = b.vp8.tl0PicIdx();
+                if (keyFrame) {
+                    stream.width = b.vp8.keyFrameWidth();
+                    stream.height = b.vp8.keyFrameHeight();
+                }
+            } else {
+                keyFrame = H264Payload.isKeyFrame(b.stripped, headerLength, payloadLength);
+            }
+        }
         int payloadType = b.view.payloadType();
         boolean marker = b.view.marker();
         long timestamp = b.view.timestamp();
-        long now = System.nanoTime();
         for (int i = 0, n = producer.consumers.size(); i < n; i++) {
             Consumer consumer = producer.consumers.get(i);
             RtcTransport transport = consumer.subscriber.subscribeTransport;
             if (transport == null || !transport.isConnected()) continue;
             int outPt = consumer.outputPayloadType(payloadType);
             if (outPt < 0) continue;
+            long switches = consumer.layerSwitches;
+            if (!consumer.accept(stream.index, seq, timestamp, keyFrame, pictureId, tl0PicIdx, now)) continue;
+            if (consumer.layerSwitches != switches) sfu.metrics.layerSwitches.increment();
             if (sfu.dropForTest()) continue;
             System.arraycopy(b.stripped, 0, b.send, 0, strippedLength);
-            rewrite(b.send, consumer.outputSequence(seq), consumer.ssrc, outPt, marker);
+            int outSeq = consumer.outputSequence(seq);
+            long outTs = consumer.outputTimestamp(timestamp);
+            rewrite(b.send, outSeq, outTs, consumer.ssrc, outPt, marker);
+            int outPictureId = -1;
+            int outTl0PicIdx = -1;
+            if (vp8 && (pictureId >= 0 || tl0PicIdx >= 0)) {
+                b.vp8.wrap(b.send, headerLength, payloadLength);
+                if (pictureId >= 0) b.vp8.setPictureId(outPictureId = consumer.outputPictureId(pictureId));
+                if (tl0PicIdx >= 0) b.vp8.setTl0PicIdx(outTl0PicIdx = consumer.outputTl0PicIdx(tl0PicIdx));
+            }
             if (transport.sendRtp(b.send, 0, strippedLength)) {
+                consumer.sent(outSeq, outTs, outPictureId, outTl0PicIdx, now);
                 consumer.packetsSent++;
                 consumer.octetsSent += payloadLength;
-                consumer.lastRtpTimestamp = timestamp;
+                consumer.lastRtpTimestamp = outTs;
                 consumer.lastSendNanos = now;
                 sfu.metrics.rtpOut.increment();
                 sfu.metrics.bytesOut.increment(strippedLength);
@@ -272,10 +327,30 @@ final class Router {
         }
     }
 
-    private static void rewrite(byte[] p, int seq, long ssrc, int payloadType, boolean marker) {
+    private static boolean isVp8(Producer producer) {
+        return producer.kind == MediaKind.VIDEO && producer.codec.name().equalsIgnoreCase("VP8");
+    }
+
+    /** RFC 6464 client-to-mixer audio level, fed to dominant speaker detection. */
+    private void readAudioLevel(Producer producer, RtpPacketView view, long now) {
+        int raw;
+        try {
+            raw = AudioLevel.rawValue(view, producer.audioLevelExtensionId);
+        } catch (OpusParseException e) {
+            sfu.metrics.malformedPayload.increment();
+            return;
+        }
+        if (raw >= 0) speakers.level(producer, AudioLevel.level(raw), now);
+    }
+
+    private static void rewrite(byte[] p, int seq, long timestamp, long ssrc, int payloadType, boolean marker) {
         p[1] = (byte) ((marker ? 0x80 : 0) | payloadType);
         p[2] = (byte) (seq >>> 8);
         p[3] = (byte) seq;
+        p[4] = (byte) (timestamp >>> 24);
+        p[5] = (byte) (timestamp >>> 16);
+        p[6] = (byte) (timestamp >>> 8);
+        p[7] = (byte) timestamp;
         p[8] = (byte) (ssrc >>> 24);
         p[9] = (byte) (ssrc >>> 16);
         p[10] = (byte) (ssrc >>> 8);
@@ -283,25 +358,42 @@ final class Router {
     }
 
     /**
-     * The producer a packet belongs to: by SSRC from the offer, else (simulcast or SSRC-less
-     * offers) by the MID header extension (RFC 8843 §9.2), learning the SSRC for next time.
+     * The stream a packet belongs to: by SSRC from the offer or learnt before, else by the MID
+     * header extension (RFC 8843 §9.2) and, for simulcast, the rtp-stream-id or
+     * repaired-rtp-stream-id extension (RFC 8852 §3, RFC 8853 §5.2), learning the SSRC for next time.
      */
-    private Producer findProducer(Participant publisher, dev.parley.codec.rtp.RtpPacketView view, byte[] buf) {
+    private ProducerStream findStream(Participant publisher, RtpPacketView view) {
         long ssrc = view.ssrc();
         for (Producer p : publisher.producersByMid.values()) {
-            if (p.ssrc == ssrc || p.rtxSsrc == ssrc) return p;
+            ProducerStream s = p.streamBySsrc(ssrc);
+            if (s != null) return s;
         }
         for (Producer p : publisher.producersByMid.values()) {
-            if (p.midExtensionId <= 0) continue;
-            int at = view.findExtension(p.midExtensionId);
-            if (at < 0) continue;
-            int length = view.extensionLength(at);
-            if (length != p.mid.length()) continue;
-            boolean same = true;
-            for (int i = 0; i < length && same; i++) same = buf[at + i] == p.mid.charAt(i);
-            if (!same) continue;
-            if (view.payloadType() == p.codec.rtxPt()) p.rtxSsrc = ssrc; else p.ssrc = ssrc;
-            return p;
+            if (p.midExtensionId <= 0 || !view.extensionEquals(p.midExtensionId, p.midBytes)) continue;
+            boolean repair = view.payloadType() == p.codec.rtxPt();
+            if (!p.simulcast()) {
+                if (repair) p.streams[0].rtxSsrc = ssrc; else p.streams[0].ssrc = ssrc;
+                return p.streams[0];
+            }
+            int ridId = repair ? p.repairedRidExtensionId : p.ridExtensionId;
+            for (ProducerStream s : p.streams) {
+                if (ridId <= 0 || !view.extensionEquals(ridId, s.ridBytes)) continue;
+                if (repair) s.rtxSsrc = ssrc; else s.ssrc = ssrc;
+                return s;
+            }
+            return null;
+        }
+        // Simulcast packets after the first few carry only the rid, not the mid.
+        for (Producer p : publisher.producersByMid.values()) {
+            if (!p.simulcast()) continue;
+            boolean repair = view.payloadType() == p.codec.rtxPt();
+            int ridId = repair ? p.repairedRidExtensionId : p.ridExtensionId;
+            if (ridId <= 0) continue;
+            for (ProducerStream s : p.streams) {
+                if (!view.extensionEquals(ridId, s.ridBytes)) continue;
+                if (repair) s.rtxSsrc = ssrc; else s.ssrc = ssrc;
+                return s;
+            }
         }
         return null;
     }
@@ -324,7 +416,7 @@ final class Router {
                         // RFC 5104 §4.3.1: FIR names its target in the FCI, media SSRC is 0.
                         consumer = consumerBySsrc(subscriber, readU32(it.buffer(), it.packetOffset() + 12));
                     }
-                    if (consumer != null) requestKeyFrame(consumer.producer);
+                    if (consumer != null) requestKeyFrame(consumer);
                 }
             }
         } catch (RtcpParseException e) {
@@ -340,10 +432,11 @@ final class Router {
                 if (it.packetType() != RtcpPacketType.SR || it.packetLength() < 28) continue;
                 long ssrc = readU32(it.buffer(), it.packetOffset() + 4);
                 for (Producer p : publisher.producersByMid.values()) {
-                    if (p.ssrc == ssrc) {
+                    ProducerStream s = p.streamBySsrc(ssrc);
+                    if (s != null && s.ssrc == ssrc) {
                         // RFC 3550 §6.4.1: LSR is the middle 32 bits of the NTP timestamp.
-                        p.lastSrCompactNtp = readU32(it.buffer(), it.packetOffset() + 10);
-                        p.lastSrArrivalNanos = System.nanoTime();
+                        s.lastSrCompactNtp = readU32(it.buffer(), it.packetOffset() + 10);
+                        s.lastSrArrivalNanos = System.nanoTime();
                     }
                 }
             }
@@ -363,24 +456,27 @@ final class Router {
         return ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFFL) << 16) | ((b[at + 2] & 0xFFL) << 8) | (b[at + 3] & 0xFFL);
     }
 
-    /** Resends one NACKed packet, as RTX (RFC 4588 §4) when negotiated. */
+    /** Resends one NACKed packet, as RTX (RFC 4588 §4) when negotiated, rewritten like the original. */
     private void retransmit(Consumer consumer, int outputSequence) {
         sfu.metrics.nacksReceived.increment();
         Producer producer = consumer.producer;
         RtcTransport transport = consumer.subscriber.subscribeTransport;
-        if (producer.cache == null || transport == null || !transport.isConnected()) return;
         int inputSequence = consumer.inputSequence(outputSequence);
-        byte[] packet = producer.cache.packet(inputSequence);
+        if (inputSequence < 0 || transport == null || !transport.isConnected()) return;
+        RetransmissionCache cache = producer.streams[consumer.currentLayer].cache;
+        byte[] packet = cache == null ? null : cache.packet(inputSequence);
         if (packet == null) {
             sfu.metrics.retransmissionMisses.increment();
             return;
         }
-        int length = producer.cache.length(inputSequence);
+        int length = cache.length(inputSequence);
         byte[] out = sfu.buffers.send;
         int headerLength = 12 + 4 * (packet[0] & 0x0F);
         boolean marker = (packet[1] & 0x80) != 0;
         int outPt = consumer.outputPayloadType(packet[1] & 0x7F);
         if (outPt < 0) return;
+        long outTs = consumer.outputTimestamp(readU32(packet, 4));
+        int payloadAt;
         int sent;
         if (consumer.codec.rtxPt() >= 0) {
             System.arraycopy(packet, 0, out, 0, headerLength);
@@ -388,36 +484,112 @@ final class Router {
             out[headerLength + 1] = (byte) outputSequence;
             System.arraycopy(packet, headerLength, out, headerLength + 2, length - headerLength);
             consumer.rtxSequence = (consumer.rtxSequence + 1) & 0xFFFF;
-            rewrite(out, consumer.rtxSequence, consumer.rtxSsrc, consumer.codec.rtxPt(), marker);
+            rewrite(out, consumer.rtxSequence, outTs, consumer.rtxSsrc, consumer.codec.rtxPt(), marker);
+            payloadAt = headerLength + 2;
             sent = length + 2;
         } else {
             System.arraycopy(packet, 0, out, 0, length);
-            rewrite(out, outputSequence, consumer.ssrc, outPt, marker);
+            rewrite(out, outputSequence, outTs, consumer.ssrc, outPt, marker);
+            payloadAt = headerLength;
             sent = length;
+        }
+        if (isVp8(producer)) {
+            try {
+                Vp8PayloadView vp8 = sfu.buffers.vp8.wrap(out, payloadAt, sent - payloadAt);
+                if (vp8.hasPictureId()) vp8.setPictureId(consumer.outputPictureId(vp8.pictureId()));
+                if (vp8.tl0PicIdx() >= 0) vp8.setTl0PicIdx(consumer.outputTl0PicIdx(vp8.tl0PicIdx()));
+            } catch (Vp8ParseException e) {
+                return; // cannot happen: the packet was parsed when it arrived
+            }
         }
         if (transport.sendRtp(out, 0, sent)) sfu.metrics.retransmissions.increment();
     }
 
-    private void requestKeyFrame(Producer producer) {
-        if (producer.kind != MediaKind.VIDEO) return;
-        if (!producer.wantKeyFrame(System.nanoTime())) {
+    /** A subscriber lost its picture: ask for a key frame of the layer it is (or will be) forwarded. */
+    private void requestKeyFrame(Consumer consumer) {
+        int layer = consumer.targetLayer >= 0 ? consumer.targetLayer : consumer.currentLayer;
+        if (layer >= 0) requestKeyFrame(consumer.producer.streams[layer]);
+    }
+
+    private void requestKeyFrame(ProducerStream stream) {
+        if (stream.producer.kind != MediaKind.VIDEO) return;
+        if (!stream.wantKeyFrame(System.nanoTime())) {
             sfu.metrics.keyFrameRequestsThrottled.increment();
             return;
         }
-        sendPli(producer);
+        sendPli(stream);
     }
 
-    private void sendPli(Producer producer) {
-        RtcTransport transport = producer.owner.publishTransport;
-        if (transport == null || !transport.isConnected() || producer.ssrc == 0) return;
+    private void sendPli(ProducerStream stream) {
+        RtcTransport transport = stream.producer.owner.publishTransport;
+        if (transport == null || !transport.isConnected() || stream.ssrc == 0) return;
         byte[] out = sfu.buffers.rtcpOut;
-        int length = new PictureLossIndication(SFU_SSRC, producer.ssrc).marshalTo(out, 0);
+        int length = new PictureLossIndication(SFU_SSRC, stream.ssrc).marshalTo(out, 0);
         if (transport.sendRtcp(out, 0, length)) sfu.metrics.keyFrameRequests.increment();
+    }
+
+    // ---- allocation, five times a second ----------------------------------------------------
+
+    /** Runs dominant speaker detection, then every subscriber's video allocation. */
+    void allocate(long nowNanos) {
+        String speaker = speakers.decide(nowNanos);
+        if (speaker != null) {
+            speakerOrder.remove(speaker);
+            speakerOrder.add(0, speaker);
+            sfu.events().dominantSpeaker(id, speaker);
+            sfu.metrics.speakerChanges.increment();
+        }
+        for (Participant p : participants.values()) allocate(p, nowNanos);
+    }
+
+    /** Sets the target layer of each of the subscriber's videos (see {@link VideoAllocator}). */
+    void allocate(Participant subscriber, long nowNanos) {
+        if (subscriber.closed) return;
+        List<Consumer> videos = new ArrayList<>();
+        for (Consumer c : subscriber.consumers.values()) {
+            if (c.producer.kind == MediaKind.VIDEO) videos.add(c);
+        }
+        RtcTransport transport = subscriber.subscribeTransport;
+        boolean connected = transport != null && transport.isConnected();
+        List<String> forwarded = new ArrayList<>();
+        List<String> paused = new ArrayList<>();
+        for (VideoAllocator.Choice choice : VideoAllocator.allocate(videos, subscriber.constraints, speakerOrder,
+                subscriber.availableBitrate, nowNanos)) {
+            Consumer c = choice.consumer();
+            int layer = choice.layer();
+            (layer >= 0 ? forwarded : paused).add(c.producer.id);
+            if (c.targetLayer != layer) {
+                c.targetLayer = layer;
+                if (layer < 0) c.stopForwarding();
+            }
+            // Waiting to start or switch: the target layer's next key frame is what is needed.
+            if (connected && layer >= 0 && c.currentLayer != layer && c.producer.streams[layer].active(nowNanos)) {
+                requestKeyFrame(c.producer.streams[layer]);
+            }
+        }
+        if (!forwarded.equals(subscriber.reportedForwarded) || !paused.equals(subscriber.reportedPaused)) {
+            subscriber.reportedForwarded = forwarded;
+            subscriber.reportedPaused = paused;
+            sfu.events().forwarding(id, subscriber.peerId, forwarded, paused);
+        }
+    }
+
+    /** The layer each of the subscriber's videos is forwarded in: rid (or "on"), or "paused". */
+    Map<String, String> forwardedLayers(Participant subscriber) {
+        Map<String, String> layers = new LinkedHashMap<>();
+        for (Consumer c : subscriber.consumers.values()) {
+            if (c.producer.kind != MediaKind.VIDEO) continue;
+            String rid = c.currentLayer < 0 ? null : c.producer.streams[c.currentLayer].rid;
+            layers.put(c.producer.id, c.currentLayer < 0 ? "paused" : rid == null ? "on" : rid);
+        }
+        return layers;
     }
 
     // ---- once a second -----------------------------------------------------------------------
 
     void tick(long nowNanos) {
+        long window = nowNanos - lastTickNanos;
+        lastTickNanos = nowNanos;
         for (Participant p : new ArrayList<>(participants.values())) {
             if (p.publishTransport != null && !p.publishTransport.isClosed() && p.publishTransport.consentExpired(nowNanos)) {
                 p.publishTransport.close("ICE consent expired");
@@ -426,7 +598,10 @@ final class Router {
                 p.subscribeTransport.close("ICE consent expired");
             }
             for (Producer producer : p.producersByMid.values()) {
-                if (producer.deferredKeyFrameDue(nowNanos) && producer.wantKeyFrame(nowNanos)) sendPli(producer);
+                for (ProducerStream stream : producer.streams) {
+                    if (stream.deferredKeyFrameDue(nowNanos) && stream.wantKeyFrame(nowNanos)) sendPli(stream);
+                    stream.closeRateWindow(window);
+                }
             }
             sendReceiverReports(p, nowNanos);
             sendSenderReports(p, nowNanos);
@@ -439,24 +614,29 @@ final class Router {
         if (transport == null || !transport.isConnected()) return;
         List<ReportBlock> blocks = new ArrayList<>();
         for (Producer producer : p.producersByMid.values()) {
-            if (producer.packetsReceived == 0 || producer.ssrc == 0) continue;
-            long highest = producer.sequences.highest();
-            long expected = highest - producer.firstExtendedSeq + 1;
-            long lost = Math.max(0, expected - producer.packetsReceived);
-            long expectedInterval = expected - producer.expectedPrior;
-            long receivedInterval = producer.packetsReceived - producer.receivedPrior;
-            producer.expectedPrior = expected;
-            producer.receivedPrior = producer.packetsReceived;
-            long lostInterval = expectedInterval - receivedInterval;
-            int fraction = expectedInterval <= 0 || lostInterval <= 0 ? 0 : (int) Math.min(255, (lostInterval << 8) / expectedInterval);
-            long dlsr = producer.lastSrArrivalNanos == 0 ? 0 : ((nowNanos - producer.lastSrArrivalNanos) * 65536L) / 1_000_000_000L;
-            blocks.add(new ReportBlock(producer.ssrc, fraction, (int) Math.min(lost, 0x7FFFFF), highest & 0xFFFFFFFFL, 0,
-                    producer.lastSrCompactNtp, producer.lastSrCompactNtp == 0 ? 0 : dlsr & 0xFFFFFFFFL));
+            for (ProducerStream stream : producer.streams) addReportBlock(blocks, stream, nowNanos);
         }
         if (blocks.isEmpty()) return;
         byte[] out = sfu.buffers.rtcpOut;
         int length = new ReceiverReport(SFU_SSRC, blocks).marshalTo(out, 0);
         transport.sendRtcp(out, 0, length);
+    }
+
+    /** One RFC 3550 §6.4.1 report block for a stream that has received packets. */
+    private static void addReportBlock(List<ReportBlock> blocks, ProducerStream stream, long nowNanos) {
+        if (stream.packetsReceived == 0 || stream.ssrc == 0) return;
+        long highest = stream.sequences.highest();
+        long expected = highest - stream.firstExtendedSeq + 1;
+        long lost = Math.max(0, expected - stream.packetsReceived);
+        long expectedInterval = expected - stream.expectedPrior;
+        long receivedInterval = stream.packetsReceived - stream.receivedPrior;
+        stream.expectedPrior = expected;
+        stream.receivedPrior = stream.packetsReceived;
+        long lostInterval = expectedInterval - receivedInterval;
+        int fraction = expectedInterval <= 0 || lostInterval <= 0 ? 0 : (int) Math.min(255, (lostInterval << 8) / expectedInterval);
+        long dlsr = stream.lastSrArrivalNanos == 0 ? 0 : ((nowNanos - stream.lastSrArrivalNanos) * 65536L) / 1_000_000_000L;
+        blocks.add(new ReportBlock(stream.ssrc, fraction, (int) Math.min(lost, 0x7FFFFF), highest & 0xFFFFFFFFL, 0,
+                stream.lastSrCompactNtp, stream.lastSrCompactNtp == 0 ? 0 : dlsr & 0xFFFFFFFFL));
     }
 
     /** RFC 3550 §6.4.1 sender reports to a subscriber, one per consumer that sent media. */
@@ -495,7 +675,8 @@ final class Router {
         @Override
         public void onConnected(RtcTransport transport) {
             for (Producer producer : participant.producersByMid.values()) {
-                if (!producer.consumers.isEmpty()) requestKeyFrame(producer);
+                if (producer.consumers.isEmpty()) continue;
+                for (ProducerStream stream : producer.streams) requestKeyFrame(stream);
             }
         }
 
@@ -529,7 +710,7 @@ final class Router {
         @Override
         public void onConnected(RtcTransport transport) {
             // Key frames sent before the subscriber could decrypt were lost: ask again.
-            for (Consumer consumer : participant.consumers.values()) requestKeyFrame(consumer.producer);
+            for (Consumer consumer : participant.consumers.values()) requestKeyFrame(consumer);
         }
 
         @Override

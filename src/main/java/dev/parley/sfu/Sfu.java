@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sfu implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sfu.class);
+    /** Dominant speaker decisions and layer allocation run this often. */
+    private static final long ALLOCATION_INTERVAL_MILLIS = 200;
 
     private final SfuSettings settings;
     private final EventLoopGroup group;
@@ -78,6 +80,7 @@ public final class Sfu implements AutoCloseable {
             throw new IllegalStateException("interrupted while binding the media port", e);
         }
         loop.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        loop.scheduleWithFixedDelay(this::allocate, ALLOCATION_INTERVAL_MILLIS, ALLOCATION_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         log.info("SFU media on udp {}:{}{} (announced as {})", settings.bindAddress(), mux.localPort(),
                 tcp == null ? "" : ", ICE-TCP on tcp " + tcp.localPort(), settings.announcedAddress());
     }
@@ -100,14 +103,34 @@ public final class Sfu implements AutoCloseable {
         return mux.localPort();
     }
 
-    /** Adds a peer to a room's media; it will receive an offer for every track published there. */
+    /** Adds a peer to a room's media if it is not there yet; it will receive an offer for every track published there. */
     public CompletableFuture<Void> join(String room, String peerId) {
+        return join(room, peerId, false);
+    }
+
+    /**
+     * Adds a peer to a room's media. With {@code restart}, a peer already there starts over: its
+     * transports, tracks and subscriptions are closed first (a client rebuilding its connections
+     * after {@code sfu-closed} sends {@code sfu-join} again and gets a fresh subscribe offer).
+     */
+    public CompletableFuture<Void> join(String room, String peerId, boolean restart) {
         return onLoop(() -> {
             routers.computeIfAbsent(room, id -> {
                 metrics.routers++;
                 return new Router(id, this);
-            }).join(peerId);
+            }).join(peerId, restart);
             return null;
+        });
+    }
+
+    /** Test hook: closes both media transports of a peer as a lost ICE consent would (the peer gets sfu-closed). */
+    public void loseMediaForTest(String room, String peerId) {
+        loop.execute(() -> {
+            Router router = routers.get(room);
+            Participant participant = router == null ? null : router.participants.get(peerId);
+            if (participant == null) return;
+            if (participant.publishTransport != null) participant.publishTransport.close("test: ICE consent lost");
+            if (participant.subscribeTransport != null) participant.subscribeTransport.close("test: ICE consent lost");
         });
     }
 
@@ -122,6 +145,39 @@ public final class Sfu implements AutoCloseable {
             router(room).subscriberAnswer(participant(room, peerId), answer, version);
             return null;
         });
+    }
+
+    /** A subscriber's receiver constraints (sfu-constraints): resolution per track, on-stage, last-N. */
+    public CompletableFuture<Void> constraints(String room, String peerId, ReceiverConstraints constraints) {
+        return onLoop(() -> {
+            Participant participant = participant(room, peerId);
+            participant.constraints = constraints;
+            router(room).allocate(participant, System.nanoTime());
+            return null;
+        });
+    }
+
+    /**
+     * The seam for congestion control: the bitrate (bits/s) the send-side bandwidth estimate
+     * allows towards this subscriber; its videos share it by priority. Unlimited until set.
+     */
+    public void availableBitrate(String room, String peerId, long bitsPerSecond) {
+        loop.execute(() -> {
+            Router router = routers.get(room);
+            Participant participant = router == null ? null : router.participants.get(peerId);
+            if (participant == null) return;
+            participant.availableBitrate = bitsPerSecond <= 0 ? Long.MAX_VALUE : bitsPerSecond;
+            router.allocate(participant, System.nanoTime());
+        });
+    }
+
+    /** Track id → the layer (rid, or "on" without simulcast) forwarded to this subscriber, or "paused". */
+    public Map<String, String> forwardedLayers(String room, String peerId) {
+        return onLoop(() -> {
+            Router router = routers.get(room);
+            Participant participant = router == null ? null : router.participants.get(peerId);
+            return participant == null ? Map.<String, String>of() : router.forwardedLayers(participant);
+        }).join();
     }
 
     /** Removes a peer's media: closes its transports, producers and consumers. Idempotent. */
@@ -221,13 +277,23 @@ public final class Sfu implements AutoCloseable {
         return participant;
     }
 
+    private void allocate() {
+        long now = System.nanoTime();
+        eachRouter("allocation", router -> router.allocate(now));
+    }
+
     private void tick() {
         long now = System.nanoTime();
+        eachRouter("tick", router -> router.tick(now));
+    }
+
+    /** Runs a periodic task on every router; one router's bug does not stop the others'. */
+    private void eachRouter(String task, java.util.function.Consumer<Router> action) {
         for (Router router : routers.values().toArray(Router[]::new)) {
             try {
-                router.tick(now);
+                action.accept(router);
             } catch (RuntimeException e) {
-                log.error("router {} tick failed", router.id, e);
+                log.error("router {} {} failed", router.id, task, e);
             }
         }
     }
@@ -272,6 +338,7 @@ public final class Sfu implements AutoCloseable {
     /** Scratch buffers of the media loop, reused for every packet (no per-packet allocation). */
     static final class LoopBuffers {
         final RtpPacketView view = new RtpPacketView();
+        final dev.parley.codec.vp8.Vp8PayloadView vp8 = new dev.parley.codec.vp8.Vp8PayloadView();
         final RtcpCompoundIterator rtcp = new RtcpCompoundIterator();
         final byte[] stripped = new byte[RetransmissionCache.MAX_PACKET + 64];
         final byte[] send = new byte[RetransmissionCache.MAX_PACKET + 64 + RtcTransport.SEND_HEADROOM];

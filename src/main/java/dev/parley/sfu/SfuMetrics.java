@@ -20,6 +20,9 @@ final class SfuMetrics {
     final Counter keyFrameRequests;
     final Counter keyFrameRequestsThrottled;
     final Counter unknownSsrc;
+    final Counter malformedPayload;
+    final Counter layerSwitches;
+    final Counter speakerChanges;
     private final MeterRegistry registry;
     private Counter simulatedLoss;
 
@@ -39,6 +42,11 @@ final class SfuMetrics {
         keyFrameRequests = Counter.builder("parley.sfu.keyframe.requests").tag("outcome", "sent")
                 .description("PLIs sent to publishers").register(registry);
         keyFrameRequestsThrottled = Counter.builder("parley.sfu.keyframe.requests").tag("outcome", "throttled").register(registry);
+        layerSwitches = Counter.builder("parley.sfu.layer.switches")
+                .description("simulcast layer changes of consumers, each at a key frame").register(registry);
+        speakerChanges = Counter.builder("parley.sfu.dominant.speaker.changes").register(registry);
+        malformedPayload = Counter.builder("parley.sfu.rtp.malformed.payload")
+                .description("packets dropped for a bad VP8 descriptor or audio level element").register(registry);
         unknownSsrc = Counter.builder("parley.sfu.rtp.unknown.ssrc").description("packets for no known stream").register(registry);
     }
 

@@ -18,13 +18,22 @@ import java.util.Locale;
 final class SfuSdp {
     static final String EXT_MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
     static final String EXT_AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    static final String EXT_RID = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    static final String EXT_REPAIRED_RID = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+    /**
+     * Start bitrate (kbit/s) suggested to video publishers (libwebrtc's x-google-start-bitrate
+     * format parameter): high enough that all three simulcast layers start at once instead of
+     * ramping up layer by layer for tens of seconds; the publisher's congestion control still
+     * lowers it when the path cannot carry it.
+     */
+    static final int VIDEO_START_KBPS = 1500;
     private static final String CRLF = "\r\n";
 
     private SfuSdp() {}
 
     /** One accepted publisher m-line. */
     record PublishedTrack(String mid, MediaKind kind, CodecChoice codec, long ssrc, long rtxSsrc, int midExtensionId,
-            int audioLevelExtensionId) {}
+            int audioLevelExtensionId, List<String> rids, int ridExtensionId, int repairedRidExtensionId) {}
 
     /** An offer m-line the SFU cannot take (wrong direction, no supported codec, data channel). */
     record Refused(String mid, String media, String protocol, String format) {}
@@ -58,7 +67,15 @@ final class SfuSdp {
                 }
             }
             if (ssrc == 0 && !m.ssrcs().isEmpty()) ssrc = m.ssrcs().get(0).ssrc();
-            lines.add(new PublishedTrack(mid, kind, codec, ssrc, rtx, m.extmapId(EXT_MID), m.extmapId(EXT_AUDIO_LEVEL)));
+            // RFC 8853 §5.1: a=simulcast:send lists the rids (RFC 8851) of the layers, in order.
+            List<String> rids = kind == MediaKind.VIDEO && m.extmapId(EXT_RID) > 0
+                    ? m.simulcast().map(sc -> sc.rids(true)).orElse(List.of()) : List.of();
+            if (!rids.isEmpty()) {
+                ssrc = 0; // SSRCs of simulcast layers are learnt from the rid extension
+                rtx = 0;
+            }
+            lines.add(new PublishedTrack(mid, kind, codec, ssrc, rtx, m.extmapId(EXT_MID), m.extmapId(EXT_AUDIO_LEVEL),
+                    rids, m.extmapId(EXT_RID), m.extmapId(EXT_REPAIRED_RID)));
         }
         if (ufrag == null) ufrag = sdp.attribute("ice-ufrag");
         if (fingerprint == null) fingerprint = sessionFingerprint(sdp);
@@ -102,11 +119,31 @@ final class SfuSdp {
             if (track.audioLevelExtensionId() > 0) {
                 sdp.append("a=extmap:").append(track.audioLevelExtensionId()).append(' ').append(EXT_AUDIO_LEVEL).append(CRLF);
             }
+            if (!track.rids().isEmpty()) {
+                extmap(sdp, track.ridExtensionId(), EXT_RID);
+                extmap(sdp, track.repairedRidExtensionId(), EXT_REPAIRED_RID);
+            }
             sdp.append("a=recvonly").append(CRLF);
-            codecAttributes(sdp, track.kind(), track.codec());
+            codecAttributes(sdp, track.kind(), withStartBitrate(track.kind(), track.codec()));
+            if (!track.rids().isEmpty()) {
+                // RFC 8853 §5.3: the answerer receives the offered layers.
+                for (String rid : track.rids()) sdp.append("a=rid:").append(rid).append(" recv").append(CRLF);
+                sdp.append("a=simulcast:recv ").append(String.join(";", track.rids())).append(CRLF);
+            }
             candidate(sdp, transport, announcedAddress, port);
         }
         return sdp.toString();
+    }
+
+    private static void extmap(StringBuilder sdp, int id, String uri) {
+        if (id > 0) sdp.append("a=extmap:").append(id).append(' ').append(uri).append(CRLF);
+    }
+
+    private static CodecChoice withStartBitrate(MediaKind kind, CodecChoice codec) {
+        if (kind != MediaKind.VIDEO) return codec;
+        String start = "x-google-start-bitrate=" + VIDEO_START_KBPS;
+        String fmtp = codec.fmtp() == null || codec.fmtp().isBlank() ? start : codec.fmtp() + ";" + start;
+        return new CodecChoice(codec.name(), codec.pt(), codec.rtxPt(), fmtp);
     }
 
     /** One m-line of a subscriber offer: a live consumer, or a retired slot (port 0). */

@@ -2,6 +2,7 @@ package dev.parley.signaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.sfu.ReceiverConstraints;
 import dev.parley.sfu.Sfu;
 import dev.parley.sfu.SfuEvents;
 import dev.parley.sfu.SfuException;
@@ -199,7 +200,7 @@ public final class SignalingService implements AutoCloseable {
                 case "leave" -> leave(socket, message);
                 case "resume" -> resume(socket, message);
                 case "offer", "answer", "candidate", "message" -> relay(socket, type, message);
-                case "sfu-join", "sfu-publish", "sfu-answer" -> media(socket, type, message);
+                case "sfu-join", "sfu-publish", "sfu-answer", "sfu-constraints" -> media(socket, type, message);
                 case "ping" -> {
                     acknowledge(socket, message);
                     ObjectNode pong = Wire.message("pong");
@@ -382,12 +383,14 @@ public final class SignalingService implements AutoCloseable {
         String peer = session.peerId();
         JsonNode id = message.get("id");
         CompletableFuture<ObjectNode> result = switch (type) {
-            case "sfu-join" -> sfu.join(room, peer).thenApply(v -> Wire.JSON.createObjectNode());
+            case "sfu-join" -> sfu.join(room, peer, true).thenApply(v -> Wire.JSON.createObjectNode());
             case "sfu-publish" -> {
                 String offer = Wire.requiredString(message, "sdp", MAX_SDP);
                 yield sfu.join(room, peer).thenCompose(v -> sfu.publish(room, peer, offer))
                         .thenApply(answer -> Wire.JSON.createObjectNode().put("sdp", answer));
             }
+            case "sfu-constraints" -> sfu.constraints(room, peer, receiverConstraints(message))
+                    .thenApply(v -> Wire.JSON.createObjectNode());
             default -> {
                 String answer = Wire.requiredString(message, "sdp", MAX_SDP);
                 JsonNode version = message.get("version");
@@ -417,6 +420,62 @@ public final class SignalingService implements AutoCloseable {
         }));
     }
 
+    /** Most tracks named in one {@code sfu-constraints}: a 100-person room with camera and screen each. */
+    private static final int MAX_CONSTRAINED_TRACKS = 256;
+
+    /**
+     * {@code sfu-constraints}: {@code maxHeight} (object: track id → pixels), {@code defaultMaxHeight},
+     * {@code onStage} (array of track or peer ids), {@code lastN}; absent fields keep the defaults.
+     */
+    private static ReceiverConstraints receiverConstraints(ObjectNode message) throws SignalingException {
+        ReceiverConstraints defaults = ReceiverConstraints.DEFAULT;
+        java.util.Map<String, Integer> maxHeight = new java.util.HashMap<>();
+        JsonNode heights = message.get("maxHeight");
+        if (heights != null && !heights.isNull()) {
+            if (!heights.isObject() || heights.size() > MAX_CONSTRAINED_TRACKS) {
+                throw new SignalingException(ErrorCode.BAD_MESSAGE,
+                        "field 'maxHeight' must be an object of at most " + MAX_CONSTRAINED_TRACKS + " track ids");
+            }
+            var fields = heights.fields();
+            while (fields.hasNext()) {
+                var field = fields.next();
+                if (field.getKey().length() > 64) throw new SignalingException(ErrorCode.BAD_MESSAGE, "track ids are at most 64 characters");
+                maxHeight.put(field.getKey(), pixels(field.getValue(), "maxHeight." + field.getKey()));
+            }
+        }
+        JsonNode fallback = message.get("defaultMaxHeight");
+        int defaultMaxHeight = fallback == null || fallback.isNull() ? defaults.defaultMaxHeight() : pixels(fallback, "defaultMaxHeight");
+        java.util.List<String> onStage = new java.util.ArrayList<>();
+        JsonNode stage = message.get("onStage");
+        if (stage != null && !stage.isNull()) {
+            if (!stage.isArray() || stage.size() > MAX_CONSTRAINED_TRACKS) {
+                throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'onStage' must be an array of track or peer ids");
+            }
+            for (JsonNode entry : stage) {
+                if (!entry.isTextual() || entry.textValue().length() > 64) {
+                    throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'onStage' must hold track or peer ids (strings)");
+                }
+                onStage.add(entry.textValue());
+            }
+        }
+        JsonNode lastNode = message.get("lastN");
+        int lastN = defaults.lastN();
+        if (lastNode != null && !lastNode.isNull()) {
+            if (!lastNode.isIntegralNumber() || !lastNode.canConvertToInt() || lastNode.intValue() < 0 || lastNode.intValue() > 1000) {
+                throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'lastN' must be a whole number from 0 to 1000");
+            }
+            lastN = lastNode.intValue();
+        }
+        return new ReceiverConstraints(maxHeight, defaultMaxHeight, onStage, lastN);
+    }
+
+    private static int pixels(JsonNode value, String field) throws SignalingException {
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0 || value.intValue() > 16384) {
+            throw new SignalingException(ErrorCode.BAD_MESSAGE, "field '" + field + "' must be a whole number of pixels from 0 to 16384");
+        }
+        return value.intValue();
+    }
+
     /** Delivers the SFU's offers and media events to sessions, on the signaling thread. */
     private final class MediaEvents implements SfuEvents {
         @Override
@@ -439,6 +498,29 @@ public final class SignalingService implements AutoCloseable {
                 ObjectNode closed = Wire.message("sfu-closed");
                 closed.put("reason", reason);
                 deliver(session, closed);
+            });
+        }
+
+        @Override
+        public void dominantSpeaker(String room, String peerId) {
+            loop.execute(() -> {
+                Room r = rooms.get(room);
+                if (r == null) return;
+                ObjectNode speaker = Wire.message("sfu-speaker");
+                speaker.put("peerId", peerId);
+                broadcast(r, null, speaker);
+            });
+        }
+
+        @Override
+        public void forwarding(String room, String peerId, java.util.List<String> forwarded, java.util.List<String> paused) {
+            loop.execute(() -> {
+                Session session = member(room, peerId);
+                if (session == null) return;
+                ObjectNode event = Wire.message("sfu-forwarding");
+                forwarded.forEach(event.putArray("forwarded")::add);
+                paused.forEach(event.putArray("paused")::add);
+                deliver(session, event);
             });
         }
 

@@ -50,15 +50,7 @@ class SfuBrowserTest {
     }
 
     private Page joinRoom(String name, String room) {
-        Page page = chromium.newPage();
-        page.navigate(server.httpUrl("/room") + (room == null ? "" : "#" + room));
-        page.fill("#name", name);
-        page.click("#join");
-        try {
-            page.waitForFunction("() => document.getElementById('status').textContent.startsWith('in room')");
-        } catch (RuntimeException e) {
-            throw new AssertionError(name + " did not get into the room; status: " + page.textContent("#status"), e);
-        }
+        Page page = SimulcastBrowserTest.joinRoom(chromium, server, name, room);
         pages.add(page);
         return page;
     }

@@ -16,7 +16,7 @@ public final class MediaReceiveStats {
     /** Marks our payloads: 4 bytes after the send timestamp. */
     static final int MAGIC = 0x50524C59; // "PRLY"
     /** Payload offset of the send timestamp (after a one-byte VP8 descriptor or Opus TOC). */
-    static final int TIMESTAMP_OFFSET = 1;
+    static final int TIMESTAMP_OFFSET = 11; // after the codec's first byte and a 10-byte VP8 key frame header
 
     private final int verifyEvery;
     private volatile long packets;
@@ -156,6 +156,14 @@ public final class MediaReceiveStats {
     /** SSRCs media arrived on. */
     public long[] receivedSsrcs() {
         return Arrays.copyOf(ssrcs, streams);
+    }
+
+    /** Packets received on one SSRC (0 if none arrived). */
+    public long packets(long ssrc) {
+        for (int i = 0; i < streams; i++) {
+            if (ssrcs[i] == ssrc) return received[i];
+        }
+        return 0;
     }
 
     /** Packets missing from the sequence ranges seen, summed over SSRCs (never negative). */

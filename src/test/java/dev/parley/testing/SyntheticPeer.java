@@ -109,6 +109,11 @@ public final class SyntheticPeer implements AutoCloseable {
         publishConnection.connect(remote, SIGNALING_TIMEOUT);
     }
 
+    /** Sends any signaling request (e.g. {@code sfu-constraints}) and returns the response or error. */
+    public JsonNode request(com.fasterxml.jackson.databind.node.ObjectNode message) {
+        return ws.request(message);
+    }
+
     /** Joins the room's media without publishing: the SFU will offer every published track. */
     public void sfuJoin() {
         JsonNode response = ws.request(WsClient.msg("sfu-join"));
@@ -151,26 +156,38 @@ public final class SyntheticPeer implements AutoCloseable {
         if (fresh) subscribeConnection.connect(offer.remote(), SIGNALING_TIMEOUT);
     }
 
-    /** Sends one VP8-like RTP packet with {@code payloadBytes} of payload (≥ 13), marked as a frame end. */
+    /**
+     * Sends one VP8-like RTP packet with {@code payloadBytes} of payload (≥ 23), marked as a frame
+     * end. Every packet starts a 640x480 key frame (RFC 7741 §4.3, RFC 6386 §9.1), so the SFU may
+     * start or switch forwarding at any of them.
+     */
     public boolean sendVideo(int payloadBytes) {
         if (publishConnection == null || ssrcs.video() == 0) throw new IllegalStateException("not publishing video");
         synchronized (sendBuffer) {
             videoSequence = (videoSequence + 1) & 0xFFFF;
             long now = System.nanoTime();
             // VP8 payload descriptor (RFC 7741 §4.2): S=1, partition 0.
-            int length = build(SyntheticSdp.VP8_PT, videoSequence, now / 100_000 * 9, ssrcs.video(), (byte) 0x10, payloadBytes, now);
+            int length = build(SyntheticSdp.VP8_PT, videoSequence, now / 100_000 * 9, ssrcs.video(), (byte) 0x10, payloadBytes, now, -1);
             return sent(publishConnection.sendRtp(sendBuffer, length));
         }
     }
 
-    /** Sends one Opus-like RTP packet (20 ms frame) with {@code payloadBytes} of payload (≥ 13). */
+    /** Sends one Opus-like RTP packet (20 ms frame) with {@code payloadBytes} of payload (≥ 23). */
     public boolean sendAudio(int payloadBytes) {
+        return sendAudio(payloadBytes, -1);
+    }
+
+    /**
+     * As {@link #sendAudio(int)}, carrying the RFC 6464 audio level {@code levelDbov} (0 loudest,
+     * 127 silence; -1 for none) in a one-byte header extension (RFC 8285 §4.2).
+     */
+    public boolean sendAudio(int payloadBytes, int levelDbov) {
         if (publishConnection == null || ssrcs.audio() == 0) throw new IllegalStateException("not publishing audio");
         synchronized (sendBuffer) {
             audioSequence = (audioSequence + 1) & 0xFFFF;
             long now = System.nanoTime();
             // Opus TOC (RFC 6716 §3.1): config 15 (hybrid FB 20 ms), mono, one frame.
-            int length = build(SyntheticSdp.OPUS_PT, audioSequence, now / 1_000_000 * 48, ssrcs.audio(), (byte) 0x78, payloadBytes, now);
+            int length = build(SyntheticSdp.OPUS_PT, audioSequence, now / 1_000_000 * 48, ssrcs.audio(), (byte) 0x78, payloadBytes, now, levelDbov);
             return sent(publishConnection.sendRtp(sendBuffer, length));
         }
     }
@@ -180,21 +197,43 @@ public final class SyntheticPeer implements AutoCloseable {
         return ok;
     }
 
-    private int build(int payloadType, int sequence, long timestamp, long ssrc, byte firstPayloadByte, int payloadBytes, long sendNanos) {
-        int payload = Math.max(13, Math.min(MAX_PAYLOAD, payloadBytes));
+    private static final byte[] VP8_KEY_FRAME_640X480 = {
+        0x10, 0, 0, (byte) 0x9D, 0x01, 0x2A, (byte) 0x80, 0x02, (byte) 0xE0, 0x01};
+
+    private int build(int payloadType, int sequence, long timestamp, long ssrc, byte firstPayloadByte, int payloadBytes,
+            long sendNanos, int audioLevel) {
+        int payload = Math.max(12 + MediaReceiveStats.TIMESTAMP_OFFSET, Math.min(MAX_PAYLOAD, payloadBytes));
         byte[] b = sendBuffer;
-        b[0] = (byte) 0x80;
+        b[0] = (byte) (audioLevel >= 0 ? 0x90 : 0x80);
         b[1] = (byte) (0x80 | payloadType);
         b[2] = (byte) (sequence >>> 8);
         b[3] = (byte) sequence;
         writeInt(b, 4, (int) timestamp);
         writeInt(b, 8, (int) ssrc);
-        b[12] = firstPayloadByte;
-        int at = 12 + MediaReceiveStats.TIMESTAMP_OFFSET;
+        int header = 12;
+        if (audioLevel >= 0) {
+            // RFC 8285 §4.2 one-byte header: 0xBEDE, one word, element id/len-1, value, padding
+            b[12] = (byte) 0xBE;
+            b[13] = (byte) 0xDE;
+            b[14] = 0;
+            b[15] = 1;
+            b[16] = (byte) (SyntheticSdp.AUDIO_LEVEL_EXT_ID << 4);
+            b[17] = dev.parley.codec.opus.AudioLevel.encode(audioLevel, audioLevel < 127);
+            b[18] = 0;
+            b[19] = 0;
+            header = 20;
+        }
+        b[header] = firstPayloadByte;
+        if (payloadType == SyntheticSdp.VP8_PT) {
+            System.arraycopy(VP8_KEY_FRAME_640X480, 0, b, header + 1, VP8_KEY_FRAME_640X480.length);
+        } else {
+            java.util.Arrays.fill(b, header + 1, header + MediaReceiveStats.TIMESTAMP_OFFSET, (byte) 0);
+        }
+        int at = header + MediaReceiveStats.TIMESTAMP_OFFSET;
         writeInt(b, at, (int) (sendNanos >>> 32));
         writeInt(b, at + 4, (int) sendNanos);
         writeInt(b, at + 8, MediaReceiveStats.MAGIC);
-        return 12 + payload;
+        return header + payload;
     }
 
     private static void writeInt(byte[] b, int at, int v) {

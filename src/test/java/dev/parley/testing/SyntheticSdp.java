@@ -22,6 +22,8 @@ public final class SyntheticSdp {
     public static final int OPUS_PT = 111;
     public static final int VP8_PT = 96;
     public static final int VP8_RTX_PT = 97;
+    /** Extension id of the RFC 6464 audio level in publish offers. */
+    public static final int AUDIO_LEVEL_EXT_ID = 1;
 
     private SyntheticSdp() {}
 
@@ -48,6 +50,7 @@ public final class SyntheticSdp {
         if (ssrcs.audio() != 0) {
             sdp.append("m=audio 9 UDP/TLS/RTP/SAVPF ").append(OPUS_PT).append(CRLF);
             transport(sdp, connection, "actpass", String.valueOf(mid++));
+            sdp.append("a=extmap:").append(AUDIO_LEVEL_EXT_ID).append(" urn:ietf:params:rtp-hdrext:ssrc-audio-level").append(CRLF);
             sdp.append("a=sendonly").append(CRLF)
                     .append("a=msid:").append(streamId).append(" audio-").append(streamId).append(CRLF)
                     .append("a=rtpmap:").append(OPUS_PT).append(" opus/48000/2").append(CRLF)
