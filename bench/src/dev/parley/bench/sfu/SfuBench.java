@@ -71,14 +71,7 @@ public final class SfuBench {
 
     private void run() throws Exception {
         int port = 19_000 + (int) (ProcessHandle.current().pid() % 1000);
-        int mediaPort = port + 1000;
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-XX:+UseG1GC"));
-        if (jfr) command.add("-XX:StartFlightRecording=filename=target/sfu-bench.jfr,settings=profile,dumponexit=true");
-        command.addAll(List.of("-jar", "target/parley.jar", "--host", "127.0.0.1", "--port", String.valueOf(port),
-                "--log-level", serverLogLevel, "--sfu-bind", "127.0.0.1", "--sfu-port", String.valueOf(mediaPort),
-                "--sfu-announced-address", "127.0.0.1", "--sfu-tcp-port", "0"));
-        Process server = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(Path.of("target/bench-sfu-server.log").toFile()).start();
+        Process server = startParley(port, serverLogLevel, jfr, "target/bench-sfu-server.log");
         try {
             URI base = URI.create("http://127.0.0.1:" + port);
             URI ws = URI.create("ws://127.0.0.1:" + port + "/ws");
@@ -124,6 +117,31 @@ public final class SfuBench {
         }
     }
 
+    /** Parley as its own process (-Xmx1g, G1) on 127.0.0.1: HTTP on {@code port}, SFU media on {@code port + 1000}. */
+    /** A TCP port free now whose UDP port + 1000 is free too (for {@link #startParley}). */
+    static int freePort() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try (java.net.ServerSocket tcp = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                int port = tcp.getLocalPort();
+                if (port + 1000 > 65535) continue;
+                try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port + 1000, java.net.InetAddress.getLoopbackAddress())) {
+                    return port;
+                } catch (java.net.SocketException e) {
+                    if (attempt > 20) throw e;
+                }
+            }
+        }
+    }
+
+    static Process startParley(int port, String logLevel, boolean jfr, String log) throws IOException {
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-XX:+UseG1GC"));
+        if (jfr) command.add("-XX:StartFlightRecording=filename=target/sfu-bench.jfr,settings=profile,dumponexit=true");
+        command.addAll(List.of("-jar", "target/parley.jar", "--host", "127.0.0.1", "--port", String.valueOf(port),
+                "--log-level", logLevel, "--sfu-bind", "127.0.0.1", "--sfu-port", String.valueOf(port + 1000),
+                "--sfu-announced-address", "127.0.0.1", "--sfu-tcp-port", "0"));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Path.of(log).toFile()).start();
+    }
+
     private void connectAll(URI ws) {
         for (int r = 0; r < rooms; r++) {
             String[] room = {null};
@@ -167,7 +185,7 @@ public final class SfuBench {
         throw last;
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) t = t.getCause();
         return t.getMessage();
@@ -309,15 +327,15 @@ public final class SfuBench {
         }
     }
 
-    private static double delta(Map<String, Double> before, Map<String, Double> after, String prefix) {
+    static double delta(Map<String, Double> before, Map<String, Double> after, String prefix) {
         return sum(after, prefix) - sum(before, prefix);
     }
 
-    private static double sum(Map<String, Double> metrics, String prefix) {
+    static double sum(Map<String, Double> metrics, String prefix) {
         return metrics.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
     }
 
-    private static Map<String, Double> serverMetrics(URI base) throws Exception {
+    static Map<String, Double> serverMetrics(URI base) throws Exception {
         String text = HTTP.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
@@ -332,7 +350,7 @@ public final class SfuBench {
         return metrics;
     }
 
-    private static void awaitReady(URI base) throws Exception {
+    static void awaitReady(URI base) throws Exception {
         for (int i = 0; i < 150; i++) {
             try {
                 if (HTTP.send(HttpRequest.newBuilder(base.resolve("/readyz")).build(), HttpResponse.BodyHandlers.ofString())
@@ -345,7 +363,7 @@ public final class SfuBench {
         throw new IllegalStateException("server did not become ready (see target/bench-sfu-server.log)");
     }
 
-    private static void gc(long pid) throws Exception {
+    static void gc(long pid) throws Exception {
         new ProcessBuilder("jcmd", String.valueOf(pid), "GC.run").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
         Thread.sleep(300);
@@ -358,11 +376,11 @@ public final class SfuBench {
                 .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll), "jvm_memory_used_bytes{");
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 
-    private static double round4(double v) {
+    static double round4(double v) {
         return Math.round(v * 10000) / 10000.0;
     }
 }

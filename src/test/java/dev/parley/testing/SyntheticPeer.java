@@ -43,6 +43,12 @@ public final class SyntheticPeer implements AutoCloseable {
     private int videoSequence = ThreadLocalRandom.current().nextInt(1 << 16);
     private int audioSequence = ThreadLocalRandom.current().nextInt(1 << 16);
     private volatile long packetsSent;
+    /** RTP bytes {@link #sendLayer} sent, with the SRTP tag (AES_CM_128_HMAC_SHA1_80), without UDP/IP. */
+    private volatile long bytesSent;
+    private static final int SRTP_TAG = 10;
+    private byte[][] layerRids;
+    private long[] layerSsrcs;
+    private int[] layerSequences;
 
     private SyntheticPeer(WsClient ws, String name, JsonNode joined, int verifyEvery) {
         this.ws = ws;
@@ -89,6 +95,11 @@ public final class SyntheticPeer implements AutoCloseable {
         return packetsSent;
     }
 
+    /** Bytes of the simulcast layers sent so far (RTP + SRTP tag, without UDP/IP headers). */
+    public long layerBytesSent() {
+        return bytesSent;
+    }
+
     /** Publishes one video track (the benchmark's stream). */
     public void publish() {
         publish(false, true);
@@ -96,11 +107,36 @@ public final class SyntheticPeer implements AutoCloseable {
 
     /** Offers {@code audio}/{@code video} sendonly tracks, applies the SFU's answer, runs ICE and DTLS. */
     public void publish(boolean audio, boolean video) {
+        publish(audio, video ? List.of() : null);
+    }
+
+    /**
+     * Offers a video track sent as simulcast layers named {@code rids} (low to high; see
+     * {@link #sendLayer}), with an audio track when {@code audio}; runs ICE and DTLS.
+     */
+    public void publishSimulcast(boolean audio, List<String> rids) {
+        if (rids.isEmpty()) throw new IllegalArgumentException("no rids");
+        publish(audio, rids);
+    }
+
+    /** {@code rids}: null for no video, empty for one plain video stream. */
+    private void publish(boolean audio, List<String> rids) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        boolean video = rids != null;
         ssrcs = new SyntheticSdp.PublisherSsrcs(audio ? random.nextLong(1, 1L << 32) : 0,
                 video ? random.nextLong(1, 1L << 32) : 0, video ? random.nextLong(1, 1L << 32) : 0);
+        if (video && !rids.isEmpty()) {
+            layerRids = new byte[rids.size()][];
+            layerSsrcs = new long[rids.size()];
+            layerSequences = new int[rids.size()];
+            for (int i = 0; i < rids.size(); i++) {
+                layerRids[i] = rids.get(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                layerSsrcs[i] = random.nextLong(1, 1L << 32);
+                layerSequences[i] = random.nextInt(1 << 16);
+            }
+        }
         publishConnection = new SyntheticConnection(name + "-pub", dtlsConfig, (c, buf, len, at) -> { });
-        String offer = SyntheticSdp.publishOffer(publishConnection, peerId, ssrcs, sessionId);
+        String offer = SyntheticSdp.publishOffer(publishConnection, peerId, ssrcs, video ? rids : List.of(), sessionId);
         JsonNode response = ws.request(WsClient.msg("sfu-publish", "sdp", offer));
         if (!response.path("type").asText().equals("response")) throw new IllegalStateException(name + ": sfu-publish refused: " + response);
         String answer = response.path("result").path("sdp").asText();
@@ -171,6 +207,66 @@ public final class SyntheticPeer implements AutoCloseable {
             return sent(publishConnection.sendRtp(sendBuffer, length));
         }
     }
+
+    /**
+     * Sends one VP8-like frame of simulcast layer {@code layer} (an index into the rids given to
+     * {@link #publishSimulcast}) as one RTP packet with {@code payloadBytes} of payload (≥ 23),
+     * carrying the MID and rtp-stream-id header extensions (RFC 8285 §4.2 one-byte form). A
+     * {@code keyFrame} starts with a VP8 key frame header of {@code width}x{@code height} (RFC 6386
+     * §9.1) so the SFU learns the layer's size and may switch to it; other frames are inter frames
+     * (P bit set, RFC 6386 §9.1).
+     */
+    public boolean sendLayer(int layer, int payloadBytes, boolean keyFrame, int width, int height) {
+        if (publishConnection == null || layerSsrcs == null) throw new IllegalStateException("not publishing simulcast");
+        synchronized (sendBuffer) {
+            int sequence = layerSequences[layer] = (layerSequences[layer] + 1) & 0xFFFF;
+            long now = System.nanoTime();
+            byte[] rid = layerRids[layer];
+            byte[] mid = ssrcs.audio() != 0 ? MID_1 : MID_0;
+            byte[] b = sendBuffer;
+            int elements = 2 + rid.length + 2 + mid.length;
+            int words = (elements + 3) / 4;
+            b[0] = (byte) 0x90;
+            b[1] = (byte) (0x80 | SyntheticSdp.VP8_PT);
+            b[2] = (byte) (sequence >>> 8);
+            b[3] = (byte) sequence;
+            writeInt(b, 4, (int) (now / 100_000 * 9));
+            writeInt(b, 8, (int) layerSsrcs[layer]);
+            b[12] = (byte) 0xBE;
+            b[13] = (byte) 0xDE;
+            b[14] = (byte) (words >>> 8);
+            b[15] = (byte) words;
+            int at = 16;
+            b[at++] = (byte) (SyntheticSdp.MID_EXT_ID << 4 | (mid.length - 1));
+            for (byte x : mid) b[at++] = x;
+            b[at++] = (byte) (SyntheticSdp.RID_EXT_ID << 4 | (rid.length - 1));
+            for (byte x : rid) b[at++] = x;
+            while (at < 16 + 4 * words) b[at++] = 0;
+            int header = at;
+            b[header] = 0x10; // VP8 payload descriptor (RFC 7741 §4.2): S=1, partition 0
+            if (keyFrame) {
+                System.arraycopy(VP8_KEY_FRAME_640X480, 0, b, header + 1, VP8_KEY_FRAME_640X480.length);
+                b[header + 7] = (byte) width;
+                b[header + 8] = (byte) ((width >>> 8) & 0x3F);
+                b[header + 9] = (byte) height;
+                b[header + 10] = (byte) ((height >>> 8) & 0x3F);
+            } else {
+                java.util.Arrays.fill(b, header + 1, header + MediaReceiveStats.TIMESTAMP_OFFSET, (byte) 0);
+                b[header + 1] = 0x01; // RFC 6386 §9.1: frame type bit 1 = inter frame
+            }
+            int payload = Math.max(12 + MediaReceiveStats.TIMESTAMP_OFFSET, Math.min(MAX_PAYLOAD, payloadBytes));
+            int stamp = header + MediaReceiveStats.TIMESTAMP_OFFSET;
+            writeInt(b, stamp, (int) (now >>> 32));
+            writeInt(b, stamp + 4, (int) now);
+            writeInt(b, stamp + 8, MediaReceiveStats.MAGIC);
+            boolean ok = sent(publishConnection.sendRtp(b, header + payload));
+            if (ok) bytesSent += header + payload + SRTP_TAG;
+            return ok;
+        }
+    }
+
+    private static final byte[] MID_0 = {'0'};
+    private static final byte[] MID_1 = {'1'};
 
     /** Sends one Opus-like RTP packet (20 ms frame) with {@code payloadBytes} of payload (≥ 23). */
     public boolean sendAudio(int payloadBytes) {

@@ -39,7 +39,23 @@ public final class SyntheticSdp {
     /** SSRCs a publisher announces: audio, video and video RTX (0 = no such track). */
     public record PublisherSsrcs(long audio, long video, long videoRtx) {}
 
+    /** Extension ids of the MID and rtp-stream-id header extensions in simulcast publish offers. */
+    public static final int MID_EXT_ID = 4;
+    public static final int RID_EXT_ID = 10;
+    public static final int REPAIRED_RID_EXT_ID = 11;
+
     static String publishOffer(SyntheticConnection connection, String streamId, PublisherSsrcs ssrcs, long sessionId) {
+        return publishOffer(connection, streamId, ssrcs, List.of(), sessionId);
+    }
+
+    /**
+     * With {@code rids}, the video m-line sends that many simulcast layers as Chromium writes it
+     * (RFC 8853 §5.1 a=simulcast:send, RFC 8851 a=rid, the MID and rtp-stream-id header extensions
+     * of RFC 8843 §9.2 / RFC 8852 §3) and lists no a=ssrc: the SFU learns the layers' SSRCs from
+     * the rid extension.
+     */
+    static String publishOffer(SyntheticConnection connection, String streamId, PublisherSsrcs ssrcs, List<String> rids,
+            long sessionId) {
         StringBuilder sdp = header(sessionId, 2);
         List<String> mids = new ArrayList<>();
         if (ssrcs.audio() != 0) mids.add("0");
@@ -60,16 +76,27 @@ public final class SyntheticSdp {
         if (ssrcs.video() != 0) {
             sdp.append("m=video 9 UDP/TLS/RTP/SAVPF ").append(VP8_PT).append(' ').append(VP8_RTX_PT).append(CRLF);
             transport(sdp, connection, "actpass", String.valueOf(mid));
+            if (!rids.isEmpty()) {
+                sdp.append("a=extmap:").append(MID_EXT_ID).append(" urn:ietf:params:rtp-hdrext:sdes:mid").append(CRLF)
+                        .append("a=extmap:").append(RID_EXT_ID).append(" urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id").append(CRLF)
+                        .append("a=extmap:").append(REPAIRED_RID_EXT_ID)
+                        .append(" urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id").append(CRLF);
+            }
             sdp.append("a=sendonly").append(CRLF)
                     .append("a=msid:").append(streamId).append(" video-").append(streamId).append(CRLF)
                     .append("a=rtpmap:").append(VP8_PT).append(" VP8/90000").append(CRLF)
                     .append("a=rtcp-fb:").append(VP8_PT).append(" nack").append(CRLF)
                     .append("a=rtcp-fb:").append(VP8_PT).append(" nack pli").append(CRLF)
                     .append("a=rtpmap:").append(VP8_RTX_PT).append(" rtx/90000").append(CRLF)
-                    .append("a=fmtp:").append(VP8_RTX_PT).append(" apt=").append(VP8_PT).append(CRLF)
-                    .append("a=ssrc-group:FID ").append(ssrcs.video()).append(' ').append(ssrcs.videoRtx()).append(CRLF);
-            ssrc(sdp, ssrcs.video(), streamId, "video-" + streamId);
-            ssrc(sdp, ssrcs.videoRtx(), streamId, "video-" + streamId);
+                    .append("a=fmtp:").append(VP8_RTX_PT).append(" apt=").append(VP8_PT).append(CRLF);
+            if (rids.isEmpty()) {
+                sdp.append("a=ssrc-group:FID ").append(ssrcs.video()).append(' ').append(ssrcs.videoRtx()).append(CRLF);
+                ssrc(sdp, ssrcs.video(), streamId, "video-" + streamId);
+                ssrc(sdp, ssrcs.videoRtx(), streamId, "video-" + streamId);
+            } else {
+                for (String rid : rids) sdp.append("a=rid:").append(rid).append(" send").append(CRLF);
+                sdp.append("a=simulcast:send ").append(String.join(";", rids)).append(CRLF);
+            }
         }
         return sdp.toString();
     }
