@@ -86,7 +86,10 @@ public final class GroupBench {
 
     private Map<String, Object> scenario(String label, int roomCount, int size, int maxHeight, int n) throws Exception {
         int port = SfuBench.freePort();
-        Process server = SfuBench.startParley(port, "WARN", false, "target/bench-sfu-group-server.log");
+        // A subscribe answer for 99 people (198 m-lines) is ~90 kB, over the default 64 kB signaling
+        // message limit (Chromium's would be larger still): raise it for this benchmark.
+        Process server = SfuBench.startParley(port, "WARN", false, "target/bench-sfu-group-server.log",
+                "--ws-max-message-bytes", "1048576");
         List<SyntheticPeer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
         try {
             URI base = URI.create("http://127.0.0.1:" + port);

@@ -133,12 +133,13 @@ public final class SfuBench {
         }
     }
 
-    static Process startParley(int port, String logLevel, boolean jfr, String log) throws IOException {
+    static Process startParley(int port, String logLevel, boolean jfr, String log, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-XX:+UseG1GC"));
         if (jfr) command.add("-XX:StartFlightRecording=filename=target/sfu-bench.jfr,settings=profile,dumponexit=true");
         command.addAll(List.of("-jar", "target/parley.jar", "--host", "127.0.0.1", "--port", String.valueOf(port),
                 "--log-level", logLevel, "--sfu-bind", "127.0.0.1", "--sfu-port", String.valueOf(port + 1000),
                 "--sfu-announced-address", "127.0.0.1", "--sfu-tcp-port", "0"));
+        command.addAll(List.of(extra));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Path.of(log).toFile()).start();
     }
 

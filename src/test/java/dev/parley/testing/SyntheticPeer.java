@@ -23,7 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class SyntheticPeer implements AutoCloseable {
     private static final Duration SIGNALING_TIMEOUT = Duration.ofSeconds(15);
     /** RTP header + SRTP tag + slack: the largest packet {@link #sendVideo} builds. */
-    private static final int MAX_PAYLOAD = 1200;
+    static final int MAX_PAYLOAD = 1200;
 
     private final WsClient ws;
     private final String name;
@@ -136,7 +136,7 @@ public final class SyntheticPeer implements AutoCloseable {
             }
         }
         publishConnection = new SyntheticConnection(name + "-pub", dtlsConfig, (c, buf, len, at) -> { });
-        String offer = SyntheticSdp.publishOffer(publishConnection, peerId, ssrcs, video ? rids : List.of(), sessionId);
+        String offer = SyntheticSdp.publishOffer(publishConnection, peerId, ssrcs, video ? rids : List.of(), sessionId, "actpass");
         JsonNode response = ws.request(WsClient.msg("sfu-publish", "sdp", offer));
         if (!response.path("type").asText().equals("response")) throw new IllegalStateException(name + ": sfu-publish refused: " + response);
         String answer = response.path("result").path("sdp").asText();
@@ -298,8 +298,13 @@ public final class SyntheticPeer implements AutoCloseable {
 
     private int build(int payloadType, int sequence, long timestamp, long ssrc, byte firstPayloadByte, int payloadBytes,
             long sendNanos, int audioLevel) {
+        return buildRtp(sendBuffer, payloadType, sequence, timestamp, ssrc, firstPayloadByte, payloadBytes, sendNanos, audioLevel);
+    }
+
+    /** Writes one synthetic RTP packet into {@code b} (see {@link #sendVideo}); returns its length. */
+    static int buildRtp(byte[] b, int payloadType, int sequence, long timestamp, long ssrc, byte firstPayloadByte, int payloadBytes,
+            long sendNanos, int audioLevel) {
         int payload = Math.max(12 + MediaReceiveStats.TIMESTAMP_OFFSET, Math.min(MAX_PAYLOAD, payloadBytes));
-        byte[] b = sendBuffer;
         b[0] = (byte) (audioLevel >= 0 ? 0x90 : 0x80);
         b[1] = (byte) (0x80 | payloadType);
         b[2] = (byte) (sequence >>> 8);

@@ -45,7 +45,7 @@ public final class SyntheticSdp {
     public static final int REPAIRED_RID_EXT_ID = 11;
 
     static String publishOffer(SyntheticConnection connection, String streamId, PublisherSsrcs ssrcs, long sessionId) {
-        return publishOffer(connection, streamId, ssrcs, List.of(), sessionId);
+        return publishOffer(connection, streamId, ssrcs, List.of(), sessionId, "actpass");
     }
 
     /**
@@ -55,7 +55,7 @@ public final class SyntheticSdp {
      * the rid extension.
      */
     static String publishOffer(SyntheticConnection connection, String streamId, PublisherSsrcs ssrcs, List<String> rids,
-            long sessionId) {
+            long sessionId, String setup) {
         StringBuilder sdp = header(sessionId, 2);
         List<String> mids = new ArrayList<>();
         if (ssrcs.audio() != 0) mids.add("0");
@@ -65,7 +65,7 @@ public final class SyntheticSdp {
         int mid = 0;
         if (ssrcs.audio() != 0) {
             sdp.append("m=audio 9 UDP/TLS/RTP/SAVPF ").append(OPUS_PT).append(CRLF);
-            transport(sdp, connection, "actpass", String.valueOf(mid++));
+            transport(sdp, connection, setup, String.valueOf(mid++));
             sdp.append("a=extmap:").append(AUDIO_LEVEL_EXT_ID).append(" urn:ietf:params:rtp-hdrext:ssrc-audio-level").append(CRLF);
             sdp.append("a=sendonly").append(CRLF)
                     .append("a=msid:").append(streamId).append(" audio-").append(streamId).append(CRLF)
@@ -75,7 +75,7 @@ public final class SyntheticSdp {
         }
         if (ssrcs.video() != 0) {
             sdp.append("m=video 9 UDP/TLS/RTP/SAVPF ").append(VP8_PT).append(' ').append(VP8_RTX_PT).append(CRLF);
-            transport(sdp, connection, "actpass", String.valueOf(mid));
+            transport(sdp, connection, setup, String.valueOf(mid));
             if (!rids.isEmpty()) {
                 sdp.append("a=extmap:").append(MID_EXT_ID).append(" urn:ietf:params:rtp-hdrext:sdes:mid").append(CRLF)
                         .append("a=extmap:").append(RID_EXT_ID).append(" urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id").append(CRLF)
