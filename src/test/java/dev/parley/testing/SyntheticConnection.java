@@ -84,6 +84,8 @@ public final class SyntheticConnection implements AutoCloseable {
     private volatile String closeReason;
     private volatile boolean closed;
     private boolean addressed;
+    /** Our ICE role (RFC 8445 §6.1.1): controlling unless a full agent's role conflict says otherwise. */
+    private volatile boolean controlling = true;
     private long lastConsentCheck;
 
     SyntheticConnection(String name, DtlsConfig dtlsConfig, RtpSink sink) {
@@ -215,12 +217,12 @@ public final class SyntheticConnection implements AutoCloseable {
     }
 
     private void sendBindingRequest() {
-        byte[] request = StunMessageBuilder.create(MessageType.request(StunMethod.BINDING))
+        StunMessageBuilder builder = StunMessageBuilder.create(MessageType.request(StunMethod.BINDING))
                 .addText(AttributeType.USERNAME, remoteUfrag + ":" + local.ufrag())
                 .addUint32(AttributeType.PRIORITY, PRFLX_PRIORITY)
-                .addUint64(AttributeType.ICE_CONTROLLING, tieBreaker)
-                .addFlag(AttributeType.USE_CANDIDATE)
-                .addMessageIntegrity(remoteKey)
+                .addUint64(controlling ? AttributeType.ICE_CONTROLLING : AttributeType.ICE_CONTROLLED, tieBreaker);
+        if (controlling) builder.addFlag(AttributeType.USE_CANDIDATE);
+        byte[] request = builder.addMessageIntegrity(remoteKey)
                 .addFingerprint()
                 .build();
         send(request, 0, request.length);
@@ -304,6 +306,12 @@ public final class SyntheticConnection implements AutoCloseable {
             if (message.method() != StunMethod.BINDING) return;
             if (message.stunClass() == StunClass.REQUEST) {
                 answerCheck(message);
+                return;
+            }
+            if (message.stunClass() == StunClass.ERROR_RESPONSE && MessageIntegrity.check(message, remoteKey)
+                    && message.errorCode().code() == 487) {
+                // RFC 8445 §7.2.5.1: a role conflict (a full agent that offered is controlling): switch and retry
+                controlling = !controlling;
                 return;
             }
             if (message.stunClass() == StunClass.SUCCESS_RESPONSE && MessageIntegrity.check(message, remoteKey)) {
