@@ -45,6 +45,8 @@ public final class GroupBench {
     private final java.util.concurrent.atomic.AtomicInteger retries = new java.util.concurrent.atomic.AtomicInteger();
 
     public static void main(String[] args) throws Exception {
+        // 100 people joining one room keep the server busy renegotiating: give its answers time.
+        System.setProperty("synthetic.requestTimeoutSeconds", "60");
         GroupBench bench = new GroupBench();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -76,12 +78,38 @@ public final class GroupBench {
         setup.put("load_client", "SyntheticPeer (Java, same machine), one pacing thread");
         result.put("setup", setup);
         List<Map<String, Object>> scenarios = new ArrayList<>();
-        if (bench.rooms > 0) scenarios.add(bench.scenario("rooms of " + bench.roomSize, bench.rooms, bench.roomSize, bench.tile, bench.lastN));
-        if (bench.bigRoom > 0) scenarios.add(bench.scenario("one room of " + bench.bigRoom + ", last-N " + bench.lastN, 1,
-                bench.bigRoom, bench.bigTile, bench.lastN));
         result.put("scenarios", scenarios);
-        BenchEnvironment.write("sfu-group", result);
-        System.exit(0);
+        int status = 0;
+        try {
+            if (bench.rooms > 0) {
+                scenarios.add(bench.attempt("rooms of " + bench.roomSize, bench.rooms, bench.roomSize, bench.tile, bench.lastN));
+                BenchEnvironment.write("sfu-group", result);
+            }
+            if (bench.bigRoom > 0) {
+                scenarios.add(bench.attempt("one room of " + bench.bigRoom + ", last-N " + bench.lastN, 1, bench.bigRoom,
+                        bench.bigTile, bench.lastN));
+                BenchEnvironment.write("sfu-group", result);
+            }
+            for (Map<String, Object> s : scenarios) if (s.containsKey("failed")) status = 1;
+        } finally {
+            System.exit(status); // the peers' threads must not outlive a failed scenario
+        }
+    }
+
+    /** A scenario's figures, or what made it fail (with the load average then), so the others still count. */
+    private Map<String, Object> attempt(String label, int roomCount, int size, int maxHeight, int n) {
+        try {
+            return scenario(label, roomCount, size, maxHeight, n);
+        } catch (Exception | AssertionError e) {
+            Map<String, Object> failed = new LinkedHashMap<>();
+            failed.put("scenario", label);
+            failed.put("participants", roomCount * size);
+            failed.put("failed", SfuBench.rootMessage(e));
+            failed.put("connect_retries", retries.get());
+            failed.put("load_average_after", BenchEnvironment.loadAverage());
+            System.out.println(label + ": FAILED: " + SfuBench.rootMessage(e));
+            return failed;
+        }
     }
 
     private Map<String, Object> scenario(String label, int roomCount, int size, int maxHeight, int n) throws Exception {
@@ -91,30 +119,34 @@ public final class GroupBench {
         Process server = SfuBench.startParley(port, "WARN", false, "target/bench-sfu-group-server.log",
                 "--ws-max-message-bytes", "1048576");
         List<SyntheticPeer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Consent freshness (RFC 7675) for every connection, whatever the signaling threads wait for.
+        Thread keeper = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                for (SyntheticPeer q : peers) q.keepAlive();
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "group-bench-consent");
+        keeper.setDaemon(true);
+        keeper.start();
         try {
             URI base = URI.create("http://127.0.0.1:" + port);
             URI ws = URI.create("ws://127.0.0.1:" + port + "/ws");
             SfuBench.awaitReady(base);
             long start = System.nanoTime();
-            // Consent freshness (RFC 7675) for every connection, whatever the signaling threads wait for.
-            Thread keeper = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (SyntheticPeer q : peers) q.keepAlive();
-                    try {
-                        Thread.sleep(500);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "group-bench-consent");
-            keeper.setDaemon(true);
-            keeper.start();
             // Each participant's signaling runs on its own thread, as in a browser tab: it joins,
             // publishes, sets its constraints and then answers every subscribe offer until it has
             // everyone else's audio and video (last-N pauses videos at the SFU, not in the SDP).
-            // At most 4 join and handshake at once so that a loaded machine keeps DTLS in time.
-            java.util.concurrent.Semaphore joining = new java.util.concurrent.Semaphore(4);
-            java.util.concurrent.ExecutorService tabs = java.util.concurrent.Executors.newFixedThreadPool(roomCount * size);
+            // At most 2 join and handshake at once so that a loaded machine keeps DTLS in time.
+            java.util.concurrent.Semaphore joining = new java.util.concurrent.Semaphore(2);
+            java.util.concurrent.ExecutorService tabs = java.util.concurrent.Executors.newFixedThreadPool(roomCount * size, r -> {
+                Thread t = new Thread(r, "group-bench-tab");
+                t.setDaemon(true);
+                return t;
+            });
             List<java.util.concurrent.Future<?>> done = new ArrayList<>();
             for (int r = 0; r < roomCount; r++) {
                 String[] room = {null};
@@ -146,8 +178,11 @@ public final class GroupBench {
                     }));
                 }
             }
-            for (java.util.concurrent.Future<?> f : done) f.get();
-            tabs.shutdown();
+            try {
+                for (java.util.concurrent.Future<?> f : done) f.get();
+            } finally {
+                tabs.shutdownNow();
+            }
             double connectSeconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("%s: %d participants connected in %.1f s (%d retries)%n", label, peers.size(), connectSeconds, retries.get());
 
@@ -183,7 +218,6 @@ public final class GroupBench {
             }
             sending.set(false);
             pacer.join(2000);
-            keeper.interrupt();
 
             int participants = peers.size();
             double audioUpBps = AUDIO_PPS * (AUDIO_PAYLOAD + 12 + 8 + 10) * 8.0;
@@ -217,6 +251,7 @@ public final class GroupBench {
                     expected == 0 ? 0 : (double) lost / expected, clientCpu / wall, load);
             return s;
         } finally {
+            keeper.interrupt();
             for (SyntheticPeer p : peers) p.close();
             server.destroy();
             server.waitFor(20, TimeUnit.SECONDS);
