@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Must run inside {@code scripts/netns}: Janus skips loopback interfaces for ICE, so it
  * offers the namespace's veth address (127.10.0.1 on pv0).
  *
- * <pre>scripts/netns bench/sfu-janus.sh [--rooms 2] [--publishers 3] [--subscribers 6] [--pps 200]
+ * <pre>scripts/netns bench/sfu-janus.sh [--rooms 2] [--publishers 3] [--subscribers 6] [--pps 200,600]
  *     [--payload 1000] [--seconds 12] [--warmup 4] [--rounds 2]</pre>
  */
 public final class JanusBench {
@@ -41,7 +41,7 @@ public final class JanusBench {
     private int rooms = 2;
     private int publishers = 3;
     private int subscribers = 6;
-    private int pps = 200;
+    private int[] rates = {200, 600};
     private int payload = 1000;
     private int seconds = 12;
     private int warmup = 4;
@@ -75,7 +75,7 @@ public final class JanusBench {
                 case "--rooms" -> bench.rooms = Integer.parseInt(args[++i]);
                 case "--publishers" -> bench.publishers = Integer.parseInt(args[++i]);
                 case "--subscribers" -> bench.subscribers = Integer.parseInt(args[++i]);
-                case "--pps" -> bench.pps = Integer.parseInt(args[++i]);
+                case "--pps" -> bench.rates = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--payload" -> bench.payload = Integer.parseInt(args[++i]);
                 case "--seconds" -> bench.seconds = Integer.parseInt(args[++i]);
                 case "--warmup" -> bench.warmup = Integer.parseInt(args[++i]);
@@ -97,42 +97,59 @@ public final class JanusBench {
         setup.put("rooms", rooms);
         setup.put("publishers_per_room", publishers);
         setup.put("subscribers_per_room", subscribers);
-        setup.put("pps_per_stream", pps);
+        setup.put("pps_per_stream", rates);
         setup.put("payload_bytes", payload);
-        setup.put("target_forwarded_pps", rooms * publishers * subscribers * pps);
+        setup.put("target_forwarded_pps", java.util.Arrays.stream(rates).map(r -> rooms * publishers * subscribers * r).toArray());
         setup.put("seconds", seconds);
         setup.put("warmup_seconds", warmup);
         setup.put("parley", "own process, -Xmx1g -XX:+UseG1GC, ICE-lite on 127.0.0.1");
-        setup.put("janus", "janus -F <private config>: VideoRoom plugin and HTTP transport only, ICE-lite on the netns veth, debug_level 3");
+        setup.put("janus", "janus -F <private config>: VideoRoom plugin and HTTP transport only, full ICE (libnice) on the netns veth 127.10.0.1, debug_level 3");
+        setup.put("load_client", "JanusPeer / SyntheticPeer (Java, same machine, sockets on 127.10.0.1), one pacing thread");
         setup.put("simulcast", false);
         result.put("setup", setup);
         List<Map<String, Object>> runs = new ArrayList<>();
-        double parleyPackets = 0;
-        double parleyCpu = 0;
-        double janusPackets = 0;
-        double janusCpu = 0;
         for (int round = 1; round <= rounds; round++) {
-            Map<String, Object> p = measureParley(round);
-            runs.add(p);
-            parleyPackets += (double) p.get("forwarded_packets");
-            parleyCpu += (double) p.get("server_cpu_seconds");
-            Map<String, Object> j = measureJanus(round);
-            runs.add(j);
-            janusPackets += (double) j.get("forwarded_packets");
-            janusCpu += (double) j.get("server_cpu_seconds");
+            runs.addAll(measureParley(round));
+            runs.addAll(measureJanus(round));
         }
         result.put("runs", runs);
-        double parleyPerCpu = parleyPackets / parleyCpu;
-        double janusPerCpu = janusPackets / janusCpu;
-        result.put("parley_forwarded_packets_per_cpu_second", SfuBench.round(parleyPerCpu));
-        result.put("janus_forwarded_packets_per_cpu_second", SfuBench.round(janusPerCpu));
-        result.put("ratio_parley_over_janus", SfuBench.round(parleyPerCpu / janusPerCpu));
-        System.out.printf("forwarded packets per CPU-second: Parley %.0f, Janus %.0f; ratio Parley/Janus %.2f (goal >= 1.5)%n",
-                parleyPerCpu, janusPerCpu, parleyPerCpu / janusPerCpu);
+        List<Map<String, Object>> ratios = new ArrayList<>();
+        for (int rate : rates) {
+            double[] parley = totals(runs, "parley", rate);
+            double[] janus = totals(runs, "janus", rate);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("pps_per_stream", rate);
+            r.put("target_forwarded_pps", rooms * publishers * subscribers * rate);
+            r.put("parley_forwarded_packets_per_cpu_second", SfuBench.round(parley[0] / parley[1]));
+            r.put("janus_forwarded_packets_per_cpu_second", SfuBench.round(janus[0] / janus[1]));
+            r.put("ratio_parley_over_janus", SfuBench.round(parley[0] / parley[1] / (janus[0] / janus[1])));
+            ratios.add(r);
+            System.out.printf("%d pps/stream: forwarded packets per CPU-second: Parley %.0f, Janus %.0f; ratio Parley/Janus %.2f (goal >= 1.5)%n",
+                    rate, parley[0] / parley[1], janus[0] / janus[1], parley[0] / parley[1] / (janus[0] / janus[1]));
+        }
+        result.put("ratios", ratios);
         BenchEnvironment.write("sfu-janus", result);
     }
 
-    private Map<String, Object> measureParley(int round) throws Exception {
+    /** Forwarded packets and CPU seconds of one server at one rate, over every round. */
+    private static double[] totals(List<Map<String, Object>> runs, String server, int rate) {
+        double[] t = new double[2];
+        for (Map<String, Object> m : runs) {
+            if (!m.get("server").equals(server) || (int) m.get("pps_per_stream") != rate) continue;
+            t[0] += (double) m.get("forwarded_packets");
+            t[1] += (double) m.get("server_cpu_seconds");
+        }
+        return t;
+    }
+
+    private List<Map<String, Object>> measure(String serverName, int round, long pid, List<Peer> pubs, List<Peer> subs)
+            throws Exception {
+        List<Map<String, Object>> phases = new ArrayList<>();
+        for (int rate : rates) phases.add(measure(serverName, round, rate, pid, pubs, subs));
+        return phases;
+    }
+
+    private List<Map<String, Object>> measureParley(int round) throws Exception {
         int port = SfuBench.freePort();
         Process server = SfuBench.startParley(port, "WARN", false, "target/bench-sfu-janus-parley.log");
         List<Peer> pubs = new ArrayList<>();
@@ -164,7 +181,7 @@ public final class JanusBench {
         }
     }
 
-    private Map<String, Object> measureJanus(int round) throws Exception {
+    private List<Map<String, Object>> measureJanus(int round) throws Exception {
         int port = SfuBench.freePort();
         Path folder = Path.of("target/janus").toAbsolutePath();
         Files.createDirectories(folder);
@@ -205,9 +222,10 @@ public final class JanusBench {
         }
     }
 
-    private Map<String, Object> measure(String serverName, int round, long pid, List<Peer> pubs, List<Peer> subs) throws Exception {
+    private Map<String, Object> measure(String serverName, int round, int pps, long pid, List<Peer> pubs, List<Peer> subs)
+            throws Exception {
         AtomicBoolean sending = new AtomicBoolean(true);
-        Thread pacer = new Thread(() -> pace(pubs, sending), "janus-bench-pacer");
+        Thread pacer = new Thread(() -> pace(pubs, pps, sending), "janus-bench-pacer");
         pacer.setDaemon(true);
         pacer.start();
         sleepKeepingAlive(pubs, subs, warmup * 1000L);
@@ -231,6 +249,7 @@ public final class JanusBench {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("server", serverName);
         m.put("round", round);
+        m.put("pps_per_stream", pps);
         m.put("seconds", SfuBench.round(wall));
         m.put("forwarded_packets", (double) received);
         m.put("forwarded_pps", SfuBench.round(received / wall));
@@ -239,14 +258,14 @@ public final class JanusBench {
         m.put("forwarded_packets_per_cpu_second", SfuBench.round(cpu <= 0 ? 0 : received / cpu));
         m.put("loss_ratio", expected == 0 ? 0 : SfuBench.round4((double) lost / expected));
         m.put("load_average_after", load);
-        System.out.printf("round %d %-6s: forwarded %.0f pps on %.3f cores = %.0f packets per CPU-second; loss %.4f; load %s%n",
-                round, serverName, received / wall, cpu / wall, cpu <= 0 ? 0 : received / cpu,
+        System.out.printf("round %d %-6s %d pps/stream: forwarded %.0f pps on %.3f cores = %.0f packets per CPU-second; loss %.4f; load %s%n",
+                round, serverName, pps, received / wall, cpu / wall, cpu <= 0 ? 0 : received / cpu,
                 expected == 0 ? 0 : (double) lost / expected, load);
         return m;
     }
 
-    /** One thread sends every publisher's stream at {@link #pps}, spread evenly. */
-    private void pace(List<Peer> pubs, AtomicBoolean sending) {
+    /** One thread sends every publisher's stream at {@code pps}, spread evenly. */
+    private void pace(List<Peer> pubs, int pps, AtomicBoolean sending) {
         long[] sent = new long[pubs.size()];
         long start = System.nanoTime();
         while (sending.get()) {

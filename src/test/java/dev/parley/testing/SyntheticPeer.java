@@ -38,6 +38,7 @@ public final class SyntheticPeer implements AutoCloseable {
     private SyntheticConnection subscribeConnection;
     private List<SyntheticSdp.Track> tracks = List.of();
     private long answerVersion = 1;
+    private volatile boolean transportOnce;
 
     private final byte[] sendBuffer = new byte[12 + MAX_PAYLOAD + 64];
     private int videoSequence = ThreadLocalRandom.current().nextInt(1 << 16);
@@ -145,6 +146,15 @@ public final class SyntheticPeer implements AutoCloseable {
         publishConnection.connect(remote, SIGNALING_TIMEOUT);
     }
 
+    /**
+     * From now on, answers carry the ICE/DTLS attributes in the first bundled m-line only (RFC 8843
+     * §7.3.1), which keeps answers to large rooms small; returns this peer.
+     */
+    public SyntheticPeer answerWithTransportOnce() {
+        transportOnce = true;
+        return this;
+    }
+
     /** Sends any signaling request (e.g. {@code sfu-constraints}) and returns the response or error. */
     public JsonNode request(com.fasterxml.jackson.databind.node.ObjectNode message) {
         return ws.request(message);
@@ -185,7 +195,7 @@ public final class SyntheticPeer implements AutoCloseable {
             fresh = true;
         }
         stats.expect(offer.tracks().stream().mapToLong(SyntheticSdp.Track::ssrc).toArray());
-        String answer = SyntheticSdp.subscribeAnswer(subscribeConnection, offer, sessionId, ++answerVersion);
+        String answer = SyntheticSdp.subscribeAnswer(subscribeConnection, offer, sessionId, ++answerVersion, transportOnce);
         JsonNode response = ws.request(WsClient.msg("sfu-answer", "sdp", answer, "version", version));
         if (!response.path("type").asText().equals("response")) throw new IllegalStateException(name + ": sfu-answer refused: " + response);
         tracks = offer.tracks();

@@ -103,7 +103,18 @@ public final class SyntheticSdp {
 
     /** Our answer to a subscribe offer: every live m-line recvonly with the offered codecs, the rest refused. */
     static String subscribeAnswer(SyntheticConnection connection, SubscribeOffer offer, long sessionId, long version) {
+        return subscribeAnswer(connection, offer, sessionId, version, false);
+    }
+
+    /**
+     * With {@code transportOnce}, only the first live m-line (the answerer BUNDLE-tag) carries the
+     * ICE, DTLS and rtcp-mux attributes, as RFC 8843 §7.3.1 asks; the others only name their
+     * mid. Keeps an answer to a 100-person room under the signaling's 60,000-character sdp field.
+     */
+    static String subscribeAnswer(SyntheticConnection connection, SubscribeOffer offer, long sessionId, long version,
+            boolean transportOnce) {
         StringBuilder sdp = header(sessionId, version);
+        boolean tagged = false;
         List<String> live = offer.sdp().media().stream().filter(m -> !m.rejected()).map(MediaDescription::mid).toList();
         if (!live.isEmpty()) sdp.append("a=group:BUNDLE ").append(String.join(" ", live)).append(CRLF);
         for (MediaDescription m : offer.sdp().media()) {
@@ -117,7 +128,12 @@ public final class SyntheticSdp {
             }
             sdp.append("m=").append(m.media()).append(" 9 ").append(m.protocol()).append(' ')
                     .append(String.join(" ", m.formats())).append(CRLF);
-            transport(sdp, connection, "active", m.mid());
+            if (transportOnce && tagged) {
+                sdp.append("c=IN IP4 0.0.0.0").append(CRLF).append("a=mid:").append(m.mid()).append(CRLF);
+            } else {
+                transport(sdp, connection, "active", m.mid());
+                tagged = true;
+            }
             sdp.append("a=recvonly").append(CRLF);
             for (Codec codec : m.codecs()) {
                 sdp.append("a=rtpmap:").append(codec.rtpmap().attributeValue()).append(CRLF);
