@@ -2,6 +2,7 @@ package dev.parley.bench.sfu;
 
 import dev.parley.bench.BenchEnvironment;
 import dev.parley.testing.SyntheticPeer;
+import dev.parley.testing.SyntheticSdp;
 import dev.parley.testing.WsClient;
 import java.net.URI;
 import java.time.Duration;
@@ -62,7 +63,7 @@ public final class GroupCallBench {
                 port = probe.getLocalPort();
             }
         }
-        Process server = SfuBench.startServer(port, "WARN", null, "target/bench-group-server.log",
+        Process server = SfuBench.startParley(port, "WARN", false, "target/bench-group-server.log",
                 "--turn", "off", "--max-room-size", String.valueOf(Math.max(100, participants)),
                 // a subscribe answer has one m-line per track: 100 people need about 100 KB
                 "--ws-max-message-bytes", "1048576");
@@ -76,7 +77,7 @@ public final class GroupCallBench {
             for (int i = 0; i < participants; i++) {
                 SyntheticPeer peer = SyntheticPeer.join(ws, room, "p" + i, 16);
                 room = peer.room();
-                peer.publish(true, true, true);
+                peer.publishSimulcast(true, SyntheticSdp.SIMULCAST_RIDS);
                 peers.add(peer);
             }
             String stage = peers.get(0).peerId();

@@ -71,7 +71,7 @@ public final class SfuBench {
 
     private void run() throws Exception {
         int port = 19_000 + (int) (ProcessHandle.current().pid() % 1000);
-        Process server = startServer(port, serverLogLevel, jfr ? "target/sfu-bench.jfr" : null, "target/bench-sfu-server.log");
+        Process server = startParley(port, serverLogLevel, jfr, "target/bench-sfu-server.log");
         try {
             URI base = URI.create("http://127.0.0.1:" + port);
             URI ws = URI.create("ws://127.0.0.1:" + port + "/ws");
@@ -117,15 +117,30 @@ public final class SfuBench {
         }
     }
 
-    /** Parley as its own process on loopback: HTTP/WebSocket on {@code port}, SFU media on {@code port + 1000}. */
-    static Process startServer(int port, String logLevel, String jfrFile, String logFile, String... extraArgs) throws IOException {
+    /** Parley as its own process (-Xmx1g, G1) on 127.0.0.1: HTTP on {@code port}, SFU media on {@code port + 1000}. */
+    /** A TCP port free now whose UDP port + 1000 is free too (for {@link #startParley}). */
+    static int freePort() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try (java.net.ServerSocket tcp = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                int port = tcp.getLocalPort();
+                if (port + 1000 > 65535) continue;
+                try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port + 1000, java.net.InetAddress.getLoopbackAddress())) {
+                    return port;
+                } catch (java.net.SocketException e) {
+                    if (attempt > 20) throw e;
+                }
+            }
+        }
+    }
+
+    static Process startParley(int port, String logLevel, boolean jfr, String log, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-XX:+UseG1GC"));
-        if (jfrFile != null) command.add("-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
+        if (jfr) command.add("-XX:StartFlightRecording=filename=target/sfu-bench.jfr,settings=profile,dumponexit=true");
         command.addAll(List.of("-jar", "target/parley.jar", "--host", "127.0.0.1", "--port", String.valueOf(port),
                 "--log-level", logLevel, "--sfu-bind", "127.0.0.1", "--sfu-port", String.valueOf(port + 1000),
                 "--sfu-announced-address", "127.0.0.1", "--sfu-tcp-port", "0"));
-        command.addAll(List.of(extraArgs));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Path.of(logFile).toFile()).start();
+        command.addAll(List.of(extra));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Path.of(log).toFile()).start();
     }
 
     private void connectAll(URI ws) {
@@ -171,7 +186,7 @@ public final class SfuBench {
         throw last;
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) t = t.getCause();
         return t.getMessage();
@@ -362,7 +377,7 @@ public final class SfuBench {
     }
 
     /** Server heap after a full GC, read from its own Prometheus metrics. */
-    static long serverHeap(long pid, URI base) throws Exception {
+    private static long serverHeap(long pid, URI base) throws Exception {
         gc(pid);
         return (long) sum(serverMetrics(base).entrySet().stream().filter(e -> e.getKey().contains("area=\"heap\""))
                 .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll), "jvm_memory_used_bytes{");

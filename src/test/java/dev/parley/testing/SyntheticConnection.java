@@ -52,6 +52,11 @@ public final class SyntheticConnection implements AutoCloseable {
         return t;
     });
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Where the sockets bind: the loopback address, or system property {@code synthetic.bind}
+     * (e.g. the namespace's veth 127.10.0.1 for servers that ignore loopback interfaces).
+     */
+    private static final InetAddress BIND_ADDRESS = bindAddress();
     /** RFC 8445 §5.1.2.1 priority of a peer-reflexive candidate (type preference 110), component 1. */
     private static final long PRFLX_PRIORITY = (110L << 24) | (65535L << 8) | 255L;
     private static final long CONSENT_INTERVAL_NANOS = 5_000_000_000L;
@@ -79,6 +84,8 @@ public final class SyntheticConnection implements AutoCloseable {
     private volatile String closeReason;
     private volatile boolean closed;
     private boolean addressed;
+    /** Our ICE role (RFC 8445 §6.1.1): controlling unless a full agent's role conflict says otherwise. */
+    private volatile boolean controlling = true;
     private long lastConsentCheck;
 
     SyntheticConnection(String name, DtlsConfig dtlsConfig, RtpSink sink) {
@@ -86,7 +93,7 @@ public final class SyntheticConnection implements AutoCloseable {
         this.dtlsConfig = dtlsConfig;
         this.sink = sink;
         try {
-            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            socket = new DatagramSocket(new InetSocketAddress(BIND_ADDRESS, 0));
             socket.setReceiveBufferSize(4 * 1024 * 1024);
             socket.setSendBufferSize(4 * 1024 * 1024);
         } catch (SocketException e) {
@@ -100,6 +107,20 @@ public final class SyntheticConnection implements AutoCloseable {
     /** Local ICE credentials for our SDP. */
     public IceCredentials iceCredentials() {
         return local;
+    }
+
+    /** The address and UDP port of this connection's socket. */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    private static InetAddress bindAddress() {
+        String configured = System.getProperty("synthetic.bind");
+        try {
+            return configured == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(configured);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("synthetic.bind: " + configured, e);
+        }
     }
 
     public DtlsFingerprint localFingerprint() {
@@ -196,12 +217,12 @@ public final class SyntheticConnection implements AutoCloseable {
     }
 
     private void sendBindingRequest() {
-        byte[] request = StunMessageBuilder.create(MessageType.request(StunMethod.BINDING))
+        StunMessageBuilder builder = StunMessageBuilder.create(MessageType.request(StunMethod.BINDING))
                 .addText(AttributeType.USERNAME, remoteUfrag + ":" + local.ufrag())
                 .addUint32(AttributeType.PRIORITY, PRFLX_PRIORITY)
-                .addUint64(AttributeType.ICE_CONTROLLING, tieBreaker)
-                .addFlag(AttributeType.USE_CANDIDATE)
-                .addMessageIntegrity(remoteKey)
+                .addUint64(controlling ? AttributeType.ICE_CONTROLLING : AttributeType.ICE_CONTROLLED, tieBreaker);
+        if (controlling) builder.addFlag(AttributeType.USE_CANDIDATE);
+        byte[] request = builder.addMessageIntegrity(remoteKey)
                 .addFingerprint()
                 .build();
         send(request, 0, request.length);
@@ -283,6 +304,16 @@ public final class SyntheticConnection implements AutoCloseable {
             if (!StunMessage.looksLikeStun(buf, 0, len)) return;
             StunMessage message = StunMessage.decode(Arrays.copyOf(buf, len));
             if (message.method() != StunMethod.BINDING) return;
+            if (message.stunClass() == StunClass.REQUEST) {
+                answerCheck(message);
+                return;
+            }
+            if (message.stunClass() == StunClass.ERROR_RESPONSE && MessageIntegrity.check(message, remoteKey)
+                    && message.errorCode().code() == 487) {
+                // RFC 8445 §7.2.5.1: a role conflict (a full agent that offered is controlling): switch and retry
+                controlling = !controlling;
+                return;
+            }
             if (message.stunClass() == StunClass.SUCCESS_RESPONSE && MessageIntegrity.check(message, remoteKey)) {
                 iceDone.complete(null);
             } else {
@@ -291,6 +322,30 @@ public final class SyntheticConnection implements AutoCloseable {
         } catch (StunParseException e) {
             stunFailures.incrementAndGet();
         }
+    }
+
+    /**
+     * Answers a full ICE agent's connectivity check (RFC 8445 §7.3; a lite SFU sends none):
+     * success with XOR-MAPPED-ADDRESS, integrity with our password (RFC 8489 §14.5). Checks come
+     * from the address we send to, so the reply goes there.
+     */
+    private void answerCheck(StunMessage request) {
+        byte[] localKey = MessageIntegrity.shortTermKey(local.password());
+        if (!MessageIntegrity.check(request, localKey)) {
+            stunFailures.incrementAndGet();
+            return;
+        }
+        InetSocketAddress peer;
+        synchronized (this) {
+            if (!addressed) return;
+            peer = (InetSocketAddress) sendPacket.getSocketAddress();
+        }
+        byte[] response = StunMessageBuilder.successResponse(request)
+                .addXorAddress(AttributeType.XOR_MAPPED_ADDRESS, peer)
+                .addMessageIntegrity(localKey)
+                .addFingerprint()
+                .build();
+        send(response, 0, response.length);
     }
 
     @Override

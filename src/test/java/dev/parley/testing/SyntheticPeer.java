@@ -23,7 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class SyntheticPeer implements AutoCloseable {
     private static final Duration SIGNALING_TIMEOUT = Duration.ofSeconds(15);
     /** RTP header + SRTP tag + slack: the largest packet {@link #sendVideo} builds. */
-    private static final int MAX_PAYLOAD = 1200;
+    static final int MAX_PAYLOAD = 1200;
 
     private final WsClient ws;
     private final String name;
@@ -38,16 +38,18 @@ public final class SyntheticPeer implements AutoCloseable {
     private SyntheticConnection subscribeConnection;
     private List<SyntheticSdp.Track> tracks = List.of();
     private long answerVersion = 1;
+    private volatile boolean transportOnce;
 
     private final byte[] sendBuffer = new byte[12 + MAX_PAYLOAD + 64];
-    private final long[] layerSsrcs = new long[SyntheticSdp.SIMULCAST_RIDS.size()];
-    private final int[] layerSequences = new int[SyntheticSdp.SIMULCAST_RIDS.size()];
-    private String videoMid = "1";
-    /** Key frame sizes of the q, h and f layers. */
-    private static final int[][] LAYER_SIZES = {{160, 120}, {320, 240}, {640, 480}};
     private int videoSequence = ThreadLocalRandom.current().nextInt(1 << 16);
     private int audioSequence = ThreadLocalRandom.current().nextInt(1 << 16);
     private volatile long packetsSent;
+    /** RTP bytes {@link #sendLayer} sent, with the SRTP tag (AES_CM_128_HMAC_SHA1_80), without UDP/IP. */
+    private volatile long bytesSent;
+    private static final int SRTP_TAG = 10;
+    private byte[][] layerRids;
+    private long[] layerSsrcs;
+    private int[] layerSequences;
 
     private SyntheticPeer(WsClient ws, String name, JsonNode joined, int verifyEvery) {
         this.ws = ws;
@@ -94,6 +96,11 @@ public final class SyntheticPeer implements AutoCloseable {
         return packetsSent;
     }
 
+    /** Bytes of the simulcast layers sent so far (RTP + SRTP tag, without UDP/IP headers). */
+    public long layerBytesSent() {
+        return bytesSent;
+    }
+
     /** Publishes one video track (the benchmark's stream). */
     public void publish() {
         publish(false, true);
@@ -101,26 +108,57 @@ public final class SyntheticPeer implements AutoCloseable {
 
     /** Offers {@code audio}/{@code video} sendonly tracks, applies the SFU's answer, runs ICE and DTLS. */
     public void publish(boolean audio, boolean video) {
-        publish(audio, video, false);
+        publish(audio, video ? List.of() : null);
     }
 
-    /** As {@link #publish(boolean, boolean)}; with {@code simulcast} the video goes as three layers ({@link #sendVideoLayer}). */
+    /** As {@link #publish(boolean, boolean)}; with {@code simulcast} the video goes as the three layers q/h/f ({@link #sendVideoLayer}). */
     public void publish(boolean audio, boolean video, boolean simulcast) {
+        if (simulcast) publishSimulcast(audio, SyntheticSdp.SIMULCAST_RIDS);
+        else publish(audio, video);
+    }
+
+    /**
+     * Offers a video track sent as simulcast layers named {@code rids} (low to high; see
+     * {@link #sendLayer}), with an audio track when {@code audio}; runs ICE and DTLS.
+     */
+    public void publishSimulcast(boolean audio, List<String> rids) {
+        if (rids.isEmpty()) throw new IllegalArgumentException("no rids");
+        publish(audio, rids);
+    }
+
+    /** {@code rids}: null for no video, empty for one plain video stream. */
+    private void publish(boolean audio, List<String> rids) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        boolean video = rids != null;
         ssrcs = new SyntheticSdp.PublisherSsrcs(audio ? random.nextLong(1, 1L << 32) : 0,
                 video ? random.nextLong(1, 1L << 32) : 0, video ? random.nextLong(1, 1L << 32) : 0);
-        publishConnection = new SyntheticConnection(name + "-pub", dtlsConfig, (c, buf, len, at) -> { });
-        String offer = SyntheticSdp.publishOffer(publishConnection, peerId, ssrcs, sessionId, simulcast);
-        if (simulcast) {
-            for (int i = 0; i < layerSsrcs.length; i++) layerSsrcs[i] = random.nextLong(1, 1L << 32);
+        if (video && !rids.isEmpty()) {
+            layerRids = new byte[rids.size()][];
+            layerSsrcs = new long[rids.size()];
+            layerSequences = new int[rids.size()];
+            for (int i = 0; i < rids.size(); i++) {
+                layerRids[i] = rids.get(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                layerSsrcs[i] = random.nextLong(1, 1L << 32);
+                layerSequences[i] = random.nextInt(1 << 16);
+            }
         }
-        videoMid = audio ? "1" : "0";
+        publishConnection = new SyntheticConnection(name + "-pub", dtlsConfig, (c, buf, len, at) -> { });
+        String offer = SyntheticSdp.publishOffer(publishConnection, peerId, ssrcs, video ? rids : List.of(), sessionId, "actpass");
         JsonNode response = ws.request(WsClient.msg("sfu-publish", "sdp", offer));
         if (!response.path("type").asText().equals("response")) throw new IllegalStateException(name + ": sfu-publish refused: " + response);
         String answer = response.path("result").path("sdp").asText();
         SyntheticSdp.Remote remote = SyntheticSdp.readRemote(dev.parley.codec.sdp.SessionDescription.parse(answer));
         if (remote == null) throw new IllegalStateException(name + ": the SFU accepted no track: " + answer);
         publishConnection.connect(remote, SIGNALING_TIMEOUT);
+    }
+
+    /**
+     * From now on, answers carry the ICE/DTLS attributes in the first bundled m-line only (RFC 8843
+     * §7.3.1), which keeps answers to large rooms small; returns this peer.
+     */
+    public SyntheticPeer answerWithTransportOnce() {
+        transportOnce = true;
+        return this;
     }
 
     /** Sends any signaling request (e.g. {@code sfu-constraints}) and returns the response or error. */
@@ -163,7 +201,7 @@ public final class SyntheticPeer implements AutoCloseable {
             fresh = true;
         }
         stats.expect(offer.tracks().stream().mapToLong(SyntheticSdp.Track::ssrc).toArray());
-        String answer = SyntheticSdp.subscribeAnswer(subscribeConnection, offer, sessionId, ++answerVersion);
+        String answer = SyntheticSdp.subscribeAnswer(subscribeConnection, offer, sessionId, ++answerVersion, transportOnce);
         JsonNode response = ws.request(WsClient.msg("sfu-answer", "sdp", answer, "version", version));
         if (!response.path("type").asText().equals("response")) throw new IllegalStateException(name + ": sfu-answer refused: " + response);
         tracks = offer.tracks();
@@ -186,31 +224,83 @@ public final class SyntheticPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one VP8-like frame of simulcast layer {@code layer} (an index into the rids given to
+     * {@link #publishSimulcast}) as one RTP packet with {@code payloadBytes} of payload (≥ 23),
+     * carrying the MID and rtp-stream-id header extensions (RFC 8285 §4.2 one-byte form). A
+     * {@code keyFrame} starts with a VP8 key frame header of {@code width}x{@code height} (RFC 6386
+     * §9.1) so the SFU learns the layer's size and may switch to it; other frames are inter frames
+     * (P bit set, RFC 6386 §9.1).
+     */
+    public boolean sendLayer(int layer, int payloadBytes, boolean keyFrame, int width, int height) {
+        if (publishConnection == null || layerSsrcs == null) throw new IllegalStateException("not publishing simulcast");
+        synchronized (sendBuffer) {
+            int sequence = layerSequences[layer] = (layerSequences[layer] + 1) & 0xFFFF;
+            long now = System.nanoTime();
+            byte[] rid = layerRids[layer];
+            byte[] mid = ssrcs.audio() != 0 ? MID_1 : MID_0;
+            byte[] b = sendBuffer;
+            int elements = 2 + rid.length + 2 + mid.length;
+            int words = (elements + 3) / 4;
+            b[0] = (byte) 0x90;
+            b[1] = (byte) (0x80 | SyntheticSdp.VP8_PT);
+            b[2] = (byte) (sequence >>> 8);
+            b[3] = (byte) sequence;
+            writeInt(b, 4, (int) (now / 100_000 * 9));
+            writeInt(b, 8, (int) layerSsrcs[layer]);
+            b[12] = (byte) 0xBE;
+            b[13] = (byte) 0xDE;
+            b[14] = (byte) (words >>> 8);
+            b[15] = (byte) words;
+            int at = 16;
+            b[at++] = (byte) (SyntheticSdp.MID_EXT_ID << 4 | (mid.length - 1));
+            for (byte x : mid) b[at++] = x;
+            b[at++] = (byte) (SyntheticSdp.RID_EXT_ID << 4 | (rid.length - 1));
+            for (byte x : rid) b[at++] = x;
+            while (at < 16 + 4 * words) b[at++] = 0;
+            int header = at;
+            b[header] = 0x10; // VP8 payload descriptor (RFC 7741 §4.2): S=1, partition 0
+            if (keyFrame) {
+                System.arraycopy(VP8_KEY_FRAME_640X480, 0, b, header + 1, VP8_KEY_FRAME_640X480.length);
+                b[header + 7] = (byte) width;
+                b[header + 8] = (byte) ((width >>> 8) & 0x3F);
+                b[header + 9] = (byte) height;
+                b[header + 10] = (byte) ((height >>> 8) & 0x3F);
+            } else {
+                java.util.Arrays.fill(b, header + 1, header + MediaReceiveStats.TIMESTAMP_OFFSET, (byte) 0);
+                b[header + 1] = 0x01; // RFC 6386 §9.1: frame type bit 1 = inter frame
+            }
+            int payload = Math.max(12 + MediaReceiveStats.TIMESTAMP_OFFSET, Math.min(MAX_PAYLOAD, payloadBytes));
+            int stamp = header + MediaReceiveStats.TIMESTAMP_OFFSET;
+            writeInt(b, stamp, (int) (now >>> 32));
+            writeInt(b, stamp + 4, (int) now);
+            writeInt(b, stamp + 8, MediaReceiveStats.MAGIC);
+            boolean ok = sent(publishConnection.sendRtp(b, header + payload));
+            if (ok) bytesSent += header + payload + SRTP_TAG;
+            return ok;
+        }
+    }
+
+    /** Key frame sizes of the q, h and f layers. */
+    private static final int[][] LAYER_SIZES = {{160, 120}, {320, 240}, {640, 480}};
+
+    /** One packet of layer {@code layer} (0 = q, 1 = h, 2 = f) as a key frame of that layer's size. */
+    public boolean sendVideoLayer(int layer, int payloadBytes) {
+        return sendLayer(layer, payloadBytes, true, LAYER_SIZES[layer][0], LAYER_SIZES[layer][1]);
+    }
+
     /** Sends one RTP packet on the video SSRC, next in sequence, with exactly this payload (bad-input tests). */
     public boolean sendRawVideo(byte[] payload) {
         synchronized (sendBuffer) {
             videoSequence = (videoSequence + 1) & 0xFFFF;
-            int length = build(SyntheticSdp.VP8_PT, videoSequence, System.nanoTime() / 100_000 * 9, ssrcs.video(), (byte) 0, 0,
-                    System.nanoTime(), -1);
+            build(SyntheticSdp.VP8_PT, videoSequence, System.nanoTime() / 100_000 * 9, ssrcs.video(), (byte) 0, 0, System.nanoTime(), -1);
             System.arraycopy(payload, 0, sendBuffer, 12, payload.length);
             return sent(publishConnection.sendRtp(sendBuffer, 12 + payload.length));
         }
     }
 
-    /**
-     * Sends one VP8-like packet of simulcast layer {@code layer} (0 = q, 1 = h, 2 = f), carrying
-     * the mid and rtp-stream-id extensions (RFC 8852) and a key frame header of the layer's size.
-     */
-    public boolean sendVideoLayer(int layer, int payloadBytes) {
-        if (publishConnection == null || layerSsrcs[layer] == 0) throw new IllegalStateException("not publishing simulcast");
-        synchronized (sendBuffer) {
-            layerSequences[layer] = (layerSequences[layer] + 1) & 0xFFFF;
-            long now = System.nanoTime();
-            int length = build(SyntheticSdp.VP8_PT, layerSequences[layer], now / 100_000 * 9, layerSsrcs[layer], (byte) 0x10,
-                    payloadBytes, now, -1, SyntheticSdp.SIMULCAST_RIDS.get(layer), LAYER_SIZES[layer]);
-            return sent(publishConnection.sendRtp(sendBuffer, length));
-        }
-    }
+    private static final byte[] MID_0 = {'0'};
+    private static final byte[] MID_1 = {'1'};
 
     /** Sends one Opus-like RTP packet (20 ms frame) with {@code payloadBytes} of payload (≥ 23). */
     public boolean sendAudio(int payloadBytes) {
@@ -242,14 +332,14 @@ public final class SyntheticPeer implements AutoCloseable {
 
     private int build(int payloadType, int sequence, long timestamp, long ssrc, byte firstPayloadByte, int payloadBytes,
             long sendNanos, int audioLevel) {
-        return build(payloadType, sequence, timestamp, ssrc, firstPayloadByte, payloadBytes, sendNanos, audioLevel, null, LAYER_SIZES[2]);
+        return buildRtp(sendBuffer, payloadType, sequence, timestamp, ssrc, firstPayloadByte, payloadBytes, sendNanos, audioLevel);
     }
 
-    private int build(int payloadType, int sequence, long timestamp, long ssrc, byte firstPayloadByte, int payloadBytes,
-            long sendNanos, int audioLevel, String rid, int[] size) {
+    /** Writes one synthetic RTP packet into {@code b} (see {@link #sendVideo}); returns its length. */
+    static int buildRtp(byte[] b, int payloadType, int sequence, long timestamp, long ssrc, byte firstPayloadByte, int payloadBytes,
+            long sendNanos, int audioLevel) {
         int payload = Math.max(12 + MediaReceiveStats.TIMESTAMP_OFFSET, Math.min(MAX_PAYLOAD, payloadBytes));
-        byte[] b = sendBuffer;
-        b[0] = (byte) (audioLevel >= 0 || rid != null ? 0x90 : 0x80);
+        b[0] = (byte) (audioLevel >= 0 ? 0x90 : 0x80);
         b[1] = (byte) (0x80 | payloadType);
         b[2] = (byte) (sequence >>> 8);
         b[3] = (byte) sequence;
@@ -267,29 +357,10 @@ public final class SyntheticPeer implements AutoCloseable {
             b[18] = 0;
             b[19] = 0;
             header = 20;
-        } else if (rid != null) {
-            // one-byte header elements: mid, then rtp-stream-id; padded to whole words
-            int at = 16;
-            b[at++] = (byte) ((SyntheticSdp.MID_EXT_ID << 4) | (videoMid.length() - 1));
-            for (int i = 0; i < videoMid.length(); i++) b[at++] = (byte) videoMid.charAt(i);
-            b[at++] = (byte) ((SyntheticSdp.RID_EXT_ID << 4) | (rid.length() - 1));
-            for (int i = 0; i < rid.length(); i++) b[at++] = (byte) rid.charAt(i);
-            while ((at - 16) % 4 != 0) b[at++] = 0;
-            int words = (at - 16) / 4;
-            b[12] = (byte) 0xBE;
-            b[13] = (byte) 0xDE;
-            b[14] = (byte) (words >>> 8);
-            b[15] = (byte) words;
-            header = at;
         }
         b[header] = firstPayloadByte;
         if (payloadType == SyntheticSdp.VP8_PT) {
             System.arraycopy(VP8_KEY_FRAME_640X480, 0, b, header + 1, VP8_KEY_FRAME_640X480.length);
-            // RFC 6386 §9.1: 14-bit width and height, little-endian, after the start code
-            b[header + 7] = (byte) size[0];
-            b[header + 8] = (byte) (size[0] >>> 8);
-            b[header + 9] = (byte) size[1];
-            b[header + 10] = (byte) (size[1] >>> 8);
         } else {
             java.util.Arrays.fill(b, header + 1, header + MediaReceiveStats.TIMESTAMP_OFFSET, (byte) 0);
         }

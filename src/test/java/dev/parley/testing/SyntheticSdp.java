@@ -39,23 +39,25 @@ public final class SyntheticSdp {
     /** SSRCs a publisher announces: audio, video and video RTX (0 = no such track). */
     public record PublisherSsrcs(long audio, long video, long videoRtx) {}
 
-    /** Extension ids of mid and rtp-stream-id in simulcast publish offers. */
-    public static final int MID_EXT_ID = 2;
-    public static final int RID_EXT_ID = 3;
-    /** The rids of a simulcast publish offer, lowest resolution first (as the SDK's SIMULCAST_ENCODINGS). */
+    /** Extension ids of the MID and rtp-stream-id header extensions in simulcast publish offers. */
+    public static final int MID_EXT_ID = 4;
+    public static final int RID_EXT_ID = 10;
+    public static final int REPAIRED_RID_EXT_ID = 11;
+    /** The rids of a three-layer simulcast publisher, lowest resolution first (as the SDK's SIMULCAST_ENCODINGS). */
     public static final List<String> SIMULCAST_RIDS = List.of("q", "h", "f");
 
     static String publishOffer(SyntheticConnection connection, String streamId, PublisherSsrcs ssrcs, long sessionId) {
-        return publishOffer(connection, streamId, ssrcs, sessionId, false);
+        return publishOffer(connection, streamId, ssrcs, List.of(), sessionId, "actpass");
     }
 
     /**
-     * With {@code simulcast}, the video m-line offers three layers (RFC 8853 a=simulcast:send
-     * q;h;f, RFC 8851 a=rid lines, mid and rtp-stream-id extensions) and lists no SSRCs: the SFU
-     * learns them from the extensions, as with Chromium.
+     * With {@code rids}, the video m-line sends that many simulcast layers as Chromium writes it
+     * (RFC 8853 §5.1 a=simulcast:send, RFC 8851 a=rid, the MID and rtp-stream-id header extensions
+     * of RFC 8843 §9.2 / RFC 8852 §3) and lists no a=ssrc: the SFU learns the layers' SSRCs from
+     * the rid extension.
      */
-    static String publishOffer(SyntheticConnection connection, String streamId, PublisherSsrcs ssrcs, long sessionId,
-            boolean simulcast) {
+    static String publishOffer(SyntheticConnection connection, String streamId, PublisherSsrcs ssrcs, List<String> rids,
+            long sessionId, String setup) {
         StringBuilder sdp = header(sessionId, 2);
         List<String> mids = new ArrayList<>();
         if (ssrcs.audio() != 0) mids.add("0");
@@ -65,7 +67,7 @@ public final class SyntheticSdp {
         int mid = 0;
         if (ssrcs.audio() != 0) {
             sdp.append("m=audio 9 UDP/TLS/RTP/SAVPF ").append(OPUS_PT).append(CRLF);
-            transport(sdp, connection, "actpass", String.valueOf(mid++));
+            transport(sdp, connection, setup, String.valueOf(mid++));
             sdp.append("a=extmap:").append(AUDIO_LEVEL_EXT_ID).append(" urn:ietf:params:rtp-hdrext:ssrc-audio-level").append(CRLF);
             sdp.append("a=sendonly").append(CRLF)
                     .append("a=msid:").append(streamId).append(" audio-").append(streamId).append(CRLF)
@@ -75,7 +77,13 @@ public final class SyntheticSdp {
         }
         if (ssrcs.video() != 0) {
             sdp.append("m=video 9 UDP/TLS/RTP/SAVPF ").append(VP8_PT).append(' ').append(VP8_RTX_PT).append(CRLF);
-            transport(sdp, connection, "actpass", String.valueOf(mid));
+            transport(sdp, connection, setup, String.valueOf(mid));
+            if (!rids.isEmpty()) {
+                sdp.append("a=extmap:").append(MID_EXT_ID).append(" urn:ietf:params:rtp-hdrext:sdes:mid").append(CRLF)
+                        .append("a=extmap:").append(RID_EXT_ID).append(" urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id").append(CRLF)
+                        .append("a=extmap:").append(REPAIRED_RID_EXT_ID)
+                        .append(" urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id").append(CRLF);
+            }
             sdp.append("a=sendonly").append(CRLF)
                     .append("a=msid:").append(streamId).append(" video-").append(streamId).append(CRLF)
                     .append("a=rtpmap:").append(VP8_PT).append(" VP8/90000").append(CRLF)
@@ -83,15 +91,13 @@ public final class SyntheticSdp {
                     .append("a=rtcp-fb:").append(VP8_PT).append(" nack pli").append(CRLF)
                     .append("a=rtpmap:").append(VP8_RTX_PT).append(" rtx/90000").append(CRLF)
                     .append("a=fmtp:").append(VP8_RTX_PT).append(" apt=").append(VP8_PT).append(CRLF);
-            if (simulcast) {
-                sdp.append("a=extmap:").append(MID_EXT_ID).append(" urn:ietf:params:rtp-hdrext:sdes:mid").append(CRLF)
-                        .append("a=extmap:").append(RID_EXT_ID).append(" urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id").append(CRLF);
-                for (String rid : SIMULCAST_RIDS) sdp.append("a=rid:").append(rid).append(" send").append(CRLF);
-                sdp.append("a=simulcast:send ").append(String.join(";", SIMULCAST_RIDS)).append(CRLF);
-            } else {
+            if (rids.isEmpty()) {
                 sdp.append("a=ssrc-group:FID ").append(ssrcs.video()).append(' ').append(ssrcs.videoRtx()).append(CRLF);
                 ssrc(sdp, ssrcs.video(), streamId, "video-" + streamId);
                 ssrc(sdp, ssrcs.videoRtx(), streamId, "video-" + streamId);
+            } else {
+                for (String rid : rids) sdp.append("a=rid:").append(rid).append(" send").append(CRLF);
+                sdp.append("a=simulcast:send ").append(String.join(";", rids)).append(CRLF);
             }
         }
         return sdp.toString();
@@ -99,7 +105,18 @@ public final class SyntheticSdp {
 
     /** Our answer to a subscribe offer: every live m-line recvonly with the offered codecs, the rest refused. */
     static String subscribeAnswer(SyntheticConnection connection, SubscribeOffer offer, long sessionId, long version) {
+        return subscribeAnswer(connection, offer, sessionId, version, false);
+    }
+
+    /**
+     * With {@code transportOnce}, only the first live m-line (the answerer BUNDLE-tag) carries the
+     * ICE, DTLS and rtcp-mux attributes, as RFC 8843 §7.3.1 asks; the others only name their
+     * mid. Keeps an answer to a 100-person room under the signaling's 60,000-character sdp field.
+     */
+    static String subscribeAnswer(SyntheticConnection connection, SubscribeOffer offer, long sessionId, long version,
+            boolean transportOnce) {
         StringBuilder sdp = header(sessionId, version);
+        boolean tagged = false;
         List<String> live = offer.sdp().media().stream().filter(m -> !m.rejected()).map(MediaDescription::mid).toList();
         if (!live.isEmpty()) sdp.append("a=group:BUNDLE ").append(String.join(" ", live)).append(CRLF);
         for (MediaDescription m : offer.sdp().media()) {
@@ -113,7 +130,12 @@ public final class SyntheticSdp {
             }
             sdp.append("m=").append(m.media()).append(" 9 ").append(m.protocol()).append(' ')
                     .append(String.join(" ", m.formats())).append(CRLF);
-            transport(sdp, connection, "active", m.mid());
+            if (transportOnce && tagged) {
+                sdp.append("c=IN IP4 0.0.0.0").append(CRLF).append("a=mid:").append(m.mid()).append(CRLF);
+            } else {
+                transport(sdp, connection, "active", m.mid());
+                tagged = true;
+            }
             sdp.append("a=recvonly").append(CRLF);
             for (Codec codec : m.codecs()) {
                 sdp.append("a=rtpmap:").append(codec.rtpmap().attributeValue()).append(CRLF);

@@ -80,8 +80,11 @@ public final class WsClient implements AutoCloseable {
         message.put("id", id);
         send(message);
         return next(m -> m.path("id").asInt(-1) == id
-                && (m.path("type").asText().equals("response") || m.path("type").asText().equals("error")));
+                && (m.path("type").asText().equals("response") || m.path("type").asText().equals("error")), REQUEST_TIMEOUT);
     }
+
+    /** How long {@link #request} waits: 10 s, or system property {@code synthetic.requestTimeoutSeconds} (load benchmarks). */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(Long.getLong("synthetic.requestTimeoutSeconds", 10));
 
     /** Joins a room and returns the result object; fails the test on an error. */
     public JsonNode join(String room, String name) {
