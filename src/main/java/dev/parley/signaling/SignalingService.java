@@ -44,6 +44,8 @@ public final class SignalingService implements AutoCloseable {
     private static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int MAX_NAME = 64;
     private static final int MAX_SDP = 60_000;
+    /** Messages that carry an SFU session description, allowed past the frame limit. */
+    private static final Set<String> SFU_DESCRIPTIONS = Set.of("sfu-publish", "sfu-answer");
     private static final int MAX_META = 2048;
 
     private final SignalingSettings settings;
@@ -133,34 +135,47 @@ public final class SignalingService implements AutoCloseable {
             }
             return;
         }
-        if (utf8LengthExceeds(text, settings.maxMessageBytes())) {
+        boolean overLimit = utf8LengthExceeds(text, settings.maxMessageBytes());
+        if (overLimit && utf8LengthExceeds(text, maxSfuDescriptionBytes())) {
             onLoop(() -> {
                 socket.heard(now);
-                reject(socket, null, null, new SignalingException(ErrorCode.TOO_LARGE,
-                        "messages are limited to " + settings.maxMessageBytes() + " bytes"));
+                reject(socket, null, null, tooLarge());
             });
             return;
         }
         ObjectNode parsed;
         SignalingException parseError = null;
+        JsonNode refusedId = null;
         try {
             parsed = Wire.parse(text);
+            if (overLimit && !SFU_DESCRIPTIONS.contains(parsed.path("type").asText())) {
+                // Only an SFU description may use the larger limit (see maxSfuDescriptionBytes).
+                refusedId = parsed.get("id");
+                parsed = null;
+                parseError = tooLarge();
+            }
         } catch (SignalingException e) {
             parsed = null;
             parseError = e;
         }
         ObjectNode message = parsed;
         SignalingException error = parseError;
+        JsonNode errorId = refusedId;
         onLoop(() -> {
             if (socket.isClosed()) return;
             metrics.messageIn();
             socket.heard(now);
             if (error != null) {
-                reject(socket, null, null, error);
+                reject(socket, errorId, null, error);
                 return;
             }
             handle(socket, message);
         });
+    }
+
+    private SignalingException tooLarge() {
+        return new SignalingException(ErrorCode.TOO_LARGE, "messages are limited to " + settings.maxMessageBytes()
+                + " bytes (sfu-publish and sfu-answer to " + maxSfuDescriptionBytes() + ")");
     }
 
     /** True if the UTF-8 form of {@code text} is longer than {@code limit}, encoding it only when in doubt. */
@@ -421,12 +436,17 @@ public final class SignalingService implements AutoCloseable {
     }
 
     /**
-     * An SFU subscribe answer has one m-line per track in the room (about 500 characters each
-     * from Chromium), so large rooms need more than {@link #MAX_SDP}: the frame limit
-     * ({@code --ws-max-message-bytes}) is the bound for SFU descriptions.
+     * An SFU subscribe answer has one m-line per track in the room (about 450 bytes each from
+     * Chromium: ~90 KB for 100 people with camera and microphone), so SFU descriptions may be four
+     * times the frame limit ({@code --ws-max-message-bytes}; the WebSocket layer closes frames
+     * beyond that with 1009). Every other message keeps the frame limit.
      */
+    private int maxSfuDescriptionBytes() {
+        return 4 * settings.maxMessageBytes();
+    }
+
     private int maxSfuSdp() {
-        return Math.max(MAX_SDP, settings.maxMessageBytes());
+        return Math.max(MAX_SDP, maxSfuDescriptionBytes());
     }
 
     /** Most tracks named in one {@code sfu-constraints}: a 100-person room with camera and screen each. */

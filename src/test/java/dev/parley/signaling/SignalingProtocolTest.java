@@ -438,4 +438,18 @@ class SignalingProtocolTest {
         }
         assertEquals(20, ids.size());
     }
+
+    @Test
+    void anSfuAnswerForALargeRoomMayExceedTheFrameLimitButOtherMessagesMayNot() {
+        try (WsClient a = client()) {
+            a.join(null, "A");
+            String bigSdp = "v=0\r\n" + "a=x\r\n".repeat(20_000); // ~100 KB, like a 100-person subscribe answer
+            JsonNode answer = a.request(msg("sfu-answer", "sdp", bigSdp, "version", 1));
+            assertNotEquals("too-large", answer.path("code").asText(), "SFU descriptions may be 4x the frame limit: " + answer);
+            JsonNode message = a.request(msg("message", "data", bigSdp));
+            assertEquals("too-large", message.path("code").asText(), "other messages keep the frame limit");
+            a.send(msg("ping", "t", 3));
+            assertEquals(3, a.next("pong").get("t").asInt(), "the socket stays open");
+        }
+    }
 }
