@@ -3,6 +3,7 @@ package dev.parley.signaling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -19,6 +20,13 @@ final class Session {
     private final int queueLimit;
     /** Bytes of unacknowledged events kept at most (the count limit alone lets big events pile up). */
     static final long QUEUE_BYTES_LIMIT = 1L << 20;
+    /**
+     * Events that describe a whole state, so a newer one makes the older obsolete: an unacknowledged
+     * older one leaves the queue (it was already sent if the socket was here; a resume replays
+     * only the newest). Without this a subscriber in a large room, whose every {@code sfu-offer} is
+     * ~100 KB, would exceed the byte budget while people join and be closed as a slow consumer.
+     */
+    private static final Set<String> SUPERSEDED_BY_NEWER = Set.of("sfu-offer", "sfu-forwarding", "sfu-speaker");
     private final ArrayDeque<Queued> unacked = new ArrayDeque<>();
     private long unackedBytes;
     private long lastSeq;
@@ -101,7 +109,15 @@ final class Session {
     boolean deliver(ObjectNode event) {
         event.put("seq", ++lastSeq);
         String text = Wire.write(event);
-        unacked.addLast(new Queued(lastSeq, text));
+        String type = event.path("type").asText();
+        if (SUPERSEDED_BY_NEWER.contains(type)) {
+            unacked.removeIf(q -> {
+                if (!q.type().equals(type)) return false;
+                unackedBytes -= q.text().length();
+                return true;
+            });
+        }
+        unacked.addLast(new Queued(lastSeq, type, text));
         unackedBytes += text.length();
         boolean overflow = false;
         while (unacked.size() > queueLimit || unackedBytes > QUEUE_BYTES_LIMIT) {
@@ -140,5 +156,5 @@ final class Session {
         return lostUpTo > 0;
     }
 
-    private record Queued(long seq, String text) {}
+    private record Queued(long seq, String type, String text) {}
 }
