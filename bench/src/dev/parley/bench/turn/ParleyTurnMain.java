@@ -3,6 +3,7 @@ package dev.parley.bench.turn;
 import dev.parley.turn.TurnServer;
 import dev.parley.turn.TurnSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.util.ResourceLeakDetector;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,10 @@ public final class ParleyTurnMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // as dev.parley.server.Main does: no leak detector unless asked for
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         TurnSettings settings = TurnSettings.defaults()
                 .withListen("127.0.0.1", Integer.parseInt(args[0]), -1, -1)
                 .withRelay("127.0.0.1", null, null, Integer.parseInt(args[1]), Integer.parseInt(args[2]))

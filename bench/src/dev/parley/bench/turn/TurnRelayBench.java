@@ -48,6 +48,7 @@ public final class TurnRelayBench {
     static final String SECRET = "bench-secret";
     static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
     static final int WARMUP_SECONDS = 20;
+    static final int SECOND_WARMUP_SECONDS = 5;
     static final long LOSS_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     record Result(String server, double packetsPerSecond, double p50Micros, double p99Micros, double cpuPercent, long lost) {
@@ -114,8 +115,13 @@ public final class TurnRelayBench {
 
             // warm both, then measure in alternating rounds (P,C then C,P, ...) so drift on a shared machine hits both
             // the JIT compiles the relay path during the first seconds of load: measure the steady state, as operators see it
-            run("parley", parley.pid(), parleyPort, peer, WARMUP_SECONDS, allocations, window, size, direct);
-            run("coturn", coturn.pid(), coturnPort, peer, WARMUP_SECONDS, allocations, window, size, direct);
+            // twice: a round starts with fresh allocations after the last ones closed, and in the first round after a
+            // single warm-up Parley's C2 compiler spent ~0.5 s of CPU recompiling (per-thread CPU from /proc)
+            for (int w = 0; w < 2; w++) {
+                int warm = w == 0 ? WARMUP_SECONDS : SECOND_WARMUP_SECONDS;
+                run("parley", parley.pid(), parleyPort, peer, warm, allocations, window, size, direct);
+                run("coturn", coturn.pid(), coturnPort, peer, warm, allocations, window, size, direct);
+            }
             List<Result> parleyRuns = new ArrayList<>();
             List<Result> coturnRuns = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {

@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import ch.qos.logback.classic.Level;
+import io.netty.util.ResourceLeakDetector;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +10,19 @@ import org.slf4j.LoggerFactory;
 public final class Main {
     private Main() {}
 
+    /**
+     * Netty's leak detector samples buffer allocations and records stack traces (about 0.5 % of the
+     * TURN relay's CPU, see docs/benchmarks.md). It is a debugging aid: the server runs without it
+     * unless {@code -Dio.netty.leakDetection.level=...} asks for it. Tests keep Netty's default.
+     */
+    static void disableLeakDetectionUnlessAsked() {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        disableLeakDetectionUnlessAsked();
         if (ConfigLoader.wantsHelp(args)) {
             System.out.print(ConfigLoader.helpText());
             return;

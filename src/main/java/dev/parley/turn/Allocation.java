@@ -166,7 +166,7 @@ final class Allocation {
             return;
         }
         clientSocket = socket;
-        client = new ClientLink.Udp(socket, client.remote(), (InetSocketAddress) socket.localAddress());
+        client = new ClientLink.Udp(socket, client.remote(), (InetSocketAddress) socket.localAddress(), true);
     }
 
     /** Adds the IPv6 relay of a dual allocation; closing either relay closes the allocation. */

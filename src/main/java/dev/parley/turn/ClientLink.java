@@ -4,6 +4,7 @@ import dev.parley.codec.stun.ChannelData;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 
@@ -24,11 +25,17 @@ sealed interface ClientLink permits ClientLink.Udp, ClientLink.Stream {
     /**
      * A client reached through a UDP socket; {@code local} is the server address it sent to (from
      * IP_RECVORIGDSTADDR on wildcard listeners; may be a wildcard address when unknown).
+     * {@code connected}: the socket is connected to {@code remote} (an allocation's client socket),
+     * so datagrams are written as bare buffers, without a {@link DatagramPacket} envelope per packet.
      */
-    record Udp(Channel channel, InetSocketAddress remote, InetSocketAddress local) implements ClientLink {
+    record Udp(Channel channel, InetSocketAddress remote, InetSocketAddress local, boolean connected) implements ClientLink {
+        Udp(Channel channel, InetSocketAddress remote, InetSocketAddress local) {
+            this(channel, remote, local, channel instanceof DatagramChannel d && d.isConnected() && remote.equals(d.remoteAddress()));
+        }
+
         @Override
         public void send(byte[] message) {
-            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(message), remote), channel.voidPromise());
+            channel.writeAndFlush(datagram(Unpooled.wrappedBuffer(message)), channel.voidPromise());
         }
 
         @Override
@@ -36,7 +43,11 @@ sealed interface ClientLink permits ClientLink.Udp, ClientLink.Stream {
             // RFC 8656 §12.5: no padding over UDP
             ByteBuf frame = channel.alloc().directBuffer(ChannelData.HEADER_LENGTH + length);
             frame.writeShort(channelNumber).writeShort(length).writeBytes(payload, offset, length);
-            channel.write(new DatagramPacket(frame, remote), channel.voidPromise());
+            channel.write(datagram(frame), channel.voidPromise());
+        }
+
+        private Object datagram(ByteBuf content) {
+            return connected ? content : new DatagramPacket(content, remote);
         }
 
         @Override

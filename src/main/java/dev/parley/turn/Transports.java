@@ -1,6 +1,7 @@
 package dev.parley.turn;
 
 import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.channel.ChannelFactory;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
@@ -18,10 +19,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 
 /** Native epoll where the platform has it, NIO otherwise; the relay path's socket options. */
 final class Transports {
@@ -73,8 +77,17 @@ final class Transports {
         return length >= MAX_DATAGRAM;
     }
 
-    static Class<? extends DatagramChannel> datagram() {
-        return EPOLL ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    /**
+     * UDP sockets for {@code local}: with epoll an IPv4 socket (AF_INET) when it is a specific IPv4
+     * address, so the kernel skips the IPv4-mapped IPv6 path on every send and receive. Wildcard and
+     * IPv6 addresses keep Netty's dual-stack IPv6 socket (0.0.0.0 binds {@code ::} there, which also
+     * hears IPv6 clients).
+     */
+    static ChannelFactory<DatagramChannel> datagram(InetAddress local) {
+        if (EPOLL && local instanceof Inet4Address && !local.isAnyLocalAddress()) {
+            return () -> new EpollDatagramChannel(SocketProtocolFamily.INET);
+        }
+        return EPOLL ? EpollDatagramChannel::new : NioDatagramChannel::new;
     }
 
     static Class<? extends ServerSocketChannel> server() {

@@ -317,7 +317,7 @@ final class TurnProtocol {
             if (Transports.EPOLL) sb.option(EpollChannelOption.SO_REUSEPORT, true);
             future = sb.bind(bind, port);
         } else {
-            future = udpRelay(allocation).bind(bind, port);
+            future = udpRelay(allocation, bind).bind(bind, port);
         }
         int boundPort = port;
         future.addListener(f -> {
@@ -339,8 +339,8 @@ final class TurnProtocol {
     }
 
     /** A UDP relay socket of this allocation: peer datagrams go to {@link Allocation#fromPeer}, flushed per read batch. */
-    private Bootstrap udpRelay(Allocation allocation) {
-        Bootstrap udp = new Bootstrap().group(allocation.loop).channel(Transports.datagram())
+    private Bootstrap udpRelay(Allocation allocation, InetAddress bind) {
+        Bootstrap udp = new Bootstrap().group(allocation.loop).channelFactory(Transports.datagram(bind))
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>(false) {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
@@ -387,7 +387,9 @@ final class TurnProtocol {
         if (udpLoops == null || !(allocation.client instanceof ClientLink.Udp udp)) return;
         InetSocketAddress listen = udpListenAddress != null ? udpListenAddress : udp.local();
         if (listen == null || listen.getAddress().isAnyLocalAddress()) return; // unknown destination: keep the listener
-        Bootstrap b = Transports.datagramOptions(new Bootstrap().group(allocation.loop).channel(Transports.datagram())
+        // an IPv4 socket when both ends are IPv4 (see Transports.datagram); else as the listener's
+        InetAddress family = udp.remote().getAddress() instanceof Inet4Address ? listen.getAddress() : udp.remote().getAddress();
+        Bootstrap b = Transports.datagramOptions(new Bootstrap().group(allocation.loop).channelFactory(Transports.datagram(family))
                 .option(EpollChannelOption.SO_REUSEPORT, true).option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new UdpListenerHandler(this)));
         b.connect(udp.remote(), listen).addListener((ChannelFuture f) -> {
@@ -403,7 +405,7 @@ final class TurnProtocol {
     private void bindAdditionalV6(Allocation allocation, int attemptsLeft, StunMessage request, Authenticator.Result result,
                                   int lifetime, byte[] reservationToken) {
         int port = ports.next(false);
-        ChannelFuture future = udpRelay(allocation).bind(relayBindV6, port);
+        ChannelFuture future = udpRelay(allocation, relayBindV6).bind(relayBindV6, port);
         future.addListener(f -> {
             if (f.isSuccess() && allocation.isClosed()) {
                 future.channel().close();
@@ -452,7 +454,7 @@ final class TurnProtocol {
     /** Binds port + 1 as a placeholder that drops traffic until claimed (or after 30 s, closed). */
     private void reserveNextPort(Allocation allocation, InetAddress bind, Channel relay, int port, int attemptsLeft,
                                  StunMessage request, Authenticator.Result result, int lifetime) {
-        new Bootstrap().group(allocation.loop).channel(Transports.datagram())
+        new Bootstrap().group(allocation.loop).channelFactory(Transports.datagram(bind))
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {

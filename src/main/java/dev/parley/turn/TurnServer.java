@@ -89,7 +89,7 @@ public final class TurnServer implements AutoCloseable {
     }
 
     private int bindUdp(InetAddress listen, int port, int threads) throws InterruptedException {
-        Bootstrap b = Transports.datagramOptions(new Bootstrap().group(group).channel(Transports.datagram())
+        Bootstrap b = Transports.datagramOptions(new Bootstrap().group(group).channelFactory(Transports.datagram(listen))
                 .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20));
         // with epoll: one socket per loop on the same port, the kernel spreads clients by 5-tuple
         int sockets = Transports.EPOLL ? threads : 1;
