@@ -10,7 +10,7 @@ export const HIGH_WATER = 8 * 1024 * 1024;
 /** bufferedAmountLowThreshold: queue more once the buffer drains to this. */
 export const LOW_WATER = 2 * 1024 * 1024;
 /** Bytes read from the file at a time (split into chunks). */
-export const READ_SIZE = 1024 * 1024;
+export const READ_SIZE = 4 * 1024 * 1024;
 /** Bytes the sender may be ahead of what the receiver has written (keeps receiver memory flat). */
 export const WINDOW = 32 * 1024 * 1024;
 

@@ -29,6 +29,9 @@ async function localStream(state) {
   };
 }
 
+/** Bytes gathered from small updates before they go to the worker in one message. */
+const HASH_BLOCK = 1024 * 1024;
+
 let worker = null;
 let nextId = 1;
 const pending = new Map(); // request id → {resolve, reject}
@@ -59,13 +62,37 @@ async function workerStream(state) {
   const hash = nextId++;
   await call({ op: 'create', hash, state });
   let failure = null;
+  // Small updates (a receiver's data-channel chunks) are gathered into blocks of HASH_BLOCK
+  // bytes, and each block is transferred to the worker: one message per block, not per chunk,
+  // and still one copy of each byte (the copy update() makes anyway).
+  let block = null;
+  let filled = 0;
+  const post = (bytes) => {
+    // Updates are not answered one by one; a failed one shows up in the next save or digest.
+    call({ op: 'update', hash, bytes }, [bytes.buffer]).catch((error) => { failure ??= error; });
+  };
+  const postBlock = () => {
+    if (filled > 0) post(filled === block.length ? block : block.subarray(0, filled));
+    block = null;
+    filled = 0;
+  };
   return {
     update: (bytes) => {
-      const copy = bytes.slice();
-      // Updates are not answered one by one; a failed one shows up in the next save or digest.
-      call({ op: 'update', hash, bytes: copy }, [copy.buffer]).catch((error) => { failure ??= error; });
+      if (filled === 0 && bytes.length >= HASH_BLOCK) {
+        post(bytes.slice()); // a large read (the sender's): one copy, one message
+        return;
+      }
+      let done = 0;
+      while (done < bytes.length) {
+        block ??= new Uint8Array(HASH_BLOCK);
+        const n = Math.min(bytes.length - done, HASH_BLOCK - filled);
+        block.set(bytes.subarray(done, done + n), filled);
+        filled += n;
+        done += n;
+        if (filled === HASH_BLOCK) postBlock();
+      }
     },
-    save: async () => { const value = await call({ op: 'save', hash }); if (failure) throw failure; return value; },
-    digest: async () => { const value = await call({ op: 'digest', hash }); if (failure) throw failure; return value; },
+    save: async () => { postBlock(); const value = await call({ op: 'save', hash }); if (failure) throw failure; return value; },
+    digest: async () => { postBlock(); const value = await call({ op: 'digest', hash }); if (failure) throw failure; return value; },
   };
 }
