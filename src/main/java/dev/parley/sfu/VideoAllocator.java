@@ -47,23 +47,27 @@ final class VideoAllocator {
     record Step(int stream, int maxTemporal, long bps) {}
 
     /**
-     * The rungs a video can be forwarded at, cheapest first: each spatial layer (smallest first)
-     * at full frame rate, preceded by the same layer without its top temporal layer (about half
-     * the frame rate: TID ≤ 1 of three) when the layer's per-TID rates are known. So a shrinking
-     * estimate first halves the frame rate and only then lowers the resolution; a stream without
-     * temporal layers has spatial rungs only. Bitrates are as measured on arrival and smoothed,
-     * plus 5 % for the RTP/SRTP/UDP headers; 0 for a layer that is not arriving.
+     * The rungs a video can be forwarded at, cheapest first: two per spatial layer (smallest
+     * first), the layer without its top temporal layer (about half the frame rate: TID ≤ 1 of
+     * three) and the layer at full frame rate. So a shrinking estimate first halves the frame
+     * rate and only then lowers the resolution. While a layer's per-TID rates are not known (no
+     * temporal layers, or not measured yet) its lower rung is the full layer at the full cost, so
+     * the choice is by resolution only; the ladder keeps its shape either way, because the
+     * bitrate allocator remembers each consumer's rung by position. Bitrates are as measured on
+     * arrival and smoothed, plus 5 % for the RTP/SRTP/UDP headers; 0 for a layer that is not
+     * arriving.
      */
     static List<Step> ladder(Producer producer, long nowNanos) {
         List<Step> steps = new ArrayList<>();
         for (int index : layersBySize(producer)) {
             ProducerStream stream = producer.streams[index];
             boolean active = stream.active(nowNanos);
+            // A layer that just started has no measured rate yet: 1 bit/s keeps it choosable.
+            long full = active ? Math.max(1, stream.smoothedBitrate * 21 / 20) : 0;
             int top = stream.temporalLayers - 1;
             long reduced = active && top >= 1 ? stream.bitrateUpTo(top - 1) : -1;
-            if (reduced > 0) steps.add(new Step(index, top - 1, Math.max(1, reduced * 21 / 20)));
-            // A layer that just started has no measured rate yet: 1 bit/s keeps it choosable.
-            steps.add(new Step(index, Consumer.ALL_TEMPORAL, active ? Math.max(1, stream.smoothedBitrate * 21 / 20) : 0));
+            steps.add(reduced > 0 ? new Step(index, top - 1, Math.max(1, reduced * 21 / 20)) : new Step(index, Consumer.ALL_TEMPORAL, full));
+            steps.add(new Step(index, Consumer.ALL_TEMPORAL, full));
         }
         return steps;
     }

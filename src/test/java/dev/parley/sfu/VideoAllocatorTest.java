@@ -107,8 +107,8 @@ class VideoAllocatorTest {
         // f carries three temporal layers: TID 0 and 1 are half of its 1 Mbit/s
         a.producer.streams[2].setTemporalBitrates(300_000, 200_000, 500_000);
         List<VideoAllocator.Step> ladder = VideoAllocator.ladder(a.producer, NOW);
-        assertEquals(4, ladder.size(), "q, h, f at TID <= 1, f: " + ladder);
-        assertEquals(new VideoAllocator.Step(2, 1, 525_000), ladder.get(2));
+        assertEquals(6, ladder.size(), "two rungs per layer: " + ladder);
+        assertEquals(new VideoAllocator.Step(2, 1, 525_000), ladder.get(4), "f at TID <= 1");
         List<VideoAllocator.Choice> ceilings = VideoAllocator.allocate(List.of(a), ReceiverConstraints.DEFAULT, List.of(), NOW);
         // 800k: full f (1.05M) does not fit, f at half the frame rate (525k) does
         BitrateAllocator.Allocation shortEstimate = new BitrateAllocator().allocate(800_000, VideoAllocator.demands(ceilings, NOW), NOW / 1000);
@@ -124,10 +124,14 @@ class VideoAllocatorTest {
     }
 
     @Test
-    void aStreamWithoutTemporalLayersHasSpatialStepsOnly() {
+    void aStreamWithoutTemporalLayersIsChosenByResolutionOnly() {
         Consumer a = video("a");
-        assertEquals(3, VideoAllocator.ladder(a.producer, NOW).size());
+        for (VideoAllocator.Step step : VideoAllocator.ladder(a.producer, NOW)) {
+            assertEquals(Consumer.ALL_TEMPORAL, step.maxTemporal(), "no rung drops frames: " + step);
+        }
         a.producer.streams[2].setTemporalBitrates(1_000_000); // TID present but only TL0
-        assertEquals(3, VideoAllocator.ladder(a.producer, NOW).size());
+        for (VideoAllocator.Step step : VideoAllocator.ladder(a.producer, NOW)) {
+            assertEquals(Consumer.ALL_TEMPORAL, step.maxTemporal(), "no rung drops frames: " + step);
+        }
     }
 }
