@@ -145,8 +145,10 @@ final class Consumer {
     private boolean temporal(int sequence, long timestamp, int pictureId, int tid, boolean layerSync) {
         long age = (timestamp - frameTimestamp) & 0xFFFFFFFFL;
         if (age == 0 || age >= 0x8000_0000L) {
-            // the frame being decided, or a late packet of an older one: its TID decides
-            boolean forward = age == 0 ? frameForwarded : tid <= currentTemporal;
+            // The frame being decided, or a late packet of an older one. Those older than the
+            // last re-numbering were refused above; the newer ones belong to forwarded frames
+            // unless a frame was dropped since (then it may have been that one: drop it too).
+            boolean forward = age == 0 ? frameForwarded : !droppedSinceSent;
             if (forward) remember(sequence);
             return forward;
         }
