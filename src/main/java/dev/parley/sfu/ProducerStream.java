@@ -37,6 +37,16 @@ final class ProducerStream {
      * subscribers down and (with the new layer's key frame) up again.
      */
     long smoothedBitrate;
+    /**
+     * Payload bytes per VP8 temporal layer (TID 0..3, RFC 7741 §4.2) in the current window, and
+     * each layer's rate smoothed like {@link #smoothedBitrate}. {@link #temporalLayers} is how
+     * many TIDs the last window carried (0 when the stream has no temporal layers).
+     */
+    private final long[] temporalWindowBytes = new long[4];
+    private final long[] temporalBitrate = new long[4];
+    private final long[] smoothedTemporalBitrate = new long[4];
+    private int windowTemporalLayers;
+    int temporalLayers;
 
     private long lastKeyFrameRequestNanos = Long.MIN_VALUE / 2;
     private boolean keyFrameWanted;
@@ -60,6 +70,15 @@ final class ProducerStream {
         this.cache = producer.kind == MediaKind.VIDEO ? new RetransmissionCache(1024) : null;
     }
 
+    /** Records an arriving packet for loss statistics, activity and rate; {@code tid} is -1 without one. */
+    void received(int seq, int payloadBytes, int tid, long nowNanos) {
+        if (tid >= 0) {
+            temporalWindowBytes[tid] += payloadBytes;
+            windowTemporalLayers = Math.max(windowTemporalLayers, tid + 1);
+        }
+        received(seq, payloadBytes, nowNanos);
+    }
+
     /** Records an arriving packet for loss statistics, activity and rate. */
     void received(int seq, int payloadBytes, long nowNanos) {
         long extended = sequences.unwrap(seq);
@@ -79,10 +98,45 @@ final class ProducerStream {
      * its top layer look cheap enough to switch a narrow subscriber up and straight back down.
      */
     void closeRateWindow(long windowNanos) {
-        long measured = windowBytes * 8L * 1_000_000_000L / Math.max(1, windowNanos);
-        bitrate = Math.max(measured, bitrate - bitrate / 8);
+        bitrate = slowFall(windowBytes, bitrate, windowNanos);
         windowBytes = 0;
-        smoothedBitrate = smoothedBitrate == 0 ? bitrate : (3 * smoothedBitrate + bitrate) / 4;
+        smoothedBitrate = smooth(smoothedBitrate, bitrate);
+        for (int t = 0; t < 4; t++) {
+            temporalBitrate[t] = t < windowTemporalLayers ? slowFall(temporalWindowBytes[t], temporalBitrate[t], windowNanos) : 0;
+            smoothedTemporalBitrate[t] = t < windowTemporalLayers ? smooth(smoothedTemporalBitrate[t], temporalBitrate[t]) : 0;
+            temporalWindowBytes[t] = 0;
+        }
+        temporalLayers = windowTemporalLayers;
+        windowTemporalLayers = 0;
+    }
+
+    private static long slowFall(long bytes, long previous, long windowNanos) {
+        long measured = bytes * 8L * 1_000_000_000L / Math.max(1, windowNanos);
+        return Math.max(measured, previous - previous / 8);
+    }
+
+    private static long smooth(long smoothed, long latest) {
+        return smoothed == 0 ? latest : (3 * smoothed + latest) / 4;
+    }
+
+    /**
+     * What forwarding TIDs up to {@code maxTid} costs: the layer's smoothed rate scaled by those
+     * TIDs' share of it, or -1 when the per-TID rates are not known (no temporal layers).
+     */
+    long bitrateUpTo(int maxTid) {
+        long all = 0;
+        long upTo = 0;
+        for (int t = 0; t < temporalLayers; t++) {
+            all += smoothedTemporalBitrate[t];
+            if (t <= maxTid) upTo += smoothedTemporalBitrate[t];
+        }
+        return temporalLayers < 2 || all == 0 ? -1 : smoothedBitrate * upTo / all;
+    }
+
+    /** Test hook: sets the smoothed per-TID rates as if measured. */
+    void setTemporalBitrates(long... bps) {
+        temporalLayers = bps.length;
+        for (int t = 0; t < 4; t++) smoothedTemporalBitrate[t] = t < bps.length ? bps[t] : 0;
     }
 
     /**

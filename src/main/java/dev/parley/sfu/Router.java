@@ -288,6 +288,8 @@ final class Router {
         boolean keyFrame = true;
         int pictureId = -1;
         int tl0PicIdx = -1;
+        int tid = -1;
+        boolean layerSync = false;
         if (producer.kind == MediaKind.VIDEO) {
             if (vp8) {
                 try {
@@ -299,6 +301,8 @@ final class Router {
                 keyFrame = b.vp8.isKeyFrame();
                 pictureId = b.vp8.pictureId();
                 tl0PicIdx = b.vp8.tl0PicIdx();
+                tid = b.vp8.temporalLayerId();
+                layerSync = b.vp8.layerSync();
                 if (keyFrame) {
                     stream.width = b.vp8.keyFrameWidth();
                     stream.height = b.vp8.keyFrameHeight();
@@ -313,7 +317,7 @@ final class Router {
             }
         }
         // Only a packet whose payload parsed is counted, cached for NACKs, or heard.
-        stream.received(seq, payloadLength, now);
+        stream.received(seq, payloadLength, tid, now);
         if (stream.cache != null) stream.cache.store(seq, b.stripped, 0, strippedLength);
         if (producer.audioLevelExtensionId > 0) readAudioLevel(producer, b.view, now);
         int payloadType = b.view.payloadType();
@@ -326,7 +330,7 @@ final class Router {
             int outPt = consumer.outputPayloadType(payloadType);
             if (outPt < 0) continue;
             long switches = consumer.layerSwitches;
-            if (!consumer.accept(stream.index, seq, timestamp, keyFrame, pictureId, tl0PicIdx, now)) continue;
+            if (!consumer.accept(stream.index, seq, timestamp, keyFrame, pictureId, tl0PicIdx, tid, layerSync, now)) continue;
             if (consumer.layerSwitches != switches) sfu.metrics.layerSwitches.increment();
             if (sfu.dropForTest()) continue;
             Participant subscriber = consumer.subscriber;
@@ -626,7 +630,7 @@ final class Router {
         if (isVp8(producer)) {
             try {
                 Vp8PayloadView vp8 = sfu.buffers.vp8.wrap(out, payloadAt, sent - payloadAt);
-                if (vp8.hasPictureId()) vp8.setPictureId(consumer.outputPictureId(vp8.pictureId()));
+                if (vp8.hasPictureId()) vp8.setPictureId(consumer.retransmittedPictureId(outputSequence, vp8.pictureId()));
                 if (vp8.tl0PicIdx() >= 0) vp8.setTl0PicIdx(consumer.outputTl0PicIdx(vp8.tl0PicIdx()));
             } catch (Vp8ParseException e) {
                 return; // cannot happen: the packet was parsed when it arrived
@@ -700,7 +704,10 @@ final class Router {
         List<String> forwarded = new ArrayList<>();
         for (VideoAllocator.Choice choice : ceilings) {
             Consumer c = choice.consumer();
-            int layer = shared == null ? choice.layer() : VideoAllocator.streamOf(c.producer, shared.layerOf(c.ssrc));
+            VideoAllocator.Step step = shared == null ? null : VideoAllocator.stepOf(c.producer, shared.layerOf(c.ssrc), nowNanos);
+            int layer = shared == null ? choice.layer() : step == null ? -1 : step.stream();
+            // Without an estimate every temporal layer; with one, what the chosen rung allows.
+            c.targetTemporal = step == null ? Consumer.ALL_TEMPORAL : step.maxTemporal();
             if (layer >= 0) forwarded.add(c.producer.id);
             if (c.targetLayer != layer) {
                 c.targetLayer = layer;

@@ -175,7 +175,8 @@ public final class Sfu implements AutoCloseable {
 
     /**
      * Congestion state towards a subscriber, for tests and troubleshooting: estimate,
-     * acknowledged rate, loss, RTT, probes, and each video's layer rates (bits/s, in offer order).
+     * acknowledged rate, loss, RTT, probes, and each video's layer rates (bits/s, in offer order)
+     * with the number of VP8 temporal layers each carries, and the consumer's temporal target.
      */
     public String congestionSummary(String room, String peerId) {
         return onLoop(() -> {
@@ -190,8 +191,12 @@ public final class Sfu implements AutoCloseable {
             for (Consumer c : p.consumers.values()) {
                 if (c.producer.kind != MediaKind.VIDEO) continue;
                 out.append("; ").append(c.producer.id).append(" target ").append(c.targetLayer).append(" current ")
-                        .append(c.currentLayer).append(" switches ").append(c.layerSwitches).append(" layers");
-                for (ProducerStream s : c.producer.streams) out.append(' ').append(s.rid).append('=').append(s.bitrate);
+                        .append(c.currentLayer).append(" switches ").append(c.layerSwitches).append(" TID target ")
+                        .append(c.targetTemporal).append(" current ").append(c.currentTemporal).append(" layers");
+                // per layer: rate, and how many VP8 temporal layers it carries (RFC 7741 §4.2 TID)
+                for (ProducerStream s : c.producer.streams) {
+                    out.append(' ').append(s.rid).append('=').append(s.bitrate).append(" T").append(s.temporalLayers);
+                }
             }
             return out.toString();
         }).join();

@@ -41,33 +41,68 @@ final class VideoAllocator {
     }
 
     /**
+     * One rung of a video's ladder as the bitrate allocator counts it: a stream (spatial layer)
+     * and the highest VP8 temporal layer forwarded in it ({@link Consumer#ALL_TEMPORAL} for all).
+     */
+    record Step(int stream, int maxTemporal, long bps) {}
+
+    /**
+     * The rungs a video can be forwarded at, cheapest first: two per spatial layer (smallest
+     * first), the layer without its top temporal layer (about half the frame rate: TID ≤ 1 of
+     * three) and the layer at full frame rate. So a shrinking estimate first halves the frame
+     * rate and only then lowers the resolution. While a layer's per-TID rates are not known (no
+     * temporal layers, or not measured yet) its lower rung is the full layer at the full cost, so
+     * the choice is by resolution only; the ladder keeps its shape either way, because the
+     * bitrate allocator remembers each consumer's rung by position. Bitrates are as measured on
+     * arrival and smoothed, plus 5 % for the RTP/SRTP/UDP headers; 0 for a layer that is not
+     * arriving.
+     */
+    static List<Step> ladder(Producer producer, long nowNanos) {
+        List<Step> steps = new ArrayList<>();
+        for (int index : layersBySize(producer)) {
+            ProducerStream stream = producer.streams[index];
+            boolean active = stream.active(nowNanos);
+            // A layer that just started has no measured rate yet: 1 bit/s keeps it choosable.
+            long full = active ? Math.max(1, stream.smoothedBitrate * 21 / 20) : 0;
+            int top = stream.temporalLayers - 1;
+            long reduced = active && top >= 1 ? stream.bitrateUpTo(top - 1) : -1;
+            steps.add(reduced > 0 ? new Step(index, top - 1, Math.max(1, reduced * 21 / 20)) : new Step(index, Consumer.ALL_TEMPORAL, full));
+            steps.add(new Step(index, Consumer.ALL_TEMPORAL, full));
+        }
+        return steps;
+    }
+
+    /**
      * What each ranked video asks of the bandwidth estimate: priority by rank (the first video
-     * highest), per-layer bitrates smallest layer first (as measured on arrival and smoothed, plus 5 % for the
-     * RTP/SRTP/UDP headers; 0 for a layer that is not arriving), and its ceiling. A consumer is
-     * named by its SSRC, unique on the subscriber's transport.
+     * highest), the bitrate of each rung of its {@link #ladder}, and its ceiling (the full frame
+     * rate rung of its ceiling layer). A consumer is named by its SSRC, unique on the
+     * subscriber's transport.
      */
     static List<BitrateAllocator.Demand> demands(List<Choice> choices, long nowNanos) {
         List<BitrateAllocator.Demand> demands = new ArrayList<>(choices.size());
         for (int i = 0; i < choices.size(); i++) {
             Choice choice = choices.get(i);
-            Producer producer = choice.consumer().producer;
-            int[] bySize = layersBySize(producer);
-            long[] bps = new long[bySize.length];
+            List<Step> steps = ladder(choice.consumer().producer, nowNanos);
+            long[] bps = new long[steps.size()];
             int max = BitrateAllocator.PAUSED;
-            for (int l = 0; l < bySize.length; l++) {
-                ProducerStream stream = producer.streams[bySize[l]];
-                // A layer that just started has no measured rate yet: 1 bit/s keeps it choosable.
-                bps[l] = stream.active(nowNanos) ? Math.max(1, stream.smoothedBitrate * 21 / 20) : 0;
-                if (bySize[l] == choice.layer()) max = l;
+            for (int l = 0; l < bps.length; l++) {
+                bps[l] = steps.get(l).bps();
+                if (steps.get(l).stream() == choice.layer() && steps.get(l).maxTemporal() == Consumer.ALL_TEMPORAL) max = l;
             }
             demands.add(new BitrateAllocator.Demand(choice.consumer().ssrc, choices.size() - i, bps, max));
         }
         return demands;
     }
 
-    /** The stream index of the allocator's layer {@code layer} (counted smallest first), or -1. */
-    static int streamOf(Producer producer, int layer) {
-        return layer < 0 ? -1 : layersBySize(producer)[layer];
+    /** The rung the bitrate allocator chose ({@code rung} counts the ladder cheapest first), or null for paused. */
+    static Step stepOf(Producer producer, int rung, long nowNanos) {
+        return rung < 0 ? null : ladder(producer, nowNanos).get(rung);
+    }
+
+    /** The stream index of the bitrate allocator's rung {@code rung}, or -1. */
+    static int streamOf(Producer producer, int rung, long nowNanos) {
+        Step step = stepOf(producer, rung, nowNanos);
+        return step == null ? -1 : step.stream();
     }
 
     private static int rank(Consumer c, ReceiverConstraints constraints, List<String> speakerOrder, int joinPosition) {

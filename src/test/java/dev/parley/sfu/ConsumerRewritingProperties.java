@@ -34,14 +34,19 @@ class ConsumerRewritingProperties {
         }
     }
 
-    @Property(tries = 300)
-    void forwardedStreamIsContinuousAcrossLayerSwitches(@ForAll long seed) {
-        Random r = new Random(seed);
+    /** A consumer of a VP8 producer with simulcast layers q, h, f. */
+    static Consumer simulcastConsumer() {
         SfuSdp.PublishedTrack track = new SfuSdp.PublishedTrack("1", MediaKind.VIDEO, new CodecChoice("VP8", 96, 97, null),
                 0, 0, 1, 0, List.of("q", "h", "f"), 2, 3, 0);
         Producer producer = new Producer("p-1", new Participant("p", null), track);
-        Consumer consumer = new Consumer(producer, new Participant("s", null), "0",
+        return new Consumer(producer, new Participant("s", null), "0",
                 CodecChoice.subscriberSide(MediaKind.VIDEO, "VP8", null), 1, 2);
+    }
+
+    @Property(tries = 300)
+    void forwardedStreamIsContinuousAcrossLayerSwitches(@ForAll long seed) {
+        Random r = new Random(seed);
+        Consumer consumer = simulcastConsumer();
         Layer[] layers = {new Layer(r), new Layer(r), new Layer(r)};
         long now = 1_000_000_000L;
         int lastSeq = -1;

@@ -144,6 +144,8 @@ class SimulcastBrowserTest {
             }
             """;
 
+    private static final List<String> BELOW_F = List.of("q", "h");
+
     @Test
     @SuppressWarnings("unchecked")
     void aSubscriberBehindANarrowPathGetsALowerLayerWhileAnotherKeepsTheFullOne() {
@@ -178,10 +180,12 @@ class SimulcastBrowserTest {
                 "the publisher's send-side estimate grows on the SFU's transport-cc feedback");
 
         long estimateBefore = sfu.subscriberEstimate(room, narrowId);
-        // 350 kbit/s on the path to one subscriber: the q layer (~150 kbit/s) and audio fit, h and f do not.
+        // 350 kbit/s on the path to one subscriber: f does not fit; q (~150 kbit/s) does, and so may
+        // h at half its frame rate (Chromium's VP8 layers carry three temporal layers, and the
+        // allocator drops the top one before the resolution), depending on the measured rates.
         sfu.capSubscriberForTest(room, narrowId, 350_000);
-        Map<String, Object> low = poll(narrow, VIDEO, v -> num(v, "height") > 0 && num(v, "height") <= 120, 60,
-                "the narrow subscriber's estimate moves it to the q layer");
+        Map<String, Object> low = poll(narrow, VIDEO, v -> num(v, "height") > 0 && num(v, "height") <= 240, 60,
+                "the narrow subscriber's estimate moves it below the f layer");
         long estimateCapped = sfu.subscriberEstimate(room, narrowId);
         String videoTrack = publisherId + "-1";
         // Both at once: the narrow subscriber on q while the wide one gets f. The wide one's own
@@ -192,10 +196,11 @@ class SimulcastBrowserTest {
         do {
             narrowLayers = sfu.forwardedLayers(room, narrowId);
             wideLayers = sfu.forwardedLayers(room, wideId);
-            if ("q".equals(narrowLayers.get(videoTrack)) && "f".equals(wideLayers.get(videoTrack))) break;
+            if (BELOW_F.contains(narrowLayers.get(videoTrack)) && "f".equals(wideLayers.get(videoTrack))) break;
             narrow.waitForTimeout(300);
         } while (System.nanoTime() < pairDeadline);
-        assertEquals("q", narrowLayers.get(videoTrack), "forwarded to the narrow subscriber: " + narrowLayers
+        System.out.println("narrow while capped: " + sfu.congestionSummary(room, narrowId));
+        assertTrue(BELOW_F.contains(narrowLayers.get(videoTrack)), "forwarded to the narrow subscriber: " + narrowLayers
                 + "; SFU: " + sfu.congestionSummary(room, narrowId));
         assertEquals("f", wideLayers.get(videoTrack), "the other subscriber keeps the full layer: " + wideLayers
                 + "; SFU: " + sfu.congestionSummary(room, wideId));

@@ -79,7 +79,7 @@ class VideoAllocatorTest {
         BitrateAllocator.Allocation a = new BitrateAllocator().allocate(estimateBps, VideoAllocator.demands(ceilings, NOW), NOW / 1000);
         List<VideoAllocator.Choice> out = new ArrayList<>();
         for (VideoAllocator.Choice c : ceilings) {
-            out.add(new VideoAllocator.Choice(c.consumer(), VideoAllocator.streamOf(c.consumer().producer, a.layerOf(c.consumer().ssrc))));
+            out.add(new VideoAllocator.Choice(c.consumer(), VideoAllocator.streamOf(c.consumer().producer, a.layerOf(c.consumer().ssrc), NOW)));
         }
         return layers(out);
     }
@@ -99,5 +99,39 @@ class VideoAllocatorTest {
 
     private Consumer withSsrc(Consumer c, long ssrc) {
         return new Consumer(c.producer, subscriber, c.mid, c.codec, ssrc, ssrc + 100);
+    }
+
+    @Test
+    void aShortEstimateHalvesTheFrameRateBeforeLoweringTheResolution() {
+        Consumer a = withSsrc(video("a"), 10);
+        // f carries three temporal layers: TID 0 and 1 are half of its 1 Mbit/s
+        a.producer.streams[2].setTemporalBitrates(300_000, 200_000, 500_000);
+        List<VideoAllocator.Step> ladder = VideoAllocator.ladder(a.producer, NOW);
+        assertEquals(6, ladder.size(), "two rungs per layer: " + ladder);
+        assertEquals(new VideoAllocator.Step(2, 1, 525_000), ladder.get(4), "f at TID <= 1");
+        List<VideoAllocator.Choice> ceilings = VideoAllocator.allocate(List.of(a), ReceiverConstraints.DEFAULT, List.of(), NOW);
+        // 800k: full f (1.05M) does not fit, f at half the frame rate (525k) does
+        BitrateAllocator.Allocation shortEstimate = new BitrateAllocator().allocate(800_000, VideoAllocator.demands(ceilings, NOW), NOW / 1000);
+        VideoAllocator.Step step = VideoAllocator.stepOf(a.producer, shortEstimate.layerOf(10), NOW);
+        assertEquals(2, step.stream(), "still the f layer");
+        assertEquals(1, step.maxTemporal(), "without TID 2");
+        // 1.5M: full f
+        BitrateAllocator.Allocation enough = new BitrateAllocator().allocate(1_500_000, VideoAllocator.demands(ceilings, NOW), NOW / 1000);
+        assertEquals(new VideoAllocator.Step(2, Consumer.ALL_TEMPORAL, 1_050_000), VideoAllocator.stepOf(a.producer, enough.layerOf(10), NOW));
+        // 500k: not even f at half rate, so h (315k) at full rate (h's temporal rates are unknown)
+        BitrateAllocator.Allocation less = new BitrateAllocator().allocate(500_000, VideoAllocator.demands(ceilings, NOW), NOW / 1000);
+        assertEquals(new VideoAllocator.Step(1, Consumer.ALL_TEMPORAL, 315_000), VideoAllocator.stepOf(a.producer, less.layerOf(10), NOW));
+    }
+
+    @Test
+    void aStreamWithoutTemporalLayersIsChosenByResolutionOnly() {
+        Consumer a = video("a");
+        for (VideoAllocator.Step step : VideoAllocator.ladder(a.producer, NOW)) {
+            assertEquals(Consumer.ALL_TEMPORAL, step.maxTemporal(), "no rung drops frames: " + step);
+        }
+        a.producer.streams[2].setTemporalBitrates(1_000_000); // TID present but only TL0
+        for (VideoAllocator.Step step : VideoAllocator.ladder(a.producer, NOW)) {
+            assertEquals(Consumer.ALL_TEMPORAL, step.maxTemporal(), "no rung drops frames: " + step);
+        }
     }
 }

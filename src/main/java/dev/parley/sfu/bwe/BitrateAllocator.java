@@ -58,7 +58,9 @@ public final class BitrateAllocator {
     }
 
     /**
-     * What one consumer could receive: {@code layerBps[i]} is the bitrate of spatial layer i as
+     * What one consumer could receive: {@code layerBps[i]} is the bitrate of layer i (the Router
+     * counts a VP8 spatial layer at half frame rate as a layer of its own, just below the full
+     * one: {@code VideoAllocator.ladder}) as
      * the producer currently measures it, 0 for a layer that is not arriving (the publisher
      * dropped it), which is never chosen. {@code maxLayer} is the highest the subscriber wants
      * (tile size, receiver constraints), or {@link #PAUSED} when it wants none (off-screen,
