@@ -182,7 +182,8 @@ class CallAppTest {
         ann.click("#screen");
         ann.waitForFunction("() => !window.parleyCall.media.screenSharing");
         bob.waitForFunction("() => document.getElementById('remote-screen').hidden");
-        assertEquals(Boolean.TRUE, ann.evaluate("window.parleyCall.senders.video.track === window.parleyCall.media.cameraTrack"));
+        // replaceTrack resolves after the state message that hid Bob's screen tile: wait for it
+        ann.waitForFunction("() => window.parleyCall.senders.video.track === window.parleyCall.media.cameraTrack");
         awaitMoreFrames(bob, remote(bob), 20);
     }
 
