@@ -51,6 +51,7 @@ $('join-form').addEventListener('submit', async (event) => {
   }
 });
 $('leave').addEventListener('click', leave);
+$('rejoin').addEventListener('click', () => location.reload());
 $('mic').addEventListener('click', () => setMic(!state.me.micOn));
 $('camera').addEventListener('click', () => setCamera(!state.me.cameraOn));
 $('screen').addEventListener('click', () => (state.me.screenSharing ? stopScreen() : startScreen()).catch((e) => banner(`screen share: ${e.message}`)));
@@ -473,6 +474,11 @@ function leave() {
   state.sfu = null;
   state.signaling = null;
   setStatus('left');
+  // Nothing of the call stays on screen: no frozen tiles, no live-looking controls.
+  $('call').hidden = true;
+  for (const id of ['grid', 'spotlight', 'people', 'audio-only']) $(id).replaceChildren();
+  $('media-status').textContent = '';
+  $('left').hidden = false;
 }
 
 function setStatus(text) {

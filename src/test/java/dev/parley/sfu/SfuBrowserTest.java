@@ -174,6 +174,8 @@ class SfuBrowserTest {
         Page bob = joinRoom("Bob", roomOf(ann));
         awaitMedia(ann, 1, 1);
         bob.click("#leave");
+        assertTrue(bob.isVisible("#left") && !bob.isVisible("#call") && bob.locator("#grid video").count() == 0,
+                "the one who left sees that they left, not a frozen call");
         ann.waitForFunction("() => window.room.sfu.remoteTracks.size === 0");
         ann.click("#leave");
         long deadline = System.nanoTime() + 10_000_000_000L;
