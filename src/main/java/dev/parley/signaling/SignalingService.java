@@ -509,7 +509,7 @@ public final class SignalingService implements AutoCloseable {
     private final class MediaEvents implements SfuEvents {
         @Override
         public void subscriberOffer(String room, String peerId, String sdp, long version) {
-            loop.execute(() -> {
+            onLoop(() -> {
                 Session session = member(room, peerId);
                 if (session == null) return;
                 ObjectNode offer = Wire.message("sfu-offer");
@@ -521,7 +521,7 @@ public final class SignalingService implements AutoCloseable {
 
         @Override
         public void mediaClosed(String room, String peerId, String reason) {
-            loop.execute(() -> {
+            onLoop(() -> {
                 Session session = member(room, peerId);
                 if (session == null) return;
                 ObjectNode closed = Wire.message("sfu-closed");
@@ -532,7 +532,7 @@ public final class SignalingService implements AutoCloseable {
 
         @Override
         public void dominantSpeaker(String room, String peerId) {
-            loop.execute(() -> {
+            onLoop(() -> {
                 Room r = rooms.get(room);
                 if (r == null) return;
                 ObjectNode speaker = Wire.message("sfu-speaker");
@@ -543,7 +543,7 @@ public final class SignalingService implements AutoCloseable {
 
         @Override
         public void forwarding(String room, String peerId, java.util.List<String> forwarded) {
-            loop.execute(() -> {
+            onLoop(() -> {
                 Session session = member(room, peerId);
                 if (session == null) return;
                 ObjectNode event = Wire.message("sfu-forwarding");
