@@ -19,13 +19,17 @@ export function defaultSignalingUrl(location = globalThis.location) {
 }
 
 const RELAYED = new Set(['offer', 'answer', 'candidate', 'message']);
+/** Acknowledge after this many events at once… */
+const ACK_EVERY = 32;
+/** …else this long after the first unacknowledged event (ms). */
+const ACK_DELAY_MS = 500;
 const EVENTS = new Set(['peer-joined', 'peer-left', 'peer-disconnected', 'peer-reconnected', 'sfu-offer', 'sfu-closed', 'sfu-speaker', 'sfu-forwarding', ...RELAYED]);
 
 /**
  * States: idle → connecting → open ⇄ reconnecting → closed.
  * Events (CustomEvent, message in `detail`): statechange, joined, resumed, rejoined, session-lost,
  * peer-joined, peer-left, peer-disconnected, peer-reconnected, offer, answer, candidate, message,
- * server-error, shutdown.
+ * server-error, shutdown, retry ({attempt, delay}: the next reconnect attempt and its delay in ms).
  */
 export class SignalingClient extends EventTarget {
   /**
@@ -58,7 +62,9 @@ export class SignalingClient extends EventTarget {
     this._nextId = 1;
     this._queue = [];
     this._attempt = 0;
-    this._timers = { ping: null, watchdog: null, reconnect: null };
+    this._timers = { ping: null, watchdog: null, reconnect: null, ack: null };
+    /** Highest seq acknowledged to the server (in an `ack`, `ping` or `pong`). */
+    this._ackedSeq = 0;
     this._welcomed = null;
   }
 
@@ -174,6 +180,9 @@ export class SignalingClient extends EventTarget {
   _openSocket() {
     const socket = new this.WebSocketImpl(this.url);
     this.socket = socket;
+    // A socket that never delivers its welcome (a half-open connection, a proxy that swallows the
+    // upgrade) is abandoned like a silent one, and the next attempt follows.
+    this._armWatchdog(this.options.connectTimeout);
     socket.onmessage = (event) => { if (socket === this.socket) this._onMessage(event.data); };
     socket.onclose = () => { if (socket === this.socket) this._onSocketGone(); };
     socket.onerror = () => { /* onclose follows */ };
@@ -198,10 +207,11 @@ export class SignalingClient extends EventTarget {
     if (typeof message.seq === 'number') {
       if (message.seq <= this.lastSeq) return; // replayed twice across a resume
       this.lastSeq = message.seq;
+      this._scheduleAck();
     }
     switch (message.type) {
       case 'welcome': return this._onWelcome(message);
-      case 'ping': return this._write({ type: 'pong', t: message.t, ack: this.lastSeq });
+      case 'ping': return this._write({ type: 'pong', t: message.t, ack: this._acknowledging() });
       case 'pong': return undefined;
       case 'response': return this._settle(message.id, (p) => p.resolve(message.result));
       case 'error':
@@ -237,6 +247,7 @@ export class SignalingClient extends EventTarget {
         }
         this.resumeToken = null;
         this.lastSeq = 0;
+        this._ackedSeq = 0;
         // Relays queued for the old session name peer ids of a room this client is no longer in.
         this._queue = [];
         this._emit('session-lost', { reason: error.message });
@@ -278,7 +289,10 @@ export class SignalingClient extends EventTarget {
     this.name = result.name;
     this.resumeToken = result.resumeToken;
     this.iceServers = result.iceServers ?? [];
-    if (!resumed) this.lastSeq = 0;
+    if (!resumed) {
+      this.lastSeq = 0;
+      this._ackedSeq = 0;
+    }
     this.peers = new Map(result.peers.map((p) => [p.id, p]));
   }
 
@@ -308,13 +322,38 @@ export class SignalingClient extends EventTarget {
   _startHeartbeat() {
     clearInterval(this._timers.ping);
     this._timers.ping = setInterval(() => {
-      if (this._isSocketOpen()) this._write({ type: 'ping', t: Date.now(), ack: this.lastSeq });
+      if (this._isSocketOpen()) this._write({ type: 'ping', t: Date.now(), ack: this._acknowledging() });
     }, this.heartbeat.interval);
     this._armWatchdog();
   }
 
+  /**
+   * Events stay queued on the server until acknowledged (for a resume), so they are acknowledged
+   * soon rather than only with the next heartbeat: after ACK_EVERY events at once, else within
+   * ACK_DELAY_MS of the first unacknowledged one. A busy room then never fills the server's queue.
+   */
+  _scheduleAck() {
+    if (this.lastSeq - this._ackedSeq >= ACK_EVERY) {
+      this._sendAck();
+    } else if (!this._timers.ack) {
+      this._timers.ack = setTimeout(() => this._sendAck(), ACK_DELAY_MS);
+    }
+  }
+
+  _sendAck() {
+    clearTimeout(this._timers.ack);
+    this._timers.ack = null;
+    if (this._isSocketOpen() && this.lastSeq > this._ackedSeq) this._write({ type: 'ack', ack: this._acknowledging() });
+  }
+
+  /** The seq to acknowledge now, remembered as acknowledged. */
+  _acknowledging() {
+    this._ackedSeq = this.lastSeq;
+    return this.lastSeq;
+  }
+
   /** A socket that hears nothing (not even the server's pings) for the timeout is dead. */
-  _armWatchdog() {
+  _armWatchdog(timeout = this.heartbeat.timeout) {
     clearTimeout(this._timers.watchdog);
     this._timers.watchdog = setTimeout(() => {
       if (this.socket) {
@@ -322,13 +361,15 @@ export class SignalingClient extends EventTarget {
         this._onSocketGone();
         try { dead.close(4001, 'heartbeat timeout'); } catch { /* ignore */ }
       }
-    }, this.heartbeat.timeout);
+    }, timeout);
   }
 
   _clearTimers() {
     clearInterval(this._timers.ping);
     clearTimeout(this._timers.watchdog);
     clearTimeout(this._timers.reconnect);
+    clearTimeout(this._timers.ack);
+    this._timers.ack = null;
   }
 
   _onSocketGone() {
@@ -337,7 +378,9 @@ export class SignalingClient extends EventTarget {
     this._failPending('disconnected', 'connection to the server was lost');
     if (this.state === 'closed') return;
     this._setState('reconnecting');
-    const delay = backoffDelay(this._attempt++, this.options.backoff);
+    const attempt = this._attempt++;
+    const delay = backoffDelay(attempt, this.options.backoff);
+    this._emit('retry', { attempt, delay });
     this._timers.reconnect = setTimeout(() => this._openSocket(), delay);
   }
 

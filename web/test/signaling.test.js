@@ -7,11 +7,11 @@ const fastBackoff = { initial: 10, max: 40 };
 const newClient = (options = {}) =>
   new SignalingClient('ws://test/ws', { WebSocket: FakeWebSocket, backoff: fastBackoff, requestTimeout: 500, ...options });
 
-async function joinedClient(options) {
+async function joinedClient(options, welcome = {}) {
   const client = newClient(options);
   const connected = client.connect();
   await tick();
-  FakeWebSocket.last.welcome();
+  FakeWebSocket.last.welcome(welcome);
   await connected;
   const joining = client.join({ name: 'Ann' });
   await tick();
@@ -153,19 +153,66 @@ test('a silent socket is declared dead by the watchdog and replaced', async () =
   client.close();
 });
 
-test('reconnect attempts back off while the server is unreachable', async () => {
-  const client = await joinedClient();
+test('reconnect attempts back off exponentially up to the maximum while the server is unreachable', async () => {
+  // random() = 1 takes the top of each jitter window: initial · 2^attempt, capped at max
+  const client = await joinedClient({ backoff: { initial: 5, max: 40, random: () => 1 } });
+  const delays = [];
+  client.addEventListener('retry', (e) => delays.push([e.detail.attempt, e.detail.delay]));
   FakeWebSocket.last.drop();
-  const opened = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 4; i++) {
     const count = FakeWebSocket.instances.length;
     await until(() => FakeWebSocket.instances.length === count + 1);
-    opened.push(Date.now());
     FakeWebSocket.last.drop();
   }
+  assert.deepEqual(delays, [[0, 5], [1, 10], [2, 20], [3, 40], [4, 40]]);
   assert.equal(client.state, 'reconnecting');
   client.close();
   assert.equal(client.state, 'closed');
+});
+
+test('reconnect delays are jittered within the lower half of each window', async () => {
+  const client = await joinedClient({ backoff: { initial: 8, max: 64, random: () => 0 } });
+  const delays = [];
+  client.addEventListener('retry', (e) => delays.push(e.detail.delay));
+  FakeWebSocket.last.drop();
+  for (let i = 0; i < 2; i++) {
+    const count = FakeWebSocket.instances.length;
+    await until(() => FakeWebSocket.instances.length === count + 1);
+    FakeWebSocket.last.drop();
+  }
+  assert.deepEqual(delays, [4, 8, 16], 'random() = 0 gives half of each window');
+  client.close();
+});
+
+test('events are acknowledged in an ack message after 32 of them, before the next heartbeat', async () => {
+  const client = await joinedClient({}, { heartbeatInterval: 60_000, heartbeatTimeout: 120_000 });
+  const socket = FakeWebSocket.last;
+  for (let seq = 1; seq <= 32; seq++) socket.receive({ type: 'message', from: 'p2', data: seq, seq });
+  assert.deepEqual(socket.lastSent('ack'), { type: 'ack', ack: 32 });
+  client.close();
+});
+
+test('a few events are acknowledged shortly after they arrive', async () => {
+  const client = await joinedClient({}, { heartbeatInterval: 60_000, heartbeatTimeout: 120_000 });
+  const socket = FakeWebSocket.last;
+  socket.receive({ type: 'message', from: 'p2', data: 'hi', seq: 1 });
+  socket.receive({ type: 'message', from: 'p2', data: 'again', seq: 2 });
+  assert.equal(socket.lastSent('ack'), undefined, 'not one ack per event');
+  await until(() => socket.lastSent('ack') !== undefined);
+  assert.deepEqual(socket.lastSent('ack'), { type: 'ack', ack: 2 });
+  assert.equal(socket.sent.filter((m) => m.type === 'ack').length, 1);
+  client.close();
+});
+
+test('a socket that never says welcome is abandoned and another attempt follows', async () => {
+  const client = newClient({ connectTimeout: 30 });
+  client.connect().catch(() => {});
+  await tick();
+  const first = FakeWebSocket.last;
+  await until(() => FakeWebSocket.instances.length === 2);
+  assert.notEqual(FakeWebSocket.last, first);
+  assert.equal(first.readyState, 3, 'the silent socket was closed');
+  client.close();
 });
 
 test('pending requests fail with "disconnected" when the socket drops', async () => {

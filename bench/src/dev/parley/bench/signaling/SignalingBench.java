@@ -245,8 +245,25 @@ public final class SignalingBench {
             return null;
         }
 
+        /** Highest event seq seen; acknowledged like the SDK does (every 32 events and in pongs). */
+        private long lastSeq;
+        private long ackedSeq;
+
+        private void noteSeq(String text) {
+            int at = text.lastIndexOf("\"seq\":");
+            if (at < 0) return;
+            int end = at + 6;
+            while (end < text.length() && Character.isDigit(text.charAt(end))) end++;
+            lastSeq = Math.max(lastSeq, Long.parseLong(text, at + 6, end, 10));
+            if (lastSeq - ackedSeq >= 32) {
+                ackedSeq = lastSeq;
+                send("{\"type\":\"ack\",\"ack\":" + lastSeq + "}");
+            }
+        }
+
         private void handle(String text) {
             if (text.startsWith("{\"type\":\"message\"")) {
+                noteSeq(text);
                 int t = text.indexOf("\"t\":");
                 if (t > 0) {
                     int endIdx = t + 4;
@@ -259,7 +276,8 @@ public final class SignalingBench {
                     delivered.incrementAndGet();
                 }
             } else if (text.startsWith("{\"type\":\"ping\"")) {
-                send("{\"type\":\"pong\"}");
+                ackedSeq = lastSeq;
+                send("{\"type\":\"pong\",\"ack\":" + lastSeq + "}");
             } else if (text.startsWith("{\"type\":\"response\"") && peerId == null) {
                 int p = text.indexOf("\"peerId\":\"");
                 peerId = text.substring(p + 10, text.indexOf('"', p + 10));

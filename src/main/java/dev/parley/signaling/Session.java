@@ -33,6 +33,8 @@ final class Session {
     /** Highest seq that was dropped from the queue unacknowledged; resume below it is impossible. */
     private long lostUpTo;
     private SignalingSocket socket;
+    /** When the client last acknowledged progress (or attached): a client that acks keeps up. */
+    private long lastProgressNanos;
     private ScheduledFuture<?> graceTimer;
     private boolean closed;
 
@@ -86,6 +88,7 @@ final class Session {
 
     void attach(SignalingSocket newSocket) {
         socket = newSocket;
+        lastProgressNanos = System.nanoTime();
         cancelGraceTimer();
     }
 
@@ -101,12 +104,21 @@ final class Session {
         }
     }
 
-    /**
-     * Numbers an event, keeps it until acknowledged and sends it if the socket is here.
-     *
-     * @return false if the session is away and its queue overflowed: it can no longer be resumed
-     */
-    boolean deliver(ObjectNode event) {
+    /** What became of an event handed to {@link #deliver}. */
+    enum Delivery {
+        /** Sent (or kept for a resume) with the queue within its limits. */
+        QUEUED,
+        /**
+         * Sent to the connected client, but the oldest unacknowledged events left the queue: a resume
+         * from before them is impossible until the client acknowledges past them.
+         */
+        OVERFLOW_CONNECTED,
+        /** Away, and the queue no longer covers the gap: the session can never be resumed consistently. */
+        OVERFLOW_AWAY
+    }
+
+    /** Numbers an event, keeps it until acknowledged and sends it if the socket is here. */
+    Delivery deliver(ObjectNode event) {
         event.put("seq", ++lastSeq);
         String text = Wire.write(event);
         String type = event.path("type").asText();
@@ -127,12 +139,13 @@ final class Session {
             overflow = true;
         }
         if (socket != null) socket.send(text);
-        // Away with a queue that no longer covers the gap: it can never be resumed consistently.
-        return !(overflow && socket == null);
+        if (!overflow) return Delivery.QUEUED;
+        return socket == null ? Delivery.OVERFLOW_AWAY : Delivery.OVERFLOW_CONNECTED;
     }
 
     /** The client has everything up to {@code seq}. */
     void acknowledge(long seq) {
+        if (unacked.isEmpty() || seq >= unacked.peekFirst().seq()) lastProgressNanos = System.nanoTime();
         while (!unacked.isEmpty() && unacked.peekFirst().seq() <= seq) unackedBytes -= unacked.removeFirst().text().length();
     }
 
@@ -147,13 +160,13 @@ final class Session {
         for (Queued q : unacked) socket.send(q.text());
     }
 
-    int queuedEvents() {
-        return unacked.size();
+    /** Nanoseconds (System.nanoTime) since the client last acknowledged progress or attached. */
+    long nanosSinceProgress(long now) {
+        return now - lastProgressNanos;
     }
 
-    /** True when events were dropped unacknowledged: a resume from before them is impossible. */
-    boolean lostEvents() {
-        return lostUpTo > 0;
+    int queuedEvents() {
+        return unacked.size();
     }
 
     private record Queued(long seq, String type, String text) {}

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,8 +43,11 @@ final class SignalingMetrics {
                 .description("sessions ended because the resume grace period ran out").register(registry);
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("parley.signaling.errors").tag("code", code.wire())
-                    .description("errors sent to clients, by code").register(registry));
+                    .description("refused client messages, by error code (including refused frames that got a close or no answer)")
+                    .register(registry));
         }
+        // Every relay type is listed from the start (at 0), so alerts and rates need no first relay.
+        for (String type : List.of("offer", "answer", "candidate", "message")) relayed(type, 0);
     }
 
     void messageIn() {
@@ -59,8 +63,12 @@ final class SignalingMetrics {
     }
 
     void relayed(String type) {
+        relayed(type, 1);
+    }
+
+    private void relayed(String type, int count) {
         relayed.computeIfAbsent(type, t -> Counter.builder("parley.signaling.relayed").tag("type", t)
-                .description("messages relayed between peers, by type").register(registry)).increment();
+                .description("messages relayed between peers, by type").register(registry)).increment(count);
     }
 
     void resumed() {

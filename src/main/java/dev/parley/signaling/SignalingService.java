@@ -118,7 +118,7 @@ public final class SignalingService implements AutoCloseable {
      */
     public void receive(SignalingSocket socket, String text) {
         long now = System.nanoTime();
-        if (socket.isClosed() || shuttingDown) return;
+        if (socket.isClosed()) return; // while shutting down, join and resume are answered shutting-down
         if (!socket.rateLimit().tryTake(now)) {
             int dropped = socket.dropped(now);
             if (dropped > 2 * settings.rateLimitBurst()) {
@@ -283,7 +283,6 @@ public final class SignalingService implements AutoCloseable {
         room.add(session);
 
         ObjectNode result = sessionResult(session);
-        result.put("capacity", room.capacity());
         socket.send(Wire.write(Wire.response(message.get("id"), result)));
         log.debug("peer {} joined room {} ({} members)", peerId, room.id(), room.members().size());
     }
@@ -294,6 +293,7 @@ public final class SignalingService implements AutoCloseable {
         result.put("peerId", session.peerId());
         result.put("name", session.name());
         result.put("resumeToken", session.resumeToken());
+        result.put("capacity", session.room().capacity());
         var peers = result.putArray("peers");
         for (Session other : session.room().members()) {
             if (other != session) peers.add(Wire.peer(other));
@@ -415,7 +415,7 @@ public final class SignalingService implements AutoCloseable {
                 yield sfu.answer(room, peer, answer, version.longValue()).thenApply(v -> Wire.JSON.createObjectNode());
             }
         };
-        result.whenComplete((body, failure) -> loop.execute(() -> {
+        result.whenComplete((body, failure) -> onLoop(() -> {
             if (failure == null) {
                 socket.send(Wire.write(Wire.response(id, body)));
                 return;
@@ -620,20 +620,24 @@ public final class SignalingService implements AutoCloseable {
     }
 
     private void deliver(Session target, ObjectNode event) {
-        boolean hadLost = target.lostEvents();
-        if (!target.deliver(event)) {
+        Session.Delivery delivery = target.deliver(event);
+        if (delivery == Session.Delivery.OVERFLOW_AWAY) {
             // Away too long with too much traffic: it could never be resumed consistently.
             metrics.sessionsAway.decrementAndGet();
             endSession(target, "queue-overflow");
             return;
         }
         SignalingSocket socket = target.socket();
-        if (socket != null && !hadLost && target.lostEvents()) {
-            // A connected client that does not acknowledge (pong/ack) what it is sent: it cannot
-            // be resumed consistently any more, so stop feeding it rather than keep its backlog.
+        if (socket == null) return;
+        if (delivery == Session.Delivery.OVERFLOW_CONNECTED
+                && target.nanosSinceProgress(System.nanoTime()) > settings.heartbeatTimeout().toNanos()) {
+            // A burst from a busy room overflows the queue of a client that acknowledges (it has
+            // caught up within a heartbeat timeout): it keeps its socket, and only a resume from
+            // before the burst becomes impossible. A client that never acknowledges what it is
+            // sent is dropped rather than fed forever.
             log.info("dropping {}: {} unacknowledged events", socket.connection().remoteAddress(), target.queuedEvents());
             dropSocket(socket, CLOSE_SLOW_CONSUMER, "events not acknowledged");
-        } else if (socket != null && socket.connection().queuedBytes() > settings.maxSendBufferBytes()) {
+        } else if (socket.connection().queuedBytes() > settings.maxSendBufferBytes()) {
             log.info("dropping slow client {}: {} bytes queued", socket.connection().remoteAddress(),
                     socket.connection().queuedBytes());
             dropSocket(socket, CLOSE_SLOW_CONSUMER, "client reads too slowly");

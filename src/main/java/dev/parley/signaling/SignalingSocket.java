@@ -14,7 +14,7 @@ public final class SignalingSocket {
     private int droppedInWindow;
     private long dropWindowStartNanos;
     private Session session;
-    private boolean closed;
+    private volatile boolean closed;
 
     SignalingSocket(Connection connection, TokenBucket rateLimit, SignalingMetrics metrics, long nowNanos) {
         this.connection = connection;

@@ -25,19 +25,18 @@ class SessionQueueTest {
     void aNewerSfuOfferReplacesAnUnacknowledgedOlderOne() {
         Session session = awaySession();
         for (int i = 0; i < 30; i++) {
-            assertTrue(session.deliver(event("sfu-offer", HUNDRED_KB)), "offer " + i + " overflowed the queue");
+            assertEquals(Session.Delivery.QUEUED, session.deliver(event("sfu-offer", HUNDRED_KB)), "offer " + i + " overflowed the queue");
         }
         assertEquals(1, session.queuedEvents(), "only the newest offer is kept for a resume");
-        assertFalse(session.lostEvents());
         assertTrue(session.canReplayAfter(0), "a resume from the start still gets every state it needs");
     }
 
     @Test
     void otherEventsStillCountAgainstTheByteBudget() {
         Session session = awaySession();
-        boolean kept = true;
-        for (int i = 0; i < 30 && kept; i++) kept = session.deliver(event("message", HUNDRED_KB));
-        assertFalse(kept, "ten 100 KB messages exceed the 1 MiB budget of an away session");
-        assertTrue(session.lostEvents());
+        Session.Delivery delivery = Session.Delivery.QUEUED;
+        for (int i = 0; i < 30 && delivery == Session.Delivery.QUEUED; i++) delivery = session.deliver(event("message", HUNDRED_KB));
+        assertEquals(Session.Delivery.OVERFLOW_AWAY, delivery, "ten 100 KB messages exceed the 1 MiB budget of an away session");
+        assertFalse(session.canReplayAfter(0), "a resume from the start is impossible now");
     }
 }

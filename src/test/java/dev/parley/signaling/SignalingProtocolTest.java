@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -408,16 +409,91 @@ class SignalingProtocolTest {
 
     @Test
     void clientThatNeverAcknowledgesIsDroppedInsteadOfPilingUpEvents() {
-        try (TestServer small = TestServer.withSignaling(s -> s.withResume(Duration.ofSeconds(30), 5));
+        try (TestServer small = TestServer.withSignaling(s -> s.withResume(Duration.ofSeconds(30), 5)
+                        .withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(500)));
              WsClient a = WsClient.connect(small.wsUri()); WsClient b = WsClient.connect(small.wsUri())) {
             String room = a.join(null, "A").get("room").asText();
             b.join(room, "B");
             a.next("peer-joined");
-            b.playDead(); // no pong, so no ack
-            for (int i = 0; i < 10; i++) a.send(msg("message", "data", i));
+            b.neverAcknowledge(); // alive (it answers pings) but never acknowledges an event
+            for (int i = 0; i < 400 && !b.isClosed(); i++) {
+                a.send(msg("message", "data", i));
+                sleepQuietly(25);
+            }
             assertEquals(SignalingService.CLOSE_SLOW_CONSUMER, b.awaitClose(Duration.ofSeconds(10)));
             assertEquals("peer-disconnected", a.next("peer-disconnected").get("type").asText());
         }
+    }
+
+    @Test
+    void aBurstFromOnePeerDoesNotDisconnectMembersThatAcknowledge() throws Exception {
+        try (WsClient loud = client(); WsClient b = client(); WsClient c = client()) {
+            String room = loud.join(null, "Loud").get("room").asText();
+            b.join(room, "B");
+            c.join(room, "C");
+            loud.next("peer-joined");
+            loud.next("peer-joined");
+            b.next("peer-joined");
+            // 40 broadcasts of 40 KB: within the sender's rate limit (burst 200), but 1.6 MB is
+            // more than the 1 MiB a session keeps unacknowledged, and it all arrives before the
+            // next heartbeat carries an ack
+            String blob = "x".repeat(40_000);
+            for (int i = 0; i < 40; i++) loud.send(msg("message", "data", Map.of("n", i, "blob", blob)));
+            for (WsClient member : List.of(b, c)) {
+                for (int i = 0; i < 40; i++) {
+                    assertEquals(i, member.next("message").get("data").get("n").asInt());
+                }
+                member.send(msg("ping", "t", 11));
+                assertEquals(11, member.next("pong").get("t").asInt(), "still connected");
+                assertFalse(member.isClosed());
+            }
+            assertFalse(loud.receives("peer-disconnected", Duration.ofMillis(500)), "nobody was dropped");
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void everyRefusalIsCountedInMetricsByCode() throws Exception {
+        try (TestServer strict = TestServer.withSignaling(s -> s.withRateLimit(5, 10));
+             WsClient a = WsClient.connect(strict.wsUri()); WsClient b = WsClient.connect(strict.wsUri());
+             WsClient c = WsClient.connect(strict.wsUri())) {
+            Map<String, Double> before = errorCounts(strict);
+            a.sendRaw("{not json");
+            assertEquals("bad-json", a.next("error").get("code").asText());
+            assertEquals("unknown-type", a.request(msg("teleport")).get("code").asText());
+            assertEquals("bad-message", a.request(msg("join", "capacity", "two")).get("code").asText());
+            JsonNode created = a.request(msg("join", "name", "A", "capacity", 1));
+            String room = created.get("result").get("room").asText();
+            assertEquals("room-full", b.request(msg("join", "room", room)).get("code").asText());
+            assertEquals("unknown-peer", a.request(msg("message", "to", "nobody", "data", 1)).get("code").asText());
+            a.sendRaw("{\"type\":\"message\",\"data\":\"" + "x".repeat(70_000) + "\"}");
+            assertEquals("too-large", a.next("error").get("code").asText());
+            for (int i = 0; i < 12; i++) c.sendRaw("{\"type\":\"ack\"}"); // bucket of 10
+            c.next(m -> m.path("code").asText().equals("rate-limited"));
+
+            Map<String, Double> after = errorCounts(strict);
+            for (String code : List.of("bad-json", "unknown-type", "bad-message", "room-full", "unknown-peer", "too-large")) {
+                assertEquals(1.0, after.get(code) - before.get(code), code + " counted once: " + after);
+            }
+            assertTrue(after.get("rate-limited") - before.get("rate-limited") >= 1, "rate-limited counted: " + after);
+        }
+    }
+
+    /** parley_signaling_errors_total by code, read from the server's /metrics as Prometheus would. */
+    private static Map<String, Double> errorCounts(TestServer server) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.httpUrl("/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Double> counts = new java.util.HashMap<>();
+        var line = java.util.regex.Pattern.compile("(?m)^parley_signaling_errors_total\\{code=\"([a-z-]+)\"} (\\S+)$").matcher(body);
+        while (line.find()) counts.put(line.group(1), Double.parseDouble(line.group(2)));
+        return counts;
     }
 
     @Test

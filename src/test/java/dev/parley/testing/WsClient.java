@@ -30,6 +30,7 @@ public final class WsClient implements AutoCloseable {
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final WebSocket socket;
     private volatile boolean answerPings = true;
+    private volatile boolean acknowledge = true;
     private volatile long lastSeq;
 
     private WsClient(URI uri, Map<String, String> headers) {
@@ -49,6 +50,11 @@ public final class WsClient implements AutoCloseable {
     /** Stops answering server pings and sending anything, like a client whose network died. */
     public void playDead() {
         answerPings = false;
+    }
+
+    /** Keeps answering pings, but never acknowledges an event (its pongs carry ack 0). */
+    public void neverAcknowledge() {
+        acknowledge = false;
     }
 
     public long lastSeq() {
@@ -180,7 +186,7 @@ public final class WsClient implements AutoCloseable {
                     JsonNode m = JSON.readTree(text);
                     if (m.has("seq")) lastSeq = Math.max(lastSeq, m.get("seq").asLong());
                     if (m.path("type").asText().equals("ping") && answerPings) {
-                        sendRaw(msg("pong", "ack", lastSeq).toString());
+                        sendRaw(msg("pong", "ack", acknowledge ? lastSeq : 0).toString());
                     }
                     inbox.add(m);
                 } catch (Exception e) {
