@@ -312,7 +312,11 @@ public final class SignalingService implements AutoCloseable {
         result.put("room", session.room().id());
         result.put("peerId", session.peerId());
         result.put("name", session.name());
-        if (session.identity() != null) result.put("identity", session.identity());
+        if (session.identity() != null) {
+            result.put("identity", session.identity());
+            result.put("canPublish", session.canPublish());
+            result.put("canSubscribe", session.canSubscribe());
+        }
         result.put("resumeToken", session.resumeToken());
         var peers = result.putArray("peers");
         for (Session other : session.room().members()) {
