@@ -421,7 +421,7 @@ public final class SignalingService implements AutoCloseable {
         String room = session.room().id();
         String peer = session.peerId();
         JsonNode id = message.get("id");
-        // Grants of the join token: a subscriber-only session gets no subscribe offers either.
+        // Grants of the join token; without canSubscribe MediaEvents also withholds sfu-offer, so no media flows to it.
         if (type.equals("sfu-publish") && !session.canPublish()) {
             throw new SignalingException(ErrorCode.FORBIDDEN, "the token does not allow publishing media (canPublish)");
         }
