@@ -88,12 +88,14 @@ export class SignalingClient extends EventTarget {
 
   /**
    * Joins a room (created when it does not exist, or with a server-made id when `room` is omitted).
+   * `token` is the join token a server with an API key requires (then it decides room and name;
+   * refusals reject with codes such as `token-expired`, see join-token.js).
    * @returns {Promise<{room: string, peerId: string, peers: object[], iceServers: object[], capacity: number}>}
    */
-  async join({ room, name, capacity, meta } = {}) {
+  async join({ room, name, capacity, meta, token } = {}) {
     await this.connect();
-    const result = await this.request('join', { room, name, capacity, meta });
-    this._joinParams = { room: result.room, name, capacity, meta };
+    const result = await this.request('join', { room, name, capacity, meta, token });
+    this._joinParams = { room: result.room, name, capacity, meta, token };
     this._adoptSession(result);
     this._emit('joined', result);
     return result;

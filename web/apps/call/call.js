@@ -8,6 +8,7 @@
 import { P2PSession } from '/sdk/p2p-session.js';
 import { LocalMedia, applyOpusSettings, applyVideoBitrateHints, capBitrate, preferCodecs, describeMediaError, restartEncoding } from '/sdk/media.js';
 import { QualityMonitor } from '/sdk/call-quality.js';
+import { describeTokenError } from '/sdk/join-token.js';
 import { canMove, describeSessionStep, stateForSession } from './call-state.js';
 
 /**
@@ -193,12 +194,13 @@ export class CallController extends EventTarget {
     this._move('joining', this.room ? `joining room ${this.room}` : 'creating a room');
     this.marks.joinSent = epochNow();
     try {
-      const result = await this.signaling.join({ room: this.room ?? undefined, name: this.options.name ?? undefined, capacity: 2 });
+      const result = await this.signaling.join({ room: this.room ?? undefined, name: this.options.name ?? undefined, capacity: 2,
+        token: this.options.token ?? undefined });
       this._onJoined(result);
     } catch (error) {
-      const reason = error.code === 'room-full'
+      const reason = describeTokenError(error) ?? (error.code === 'room-full'
         ? 'This call already has two people in it.'
-        : `Could not join the room: ${error.message}`;
+        : `Could not join the room: ${error.message}`);
       this._move('failed', reason);
     }
   }

@@ -3,9 +3,10 @@ import { SignalingClient } from '/sdk/signaling.js';
 import { listDevices, canChooseSpeaker } from '/sdk/media.js';
 import { CallController } from './call.js';
 import { describeReason, formatDuration, parseCallOptions } from './call-state.js';
+import { tokenFromPage } from '/sdk/join-token.js';
 
 const $ = (id) => document.getElementById(id);
-const options = parseCallOptions(location.search);
+const options = { ...parseCallOptions(location.search), token: tokenFromPage() };
 const signaling = new SignalingClient();
 const call = new CallController(signaling, options);
 window.parleyCall = call; // for debugging and the browser tests

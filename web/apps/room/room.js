@@ -10,6 +10,7 @@ import { SignalingClient } from '/sdk/signaling.js';
 import { SfuSession } from '/sdk/sfu-session.js';
 import { QualityMonitor } from '/sdk/call-quality.js';
 import { chooseTiles, gridColumns, constraintsFor, MAX_TILES } from '/apps/room/layout.js';
+import { tokenFromPage, describeTokenError } from '/sdk/join-token.js';
 
 const $ = (id) => document.getElementById(id);
 const STATE_INTERVAL_MS = 5000;
@@ -46,7 +47,7 @@ $('join-form').addEventListener('submit', async (event) => {
   try {
     await join($('name').value.trim() || 'Guest');
   } catch (error) {
-    setStatus(`could not join: ${error.message}`);
+    setStatus(describeTokenError(error) ?? `could not join: ${error.message}`);
     $('join').disabled = false;
   }
 });
@@ -83,7 +84,10 @@ async function join(name) {
   setStatus('joining…');
   const signaling = new SignalingClient();
   state.signaling = signaling;
-  const joined = await signaling.join({ room: location.hash.slice(1) || undefined, name });
+  // A #token=… fragment is the invitation, not a room id: the token then names the room.
+  const hashRoom = location.hash.includes('token=') ? '' : location.hash.slice(1);
+  const joined = await signaling.join({ room: hashRoom || undefined, name, token: tokenFromPage() });
+  state.canPublish = joined.canPublish !== false;
   history.replaceState(null, '', `#${joined.room}`);
   $('share-link').textContent = location.href.replace(location.search, '');
   $('share-link').href = $('share-link').textContent;
@@ -138,7 +142,8 @@ async function startMedia() {
     restartMedia(detail.reason).catch((e) => banner(`media: ${e.message}`));
   });
   await sfu.start();
-  if (state.local.getTracks().length) await sfu.publish(state.local, { simulcast: true });
+  if (!state.canPublish) banner('Your link lets you watch and listen; it does not allow sending video or sound.');
+  else if (state.local.getTracks().length) await sfu.publish(state.local, { simulcast: true });
   if (state.screen) await publishScreen();
   state.monitor?.stop();
   state.monitor = new QualityMonitor(() => state.sfu?.subscribePc, { expectVideo: () => false });

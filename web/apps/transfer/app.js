@@ -6,6 +6,7 @@ import { SignalingClient } from '/sdk/signaling.js';
 import { P2PSession } from '/sdk/p2p-session.js';
 import { OfferedFile, FileSender, FileReceiver, newKeyPrefix } from '/sdk/file-transfer.js';
 import { CHANNEL, newTransferId } from '/sdk/transfer-protocol.js';
+import { tokenFromPage, describeTokenError } from '/sdk/join-token.js';
 import { openStorage, cleanStorage, holdKeyPrefix } from '/sdk/transfer-storage.js';
 import { RateMeter, formatBytes, formatEta } from '/sdk/transfer-rate.js';
 import { newShortCode, normalizeShortCode } from '/sdk/short-code.js';
@@ -149,7 +150,7 @@ function showSender() {
   });
   $('clear-selection').addEventListener('click', () => { picked = []; renderSelection(); });
   $('share').addEventListener('click', () => share().catch((error) => {
-    $('selection-summary').textContent = `Could not create a link: ${error.message}`;
+    $('selection-summary').textContent = describeTokenError(error) ?? `Could not create a link: ${error.message}`;
   }));
   $('code-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -201,9 +202,11 @@ async function share() {
   const files = picked.map((f, index) => new OfferedFile(f.blob, f.path, index));
   const transferId = newTransferId();
   let joined;
+  // With an invitation token the token names the room (mint it for a share code, XXXXX-XXXXX).
+  const token = tokenFromPage();
   for (let tries = 0; tries < 5; tries += 1) {
-    joined = await client.join({ room: newShortCode(), name: myName(), meta: { app: 'transfer', role: 'sender' } });
-    if (joined.peers.length === 0) break;
+    joined = await client.join({ room: token ? undefined : newShortCode(), name: myName(), meta: { app: 'transfer', role: 'sender' }, token });
+    if (joined.peers.length === 0 || token) break;
     await client.leave(); // the code is taken (1 in 2^50): draw another
   }
   const code = joined.room;
@@ -340,9 +343,10 @@ async function showReceiver(code) {
   debug.storage = storage;
   let joined;
   try {
-    joined = await client.join({ room: code, name: myName(), meta: { app: 'transfer', role: 'receiver', receiverKey: keyPrefix } });
+    joined = await client.join({ room: code, name: myName(), meta: { app: 'transfer', role: 'receiver', receiverKey: keyPrefix },
+      token: tokenFromPage() });
   } catch (error) {
-    setStatus('failed', `Cannot reach the server: ${error.message}`);
+    setStatus('failed', describeTokenError(error) ?? `Cannot reach the server: ${error.message}`);
     return;
   }
   const senderPeer = joined.peers.find((p) => p.meta?.role === 'sender');

@@ -4,6 +4,7 @@ import dev.parley.sfu.SfuSettings;
 import dev.parley.turn.TurnSettings;
 import dev.parley.signaling.IceServer;
 import dev.parley.signaling.SignalingSettings;
+import dev.parley.signaling.auth.ApiKey;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -82,7 +83,10 @@ public final class ConfigLoader {
                     "also accept channel numbers 0x5000-0x7FFF that RFC 5766 allowed (old clients such as coturn's turnutils_uclient): on or off"),
             new Option("ice-servers", "", "STUN/TURN URLs returned on join, comma-separated (e.g. stun:stun.example.org:3478)"),
             new Option("ice-username", "", "username for the TURN URLs in ice-servers (static credentials)"),
-            new Option("ice-credential", "", "credential for the TURN URLs in ice-servers (static credentials)"));
+            new Option("ice-credential", "", "credential for the TURN URLs in ice-servers (static credentials)"),
+            new Option("api-key", "", "API key naming the secret that signs join tokens (their iss claim); with --api-secret every join needs a token"),
+            new Option("api-secret", "",
+                    "secret (at least 32 bytes) that signs join tokens, HS256; prefer the env variable or YAML over the command line"));
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
@@ -117,7 +121,8 @@ public final class ConfigLoader {
     /** The text of {@code --help}: every option with its environment variable and default. */
     public static String helpText() {
         StringBuilder help = new StringBuilder();
-        help.append("Usage: parley [options]\n\n")
+        help.append("Usage: parley [options]\n")
+                .append("       parley token --identity ID --room ROOM [...]   mint a join token (parley token --help)\n\n")
                 .append("Runs signaling, the built-in STUN/TURN server, the SFU and the web apps in one process.\n")
                 .append("Each option may also be set as an environment variable or as a key in the --config YAML file.\n")
                 .append("Precedence: command line > environment > YAML file > default.\n\n");
@@ -239,7 +244,20 @@ public final class ConfigLoader {
                 logLevel,
                 signaling,
                 sfu,
-                turn);
+                turn,
+                apiKey(v.get("api-key"), v.get("api-secret")));
+    }
+
+    /** {@code --api-key} and {@code --api-secret} go together; without both Parley runs in dev mode. */
+    private static Optional<ApiKey> apiKey(Sourced key, Sourced secret) {
+        if (key.value().isBlank() && secret.value().isEmpty()) return Optional.empty();
+        if (key.value().isBlank()) throw invalid(secret, "--api-secret needs --api-key (the token's iss)");
+        if (secret.value().isEmpty()) throw invalid(key, "--api-key needs --api-secret");
+        try {
+            return Optional.of(new ApiKey(key.value().trim(), secret.value()));
+        } catch (IllegalArgumentException e) {
+            throw invalid(secret, e.getMessage());
+        }
     }
 
     private static TurnConfig turnConfig(Map<String, Sourced> v, String announced) {

@@ -23,6 +23,11 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         disableLeakDetectionUnlessAsked();
+        if (TokenCommand.wanted(args)) {
+            System.exit(TokenCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(),
+                    java.time.Clock.systemUTC(), System.out, System.err));
+            return;
+        }
         if (ConfigLoader.wantsHelp(args)) {
             System.out.print(ConfigLoader.helpText());
             return;

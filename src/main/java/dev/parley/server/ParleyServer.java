@@ -59,7 +59,8 @@ public final class ParleyServer implements AutoCloseable {
                     + config.sfu().port() + " / tcp " + config.sfu().tcpPort() + " (--sfu-port, --sfu-tcp-port, --sfu-bind)", e);
         }
         this.turn = config.turn().enabled() ? new TurnServer(config.turn().settings(), metrics) : null;
-        this.signaling = new SignalingService(config.signaling(), metrics, sfu, this::iceServersFor);
+        this.signaling = new SignalingService(config.signaling(), metrics, sfu, this::iceServersFor,
+                config.apiKey().map(dev.parley.signaling.auth.TokenVerifier::new).orElse(null));
 
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("http");

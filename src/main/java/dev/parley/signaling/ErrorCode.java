@@ -30,6 +30,18 @@ public enum ErrorCode {
     STALE_ANSWER("this answer is for an older offer"),
     /** The server is shutting down and takes no new work. */
     SHUTTING_DOWN("the server is shutting down"),
+    /** The server requires a join token ({@code --api-key}/{@code --api-secret}) and the join carried none. */
+    TOKEN_REQUIRED("this server admits only joins with a token"),
+    /** The token is malformed, not HS256, signed with another secret or for another API key. */
+    TOKEN_INVALID("the token is not valid"),
+    /** The token's {@code exp} has passed. */
+    TOKEN_EXPIRED("the token has expired"),
+    /** The token's {@code nbf} lies in the future. */
+    TOKEN_NOT_YET_VALID("the token is not valid yet"),
+    /** The token grants another room than the one asked for. */
+    TOKEN_ROOM_MISMATCH("the token is for another room"),
+    /** The token's grant lacks the right for this request (roomJoin, roomCreate, canPublish, canSubscribe). */
+    FORBIDDEN("the token does not allow this"),
     /** An unexpected failure on the server; the message was not processed. */
     INTERNAL("internal server error");
 

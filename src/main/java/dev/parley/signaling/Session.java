@@ -37,8 +37,21 @@ final class Session {
     private long lastProgressNanos;
     private ScheduledFuture<?> graceTimer;
     private boolean closed;
+    /** The token's {@code sub}, or null in dev mode. */
+    private final String identity;
+    /** Media rights from the join token (both true in dev mode); they last as long as the session. */
+    private final boolean canPublish;
+    private final boolean canSubscribe;
 
     Session(String peerId, String name, JsonNode meta, String resumeToken, Room room, int queueLimit) {
+        this(peerId, name, meta, resumeToken, room, queueLimit, null, true, true);
+    }
+
+    Session(String peerId, String name, JsonNode meta, String resumeToken, Room room, int queueLimit,
+            String identity, boolean canPublish, boolean canSubscribe) {
+        this.identity = identity;
+        this.canPublish = canPublish;
+        this.canSubscribe = canSubscribe;
         this.peerId = peerId;
         this.name = name;
         this.meta = meta;
@@ -53,6 +66,18 @@ final class Session {
 
     String name() {
         return name;
+    }
+
+    String identity() {
+        return identity;
+    }
+
+    boolean canPublish() {
+        return canPublish;
+    }
+
+    boolean canSubscribe() {
+        return canSubscribe;
     }
 
     JsonNode meta() {

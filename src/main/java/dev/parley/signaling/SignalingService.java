@@ -57,6 +57,7 @@ public final class SignalingService implements AutoCloseable {
     private final Map<String, Session> sessionsByToken = new HashMap<>();
     private final Sfu sfu;
     private final IceServerSource iceServers;
+    private final JoinAuthorizer authorizer;
     private volatile boolean shuttingDown;
 
     /** Signaling without a media plane (P2P rooms only). */
@@ -69,6 +70,16 @@ public final class SignalingService implements AutoCloseable {
      * servers {@code iceServers} chooses for each peer.
      */
     public SignalingService(SignalingSettings settings, MeterRegistry registry, Sfu sfu, IceServerSource iceServers) {
+        this(settings, registry, sfu, iceServers, null);
+    }
+
+    /**
+     * As above; with a {@code tokens} verifier every join needs a join token (docs/protocol.md,
+     * "Join tokens"), without one (null) anyone may join.
+     */
+    public SignalingService(SignalingSettings settings, MeterRegistry registry, Sfu sfu, IceServerSource iceServers,
+            dev.parley.signaling.auth.TokenVerifier tokens) {
+        this.authorizer = tokens == null ? JoinAuthorizer.OPEN : new JoinAuthorizer(tokens);
         this.settings = settings;
         this.sfu = sfu;
         this.iceServers = iceServers;
@@ -242,6 +253,13 @@ public final class SignalingService implements AutoCloseable {
             throw new SignalingException(ErrorCode.BAD_MESSAGE, "room ids are 1-64 of A-Z a-z 0-9 _ -");
         }
         String name = Wire.optionalString(message, "name", MAX_NAME);
+        JoinAuthorizer.Admission admission = authorizer.admit(
+                Wire.optionalString(message, "token", dev.parley.signaling.auth.TokenVerifier.MAX_TOKEN_CHARS), roomId, name);
+        roomId = admission.room();
+        name = admission.name();
+        if (roomId != null && !ROOM_ID.matcher(roomId).matches()) {
+            throw new SignalingException(ErrorCode.TOKEN_INVALID, "the token's room is not a valid room id (1-64 of A-Z a-z 0-9 _ -)");
+        }
         JsonNode capacityNode = message.get("capacity");
         int capacity = settings.maxRoomSize();
         if (capacityNode != null && !capacityNode.isNull()) {
@@ -271,7 +289,8 @@ public final class SignalingService implements AutoCloseable {
         }
         String peerId = randomId(9);
         Session session = new Session(peerId, name == null || name.isBlank() ? "Guest" : name.strip(),
-                meta == null || meta.isNull() ? null : meta, randomId(24), room, settings.resumeQueueLimit());
+                meta == null || meta.isNull() ? null : meta, randomId(24), room, settings.resumeQueueLimit(),
+                admission.identity(), admission.canPublish(), admission.canSubscribe());
         session.attach(socket);
         socket.session(session);
         sessionsByToken.put(session.resumeToken(), session);
@@ -292,6 +311,11 @@ public final class SignalingService implements AutoCloseable {
         result.put("room", session.room().id());
         result.put("peerId", session.peerId());
         result.put("name", session.name());
+        if (session.identity() != null) {
+            result.put("identity", session.identity());
+            result.put("canPublish", session.canPublish());
+            result.put("canSubscribe", session.canSubscribe());
+        }
         result.put("resumeToken", session.resumeToken());
         result.put("capacity", session.room().capacity());
         var peers = result.putArray("peers");
@@ -397,6 +421,13 @@ public final class SignalingService implements AutoCloseable {
         String room = session.room().id();
         String peer = session.peerId();
         JsonNode id = message.get("id");
+        // Grants of the join token; without canSubscribe MediaEvents also withholds sfu-offer, so no media flows to it.
+        if (type.equals("sfu-publish") && !session.canPublish()) {
+            throw new SignalingException(ErrorCode.FORBIDDEN, "the token does not allow publishing media (canPublish)");
+        }
+        if (type.equals("sfu-join") && !session.canSubscribe()) {
+            throw new SignalingException(ErrorCode.FORBIDDEN, "the token does not allow receiving media (canSubscribe)");
+        }
         CompletableFuture<ObjectNode> result = switch (type) {
             case "sfu-join" -> sfu.join(room, peer, true).thenApply(v -> Wire.JSON.createObjectNode());
             case "sfu-publish" -> {
@@ -511,7 +542,7 @@ public final class SignalingService implements AutoCloseable {
         public void subscriberOffer(String room, String peerId, String sdp, long version) {
             onLoop(() -> {
                 Session session = member(room, peerId);
-                if (session == null) return;
+                if (session == null || !session.canSubscribe()) return;
                 ObjectNode offer = Wire.message("sfu-offer");
                 offer.put("sdp", sdp);
                 offer.put("version", version);

@@ -77,6 +77,7 @@ final class Wire {
         ObjectNode node = JSON.createObjectNode();
         node.put("id", s.peerId());
         node.put("name", s.name());
+        if (s.identity() != null) node.put("identity", s.identity());
         if (s.meta() != null) node.set("meta", s.meta());
         node.put("away", s.isAway());
         return node;

@@ -1,0 +1,119 @@
+package dev.parley.server;
+
+import dev.parley.signaling.auth.ApiKey;
+import dev.parley.signaling.auth.JoinToken;
+import dev.parley.signaling.auth.TokenMinter;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code parley token --room R --identity alice [...]}: mints a join token with the API key and
+ * secret from the same sources the server reads (flags, {@code PARLEY_*} variables, the YAML file),
+ * and prints it with a ready link to an app.
+ */
+final class TokenCommand {
+    static final String USAGE = """
+            Usage: parley token --identity ID [--room ROOM] [options]
+
+            Prints a join token (JWT, HS256) signed with --api-key/--api-secret, read from the same
+            flags, environment variables (PARLEY_API_KEY, PARLEY_API_SECRET) or --config YAML file as the server.
+
+              --identity <id>       who joins: the token's sub claim (required)
+              --room <room>         the room the token admits to (video.room, with roomJoin)
+              --name <name>         display name (default: the identity)
+              --ttl <duration>      lifetime, e.g. 30m, 1h, 24h (default: 1h)
+              --create              may create a new room with a server-made id (roomCreate; without --room)
+              --no-publish          may not send media to the SFU (canPublish false)
+              --no-subscribe        may not receive media from the SFU (canSubscribe false)
+              --app <call|room>     app the printed link opens (default: call)
+              --url <base>          where users reach Parley (default: http://localhost:<port>)
+              --config, --api-key, --api-secret, --port
+                                    as for the server (see parley --help)
+            Output: the token on the first line, the link on the second.
+            """;
+
+    private TokenCommand() {}
+
+    /** Runs the command; returns the process exit status (0 done, 2 bad usage or configuration). */
+    static int run(String[] args, Map<String, String> env, Clock clock, PrintStream out, PrintStream err) {
+        String identity = null;
+        String room = null;
+        String name = null;
+        String ttl = "1h";
+        String app = "call";
+        String url = null;
+        boolean create = false;
+        boolean publish = true;
+        boolean subscribe = true;
+        List<String> serverArgs = new ArrayList<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "--help", "-h" -> {
+                        out.print(USAGE);
+                        return 0;
+                    }
+                    case "--identity" -> identity = value(args, ++i, arg);
+                    case "--room" -> room = value(args, ++i, arg);
+                    case "--name" -> name = value(args, ++i, arg);
+                    case "--ttl" -> ttl = value(args, ++i, arg);
+                    case "--app" -> app = value(args, ++i, arg);
+                    case "--url" -> url = value(args, ++i, arg);
+                    case "--create" -> create = true;
+                    case "--no-publish" -> publish = false;
+                    case "--no-subscribe" -> subscribe = false;
+                    default -> {
+                        serverArgs.add(arg);
+                        if (!arg.contains("=") && i + 1 < args.length) serverArgs.add(args[++i]);
+                    }
+                }
+            }
+            if (identity == null || identity.isBlank()) throw new ConfigException("--identity is required (see parley token --help)");
+            if (room == null && !create) throw new ConfigException("give --room, or --create for a token that makes a new room");
+            if (room != null && !room.matches("[A-Za-z0-9_-]{1,64}")) throw new ConfigException("room ids are 1-64 of A-Z a-z 0-9 _ -");
+            if (!app.equals("call") && !app.equals("room")) throw new ConfigException("--app is call or room");
+            Duration lifetime = ConfigLoader.duration(new ConfigLoader.Sourced(ttl, "--ttl"));
+            ParleyConfig config = ConfigLoader.load(serverArgs.toArray(String[]::new), env);
+            ApiKey key = config.apiKey().orElseThrow(() -> new ConfigException(
+                    "no API key: give --api-key and --api-secret (or PARLEY_API_KEY and PARLEY_API_SECRET, or a --config file)"));
+            Instant now = clock.instant();
+            JoinToken token;
+            try {
+                token = new JoinToken(identity, name, room, room != null, create, publish, subscribe, now, now.plus(lifetime));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+            String jwt = new TokenMinter(key).mint(token);
+            String base = url != null ? url.replaceAll("/+$", "") : "http://localhost:" + config.port();
+            String query = "token=" + URLEncoder.encode(jwt, StandardCharsets.UTF_8);
+            String link = app.equals("call")
+                    ? base + "/call/?" + (room != null ? "room=" + room + "&" : "") + query
+                    : base + "/room/?" + query + (room != null ? "#" + room : "");
+            out.println(jwt);
+            out.println(link);
+            return 0;
+        } catch (ConfigException e) {
+            err.println("parley token: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) throw new ConfigException("option " + flag + " needs a value");
+        return args[i];
+    }
+
+    /** True if the command line asks for this subcommand. */
+    static boolean wanted(String[] args) {
+        return args.length > 0 && args[0].toLowerCase(Locale.ROOT).equals("token");
+    }
+}
