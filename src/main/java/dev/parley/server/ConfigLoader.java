@@ -33,6 +33,14 @@ public final class ConfigLoader {
             new Option("config", "", "YAML file with any of these options as top-level keys"),
             new Option("host", "0.0.0.0", "address the HTTP/WebSocket listener binds to"),
             new Option("port", "8080", "HTTP/WebSocket port (apps, /ws, /metrics, /healthz)"),
+            new Option("tls-cert", "", "PEM certificate chain for HTTPS/WSS, leaf first (e.g. certbot's fullchain.pem); turns HTTPS on"),
+            new Option("tls-key", "", "PEM private key matching --tls-cert (PKCS#8, PKCS#1 or SEC1; unencrypted)"),
+            new Option("tls-port", "8443",
+                    "HTTPS/WSS port when TLS is on; --port then serves only /healthz, /readyz, /metrics and redirects the rest here"),
+            new Option("tls-dev-cert", "off",
+                    "on: serve HTTPS with a self-signed certificate for this host's names and addresses (its SHA-256 is logged)"),
+            new Option("tls-dev-cert-dir", "~/.parley/dev-cert",
+                    "where the dev certificate is kept so a browser's exception survives restarts (off: a new one each start)"),
             new Option("allowed-origins", "",
                     "extra origins allowed to open /ws, comma-separated (same-origin is always allowed; * allows any)"),
             new Option("web-root", "", "serve web/ assets from this folder instead of the jar (for UI development)"),
@@ -147,6 +155,8 @@ public final class ConfigLoader {
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
+            } else if (isBareSwitch(name, args, i)) {
+                value = "on";
             } else {
                 if (i + 1 >= args.length) throw new ConfigException("option --" + name + " needs a value");
                 value = args[++i];
@@ -158,6 +168,12 @@ public final class ConfigLoader {
             cli.put(name, value);
         }
         return cli;
+    }
+
+    /** An on/off option that defaults to off may be given without a value ({@code --tls-dev-cert}) to mean on. */
+    private static boolean isBareSwitch(String name, String[] args, int i) {
+        boolean offByDefault = OPTIONS.stream().anyMatch(o -> o.name().equals(name) && o.defaultValue().equals("off"));
+        return offByDefault && (i + 1 >= args.length || args[i + 1].startsWith("--"));
     }
 
     private static Map<String, String> readYaml(Path file) {
@@ -231,6 +247,7 @@ public final class ConfigLoader {
         SfuSettings sfu = new SfuSettings(v.get("sfu-bind").value(), intValue(v.get("sfu-port"), 0, 65535), announced,
                 intValue(v.get("sfu-tcp-port"), -1, 65535));
         TurnConfig turn = turnConfig(v, announced);
+        TlsConfig tls = tlsConfig(v);
         return new ParleyConfig(
                 v.get("host").value(),
                 intValue(v.get("port"), 0, 65535),
@@ -239,7 +256,25 @@ public final class ConfigLoader {
                 logLevel,
                 signaling,
                 sfu,
-                turn);
+                turn,
+                tls);
+    }
+
+    private static TlsConfig tlsConfig(Map<String, Sourced> v) {
+        String cert = v.get("tls-cert").value().trim();
+        String key = v.get("tls-key").value().trim();
+        if (cert.isEmpty() != key.isEmpty()) throw invalid(v.get(cert.isEmpty() ? "tls-key" : "tls-cert"), "--tls-cert and --tls-key go together");
+        boolean dev = onOff(v.get("tls-dev-cert"));
+        if (dev && !cert.isEmpty()) throw invalid(v.get("tls-dev-cert"), "--tls-dev-cert and --tls-cert exclude each other: pick one");
+        int port = intValue(v.get("tls-port"), 0, 65535);
+        if ((dev || !cert.isEmpty()) && port != 0 && port == intValue(v.get("port"), 0, 65535)) {
+            throw invalid(v.get("tls-port"), "must differ from --port (plain HTTP keeps listening there and redirects to HTTPS)");
+        }
+        String dir = v.get("tls-dev-cert-dir").value().trim();
+        Optional<Path> devDir = dir.isEmpty() || dir.equalsIgnoreCase("off") ? Optional.empty()
+                : Optional.of(dir.startsWith("~/") ? Path.of(System.getProperty("user.home"), dir.substring(2)) : Path.of(dir));
+        return new TlsConfig(port, cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
+                key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)), dev, devDir);
     }
 
     private static TurnConfig turnConfig(Map<String, Sourced> v, String announced) {

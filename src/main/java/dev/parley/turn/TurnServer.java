@@ -1,5 +1,6 @@
 package dev.parley.turn;
 
+import dev.parley.rtc.tls.TlsIdentity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -33,6 +34,7 @@ public final class TurnServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TurnServer.class);
 
     private final TurnSettings settings;
+    private final TlsIdentity tlsIdentity;
     private final TurnMetrics metrics;
     private final TurnClock clock;
     private final List<Channel> listeners = new ArrayList<>();
@@ -45,12 +47,25 @@ public final class TurnServer implements AutoCloseable {
     private boolean closed;
 
     public TurnServer(TurnSettings settings, MeterRegistry registry) {
-        this(settings, registry, TurnClock.SYSTEM);
+        this(settings, registry, TurnClock.SYSTEM, null);
+    }
+
+    /**
+     * With the identity the turns: listener presents when the settings name no PEM files (the
+     * process's HTTPS certificate); null means a generated self-signed dev certificate.
+     */
+    public TurnServer(TurnSettings settings, MeterRegistry registry, TlsIdentity tlsIdentity) {
+        this(settings, registry, TurnClock.SYSTEM, tlsIdentity);
     }
 
     /** With the clock lifetimes are measured on; tests pass one they advance by hand. */
     TurnServer(TurnSettings settings, MeterRegistry registry, TurnClock clock) {
+        this(settings, registry, clock, null);
+    }
+
+    private TurnServer(TurnSettings settings, MeterRegistry registry, TurnClock clock, TlsIdentity tlsIdentity) {
         this.settings = settings;
+        this.tlsIdentity = tlsIdentity;
         this.metrics = new TurnMetrics(registry);
         this.clock = clock;
     }
@@ -78,7 +93,7 @@ public final class TurnServer implements AutoCloseable {
                 }
             }
             if (settings.tcpPort() >= 0) tcpPort = bindStream(listen, settings.tcpPort(), null);
-            if (settings.tlsPort() >= 0) tlsPort = bindStream(listen, settings.tlsPort(), TlsContexts.forServer(settings));
+            if (settings.tlsPort() >= 0) tlsPort = bindStream(listen, settings.tlsPort(), TlsContexts.forServer(settings, tlsIdentity));
             LOG.info("TURN listening on {} udp={} tcp={} tls={} relay={} ({}-{}) advertised={} transport={} loops={}",
                     listen.getHostAddress(), udpPort, tcpPort, tlsPort, relayBind.getHostAddress(), settings.relayPortMin(),
                     settings.relayPortMax(), advertised.getHostAddress(), Transports.EPOLL ? "epoll" : "nio", threads);
