@@ -11,6 +11,7 @@ import dev.parley.codec.stun.StunMethod;
 import dev.parley.codec.stun.TurnAttributes;
 import dev.parley.rtc.tls.SelfSignedCertificate;
 import dev.parley.rtc.tls.TlsIdentity;
+import dev.parley.testing.TestCertificates;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,8 +172,8 @@ class TurnServerConfigTest {
         X509Certificate cert = identity.certificate();
         Path certFile = dir.resolve("cert.pem");
         Path keyFile = dir.resolve("key.pem");
-        Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()));
-        Files.writeString(keyFile, pem("PRIVATE KEY", identity.privateKey().getEncoded()));
+        Files.writeString(certFile, TestCertificates.pem(cert));
+        Files.writeString(keyFile, TestCertificates.pkcs8(identity.privateKey()));
         TurnSettings s = TurnServerUdpTest.settings(false).withTls(certFile, keyFile);
         try (TurnServer server = new TurnServer(s, new SimpleMeterRegistry())) {
             server.start();
@@ -197,11 +197,6 @@ class TurnServerConfigTest {
             javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) client.socket();
             return (X509Certificate) socket.getSession().getPeerCertificates()[0];
         }
-    }
-
-    static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
@@ -69,7 +70,7 @@ public final class PemFiles {
         }
         StringWriter key = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(key)) {
-            pem.writeObject(PrivateKeyInfo.getInstance(identity.privateKey().getEncoded()));
+            pem.writeObject(new JcaPKCS8Generator(identity.privateKey(), null)); // PKCS#8; a bare key would be written as SEC1/PKCS#1
         }
         replace(keyFile, key.toString(), true);
         replace(chainFile, chain.toString(), false);
@@ -110,7 +111,7 @@ public final class PemFiles {
         try {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (block instanceof PrivateKeyInfo info) return converter.getPrivateKey(info);
-            if (block instanceof PEMKeyPair pair) return converter.getKeyPair(pair).getPrivate();
+            if (block instanceof PEMKeyPair pair) return converter.getPrivateKey(pair.getPrivateKeyInfo()); // SEC1 may omit the public key
             return null;
         } catch (IOException e) {
             throw new TlsIdentityException(file + " holds a private key of a type the JDK cannot use: " + e.getMessage(), e);
