@@ -65,7 +65,7 @@ public final class ConfigLoader {
             new Option("turn-udp-port", "3478", "STUN/TURN over UDP (-1 disables)"),
             new Option("turn-tcp-port", "3478", "STUN/TURN over TCP (-1 disables)"),
             new Option("turn-tls-port", "5349", "TURN over TLS, turns: (-1 disables; 443 gets through most firewalls)"),
-            new Option("turn-tls-cert", "", "PEM certificate chain for turns: (default: a generated self-signed dev certificate)"),
+            new Option("turn-tls-cert", "", "PEM certificate chain for turns: (default: the HTTPS certificate when TLS is on, else a generated self-signed dev certificate)"),
             new Option("turn-tls-key", "", "PEM private key matching --turn-tls-cert"),
             new Option("turn-relay-address", "0.0.0.0", "local address relayed transport addresses bind to (coturn relay-ip)"),
             new Option("turn-relay-ports", "49152-65535", "relay port range (coturn min-port/max-port)"),

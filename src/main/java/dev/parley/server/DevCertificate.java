@@ -46,7 +46,7 @@ final class DevCertificate {
             TlsIdentity kept = kept(dir.get(), names);
             if (kept != null) {
                 log.info("HTTPS dev certificate from {} for {}; SHA-256 {} (compare it with the one your browser shows)",
-                        dir.get(), kept.names(), kept.sha256Fingerprint());
+                        dir.get(), names, kept.sha256Fingerprint());
                 return kept;
             }
         }
@@ -61,7 +61,7 @@ final class DevCertificate {
             }
         }
         log.info("HTTPS dev certificate generated for {} ({}); SHA-256 {} (compare it with the one your browser shows)",
-                fresh.names(), where, fresh.sha256Fingerprint());
+                names, where, fresh.sha256Fingerprint());
         return fresh;
     }
 

@@ -93,6 +93,13 @@ final class HttpsListener {
         }
     }
 
+    void logListening(String displayHost, int plainPort) {
+        String announced = config.sfu().announcedAddress();
+        String lan = config.host().equals("0.0.0.0") && !announced.startsWith("127.")
+                ? "; other devices: https://" + announced + ":" + port() : "";
+        log.info("HTTPS on https://{}:{} (wss://…/ws){}; plain HTTP on {} redirects there", displayHost, port(), lan, plainPort);
+    }
+
     /** Wraps the routes so that plain HTTP requests other than probes go to this listener. */
     Handler redirectPlainHttp(Handler routes) {
         return new HttpsRedirect(routes, this::port);

@@ -139,7 +139,7 @@ public final class ParleyServer implements AutoCloseable {
         }
         started = true;
         log.info("Parley listening on http://{}:{} (signaling at /ws)", displayHost(), port());
-        if (https != null) log.info("HTTPS on https://{}:{} (wss://…/ws); plain HTTP redirects there", displayHost(), tlsPort());
+        if (https != null) https.logListening(displayHost(), port());
         return this;
     }
 
