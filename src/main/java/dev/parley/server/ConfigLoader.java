@@ -41,6 +41,8 @@ public final class ConfigLoader {
                     "on: serve HTTPS with a self-signed certificate for this host's names and addresses (its SHA-256 is logged)"),
             new Option("tls-dev-cert-dir", "~/.parley/dev-cert",
                     "where the dev certificate is kept so a browser's exception survives restarts (off: a new one each start)"),
+            new Option("tls-reload-interval", "30s",
+                    "how often --tls-cert/--tls-key are checked for a renewed certificate, used without a restart (off: never)"),
             new Option("allowed-origins", "",
                     "extra origins allowed to open /ws, comma-separated (same-origin is always allowed; * allows any)"),
             new Option("web-root", "", "serve web/ assets from this folder instead of the jar (for UI development)"),
@@ -273,8 +275,10 @@ public final class ConfigLoader {
         String dir = v.get("tls-dev-cert-dir").value().trim();
         Optional<Path> devDir = dir.isEmpty() || dir.equalsIgnoreCase("off") ? Optional.empty()
                 : Optional.of(dir.startsWith("~/") ? Path.of(System.getProperty("user.home"), dir.substring(2)) : Path.of(dir));
+        Duration reload = v.get("tls-reload-interval").value().trim().equalsIgnoreCase("off") ? Duration.ZERO
+                : duration(v.get("tls-reload-interval"));
         return new TlsConfig(port, cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
-                key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)), dev, devDir);
+                key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)), dev, devDir, reload);
     }
 
     private static TurnConfig turnConfig(Map<String, Sourced> v, String announced) {

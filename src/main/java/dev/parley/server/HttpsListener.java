@@ -3,9 +3,15 @@ package dev.parley.server;
 import dev.parley.rtc.tls.PemFiles;
 import dev.parley.rtc.tls.TlsIdentity;
 import dev.parley.rtc.tls.TlsIdentityException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -29,15 +35,28 @@ final class HttpsListener {
 
     private final ParleyConfig config;
     private final TlsIdentity identity;
+    private volatile TlsIdentity served;
+    private final Counter reloaded;
+    private final Counter refused;
+    private final List<Consumer<TlsIdentity>> renewalListeners = new CopyOnWriteArrayList<>();
+    private SslContextFactory.Server ssl;
     private ServerConnector connector;
+    private CertificateWatcher watcher;
 
-    private HttpsListener(ParleyConfig config, TlsIdentity identity) {
+    private HttpsListener(ParleyConfig config, TlsIdentity identity, MeterRegistry metrics) {
         this.config = config;
         this.identity = identity;
+        this.served = identity;
+        Gauge.builder("parley.tls.certificate.expiry", this, listener -> Duration.between(Instant.now(), listener.served.notAfter()).toSeconds())
+                .baseUnit("seconds").description("time until the HTTPS certificate expires (negative: expired)").register(metrics);
+        this.reloaded = Counter.builder("parley.tls.certificate.reloads").tag("outcome", "reloaded")
+                .description("changes of the --tls-cert/--tls-key files seen at run time").register(metrics);
+        this.refused = Counter.builder("parley.tls.certificate.reloads").tag("outcome", "refused")
+                .description("changes of the --tls-cert/--tls-key files seen at run time").register(metrics);
     }
 
     /** Reads or generates the certificate; a file that cannot serve fails the start with the flags to fix. */
-    static HttpsListener create(ParleyConfig config) {
+    static HttpsListener create(ParleyConfig config, MeterRegistry metrics) {
         TlsConfig tls = config.tls();
         TlsIdentity identity;
         if (tls.certificate().isPresent()) {
@@ -53,7 +72,7 @@ final class HttpsListener {
         } else {
             identity = DevCertificate.load(tls.devCertificateDir(), DevCertificate.names(config));
         }
-        return new HttpsListener(config, identity);
+        return new HttpsListener(config, identity, metrics);
     }
 
     /** The certificate and key this listener presents (the TURN TLS listener reuses them). */
@@ -71,10 +90,8 @@ final class HttpsListener {
         // get the browser's warning, not a 400 from Jetty.
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
-        char[] password = "parley".toCharArray(); // the key store only lives in memory
-        ssl.setKeyStore(identity.keyStore("parley", password));
-        ssl.setKeyStorePassword(new String(password));
+        ssl = new SslContextFactory.Server();
+        useIdentity(ssl, identity);
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         ssl.setRenegotiationAllowed(false);
         connector = new ServerConnector(jetty, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
@@ -84,13 +101,49 @@ final class HttpsListener {
         jetty.addConnector(connector);
     }
 
-    /** Binds the port before Jetty starts, so a taken port is blamed on --tls-port, not --port. */
+    private static void useIdentity(SslContextFactory factory, TlsIdentity identity) {
+        char[] password = "parley".toCharArray(); // the key store only lives in memory
+        factory.setKeyStore(identity.keyStore("parley", password));
+        factory.setKeyStorePassword(new String(password));
+    }
+
+    /** Binds the port before Jetty starts, so a taken port is blamed on --tls-port, not --port; then watches the files. */
     void open() {
         try {
             connector.open();
         } catch (IOException e) {
             throw new StartupException("the HTTPS listener on " + config.host() + ":" + config.tls().port() + " (--tls-port, --host)", e);
         }
+        TlsConfig tls = config.tls();
+        if (tls.certificate().isPresent() && !tls.reloadInterval().isZero()) {
+            watcher = new CertificateWatcher(tls.certificate().get(), tls.privateKey().orElseThrow(), tls.reloadInterval(), this::renew,
+                    refused::increment);
+        }
+    }
+
+    /** Also hands a renewed certificate to {@code listener} (the turns: listener when it presents this one). */
+    void alsoOnRenewal(Consumer<TlsIdentity> listener) {
+        renewalListeners.add(listener);
+    }
+
+    /** New handshakes get the renewed certificate; open connections keep theirs. */
+    private void renew(TlsIdentity renewed) {
+        String problem = validityProblem(renewed, Instant.now());
+        if (problem != null) log.warn(problem);
+        try {
+            ssl.reload(factory -> useIdentity(factory, renewed));
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty refused the renewed certificate: " + e.getMessage(), e);
+        }
+        served = renewed;
+        for (Consumer<TlsIdentity> listener : renewalListeners) {
+            try {
+                listener.accept(renewed);
+            } catch (RuntimeException e) {
+                log.warn("the TURN TLS listener keeps its previous certificate: {}", e.getMessage());
+            }
+        }
+        reloaded.increment();
     }
 
     void logListening(String displayHost, int plainPort) {
@@ -111,6 +164,7 @@ final class HttpsListener {
     }
 
     void close() {
+        if (watcher != null) watcher.close();
         connector.close();
     }
 

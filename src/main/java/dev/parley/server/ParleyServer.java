@@ -59,9 +59,10 @@ public final class ParleyServer implements AutoCloseable {
             throw new StartupException("the SFU media listener on " + config.sfu().bindAddress() + " udp "
                     + config.sfu().port() + " / tcp " + config.sfu().tcpPort() + " (--sfu-port, --sfu-tcp-port, --sfu-bind)", e);
         }
-        this.https = config.tls().enabled() ? HttpsListener.create(config) : null;
+        this.https = config.tls().enabled() ? HttpsListener.create(config, metrics) : null;
         // turns: presents the HTTPS certificate unless --turn-tls-cert names its own
         this.turn = config.turn().enabled() ? new TurnServer(config.turn().settings(), metrics, https == null ? null : https.identity()) : null;
+        if (https != null && turn != null && config.turn().settings().tlsCertificate() == null) https.alsoOnRenewal(turn::reloadTls);
         this.signaling = new SignalingService(config.signaling(), metrics, sfu, this::iceServersFor);
 
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);

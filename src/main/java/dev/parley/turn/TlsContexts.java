@@ -28,6 +28,10 @@ final class TlsContexts {
         } else {
             identity = SelfSignedCertificate.generate("parley-turn-dev", List.of("localhost", "127.0.0.1"), Duration.ofDays(365));
         }
+        return forIdentity(identity);
+    }
+
+    static SslContext forIdentity(TlsIdentity identity) throws SSLException {
         return SslContextBuilder.forServer(identity.privateKey(), identity.chain().toArray(X509Certificate[]::new)).build();
     }
 }

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,7 @@ public final class TurnServer implements AutoCloseable {
 
     private final TurnSettings settings;
     private final TlsIdentity tlsIdentity;
+    private volatile SslContext tlsContext;
     private final TurnMetrics metrics;
     private final TurnClock clock;
     private final List<Channel> listeners = new ArrayList<>();
@@ -93,7 +96,10 @@ public final class TurnServer implements AutoCloseable {
                 }
             }
             if (settings.tcpPort() >= 0) tcpPort = bindStream(listen, settings.tcpPort(), null);
-            if (settings.tlsPort() >= 0) tlsPort = bindStream(listen, settings.tlsPort(), TlsContexts.forServer(settings, tlsIdentity));
+            if (settings.tlsPort() >= 0) {
+                tlsContext = TlsContexts.forServer(settings, tlsIdentity);
+                tlsPort = bindStream(listen, settings.tlsPort(), () -> tlsContext);
+            }
             LOG.info("TURN listening on {} udp={} tcp={} tls={} relay={} ({}-{}) advertised={} transport={} loops={}",
                     listen.getHostAddress(), udpPort, tcpPort, tlsPort, relayBind.getHostAddress(), settings.relayPortMin(),
                     settings.relayPortMax(), advertised.getHostAddress(), Transports.EPOLL ? "epoll" : "nio", threads);
@@ -120,7 +126,8 @@ public final class TurnServer implements AutoCloseable {
         return bound;
     }
 
-    private int bindStream(InetAddress listen, int port, SslContext tls) throws InterruptedException {
+    /** @param tls the context for each new connection (it changes on {@link #reloadTls}); null for plain TCP */
+    private int bindStream(InetAddress listen, int port, Supplier<SslContext> tls) throws InterruptedException {
         int maxConnections = Math.max(1024, settings.maxAllocations() * 2);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(Transports.server())
                 .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
@@ -134,7 +141,7 @@ public final class TurnServer implements AutoCloseable {
                             ch.close();
                             return;
                         }
-                        if (tls != null) ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        if (tls != null) ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
                         ch.pipeline().addLast("framer", new StreamFramer(settings.rfc5766ChannelNumbers()));
                         ch.pipeline().addLast("turn", new StreamClientHandler(protocol, streamConnections, tls != null));
                     }
@@ -197,6 +204,19 @@ public final class TurnServer implements AutoCloseable {
     }
 
     /** Bound TLS port, or -1. */
+    /**
+     * Presents {@code identity} on turns: connections from now on (a renewed certificate); open
+     * connections keep the one they were made with.
+     */
+    public void reloadTls(TlsIdentity identity) {
+        if (tlsPort < 0) return;
+        try {
+            tlsContext = TlsContexts.forIdentity(identity);
+        } catch (SSLException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public int tlsPort() {
         return tlsPort;
     }

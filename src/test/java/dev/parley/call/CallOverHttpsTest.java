@@ -15,7 +15,6 @@ import dev.parley.testing.Chromium;
 import dev.parley.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,11 +38,7 @@ class CallOverHttpsTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("parley-https");
-        KeyPair keys = TestCertificates.ecKeys();
-        Path[] files = TestCertificates.write(dir, TestCertificates.pem(TestCertificates.selfSigned(keys, HOST)),
-                TestCertificates.pkcs8(keys.getPrivate()));
-        server = new ParleyServer(TestConfigs.loopback("--tls-cert", files[0].toString(), "--tls-key", files[1].toString(),
-                "--tls-port", "0")).start();
+        server = new ParleyServer(TestConfigs.loopback(TestCertificates.selfSignedFiles(dir, HOST).tlsFlags())).start();
         chromium = Chromium.launch(List.of("--host-resolver-rules=MAP " + HOST + " 127.0.0.1"));
     }
 

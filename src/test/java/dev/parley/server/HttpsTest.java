@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +36,9 @@ class HttpsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        KeyPair keys = TestCertificates.ecKeys();
-        certificate = TestCertificates.selfSigned(keys);
-        Path[] files = TestCertificates.write(dir, TestCertificates.pem(certificate), TestCertificates.pkcs8(keys.getPrivate()));
-        server = new ParleyServer(TestConfigs.loopback("--tls-cert", files[0].toString(), "--tls-key", files[1].toString(),
-                "--tls-port", "0")).start();
+        TestCertificates.PemPair pair = TestCertificates.selfSignedFiles(dir);
+        certificate = pair.certificate();
+        server = new ParleyServer(TestConfigs.loopback(pair.tlsFlags())).start();
         https = HttpClient.newBuilder().sslContext(TestCertificates.trusting(certificate)).build();
     }
 

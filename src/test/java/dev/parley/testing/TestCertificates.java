@@ -101,6 +101,22 @@ public final class TestCertificates {
                 + "\n-----END " + type + "-----\n";
     }
 
+    /** A certificate with its keys, written as certbot's fullchain.pem and privkey.pem (PKCS#8). */
+    public record PemPair(X509Certificate certificate, KeyPair keys, Path certificateFile, Path keyFile) {
+        /** The flags that serve this pair over HTTPS on a free port. */
+        public String[] tlsFlags() {
+            return new String[] {"--tls-cert", certificateFile.toString(), "--tls-key", keyFile.toString(), "--tls-port", "0"};
+        }
+    }
+
+    /** A fresh EC key and {@link #selfSigned} certificate for {@code names}, written into {@code dir}. */
+    public static PemPair selfSignedFiles(Path dir, String... names) throws Exception {
+        KeyPair keys = ecKeys();
+        X509Certificate certificate = selfSigned(keys, names);
+        Path[] files = write(dir, pem(certificate), pkcs8(keys.getPrivate()));
+        return new PemPair(certificate, keys, files[0], files[1]);
+    }
+
     /** Writes a certificate and key pair of files into {@code dir}; returns {cert, key}. */
     public static Path[] write(Path dir, String certificatePem, String keyPem) throws IOException {
         Path cert = Files.writeString(dir.resolve("fullchain.pem"), certificatePem);

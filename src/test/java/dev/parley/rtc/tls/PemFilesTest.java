@@ -26,12 +26,10 @@ class PemFilesTest {
 
     @Test
     void readsAnEcKeyInPkcs8AsCertbotWritesIt() throws Exception {
-        KeyPair keys = TestCertificates.ecKeys();
-        X509Certificate cert = TestCertificates.selfSigned(keys);
-        Path[] files = TestCertificates.write(dir, TestCertificates.pem(cert), TestCertificates.pkcs8(keys.getPrivate()));
-        TlsIdentity identity = PemFiles.read(files[0], files[1]);
-        assertEquals(cert, identity.certificate());
-        assertEquals(keys.getPrivate().getAlgorithm(), identity.privateKey().getAlgorithm());
+        TestCertificates.PemPair pair = TestCertificates.selfSignedFiles(dir);
+        TlsIdentity identity = PemFiles.read(pair.certificateFile(), pair.keyFile());
+        assertEquals(pair.certificate(), identity.certificate());
+        assertEquals("EC", identity.privateKey().getAlgorithm());
     }
 
     @Test
@@ -84,9 +82,8 @@ class PemFilesTest {
 
     @Test
     void missingFilesAndFilesWithoutTheBlockAreNamed() throws Exception {
-        KeyPair keys = TestCertificates.ecKeys();
-        X509Certificate cert = TestCertificates.selfSigned(keys);
-        Path[] files = TestCertificates.write(dir, TestCertificates.pem(cert), TestCertificates.pkcs8(keys.getPrivate()));
+        TestCertificates.PemPair pair = TestCertificates.selfSignedFiles(dir);
+        Path[] files = {pair.certificateFile(), pair.keyFile()};
         Path missing = dir.resolve("missing.pem");
         assertEquals(missing + " does not exist", assertThrows(TlsIdentityException.class, () -> PemFiles.read(missing, files[1])).getMessage());
         assertEquals(missing + " does not exist", assertThrows(TlsIdentityException.class, () -> PemFiles.read(files[0], missing)).getMessage());
