@@ -172,7 +172,7 @@ final class HttpsListener {
     static String validityProblem(TlsIdentity identity, Instant now) {
         if (identity.notAfter().isBefore(now)) {
             return "the HTTPS certificate " + identity.subject() + " expired on " + identity.notAfter()
-                    + ": browsers will refuse it; renew it (e.g. certbot renew) and restart";
+                    + ": browsers will refuse it; renew it (e.g. certbot renew)";
         }
         if (identity.notBefore().isAfter(now)) {
             return "the HTTPS certificate " + identity.subject() + " is not valid before " + identity.notBefore() + ": check this host's clock";

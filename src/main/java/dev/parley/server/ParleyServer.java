@@ -53,13 +53,14 @@ public final class ParleyServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
+        // certificate files first: a bad one fails the start before any socket is bound
+        this.https = config.tls().enabled() ? HttpsListener.create(config, metrics) : null;
         try {
             this.sfu = new Sfu(config.sfu(), metrics);
         } catch (Exception e) { // Netty rethrows the bind failure (a checked BindException) unchecked
             throw new StartupException("the SFU media listener on " + config.sfu().bindAddress() + " udp "
                     + config.sfu().port() + " / tcp " + config.sfu().tcpPort() + " (--sfu-port, --sfu-tcp-port, --sfu-bind)", e);
         }
-        this.https = config.tls().enabled() ? HttpsListener.create(config, metrics) : null;
         // turns: presents the HTTPS certificate unless --turn-tls-cert names its own
         this.turn = config.turn().enabled() ? new TurnServer(config.turn().settings(), metrics, https == null ? null : https.identity()) : null;
         if (https != null && turn != null && config.turn().settings().tlsCertificate() == null) https.alsoOnRenewal(turn::reloadTls);
