@@ -34,6 +34,16 @@ public final class ConfigLoader {
             new Option("config", "", "YAML file with any of these options as top-level keys"),
             new Option("host", "0.0.0.0", "address the HTTP/WebSocket listener binds to"),
             new Option("port", "8080", "HTTP/WebSocket port (apps, /ws, /metrics, /healthz)"),
+            new Option("tls-cert", "", "PEM certificate chain for HTTPS/WSS, leaf first (e.g. certbot's fullchain.pem); turns HTTPS on"),
+            new Option("tls-key", "", "PEM private key matching --tls-cert (PKCS#8, PKCS#1 or SEC1; unencrypted)"),
+            new Option("tls-port", "8443",
+                    "HTTPS/WSS port when TLS is on; --port then serves only /healthz, /readyz, /metrics and redirects the rest here"),
+            new Option("tls-dev-cert", "off",
+                    "on: serve HTTPS with a self-signed certificate for this host's names and addresses (its SHA-256 is logged)"),
+            new Option("tls-dev-cert-dir", "~/.parley/dev-cert",
+                    "where the dev certificate is kept so a browser's exception survives restarts (off: a new one each start)"),
+            new Option("tls-reload-interval", "30s",
+                    "how often --tls-cert/--tls-key are checked for a renewed certificate, used without a restart (off: never)"),
             new Option("allowed-origins", "",
                     "extra origins allowed to open /ws, comma-separated (same-origin is always allowed; * allows any)"),
             new Option("web-root", "", "serve web/ assets from this folder instead of the jar (for UI development)"),
@@ -58,7 +68,7 @@ public final class ConfigLoader {
             new Option("turn-udp-port", "3478", "STUN/TURN over UDP (-1 disables)"),
             new Option("turn-tcp-port", "3478", "STUN/TURN over TCP (-1 disables)"),
             new Option("turn-tls-port", "5349", "TURN over TLS, turns: (-1 disables; 443 gets through most firewalls)"),
-            new Option("turn-tls-cert", "", "PEM certificate chain for turns: (default: a generated self-signed dev certificate)"),
+            new Option("turn-tls-cert", "", "PEM certificate chain for turns: (default: the HTTPS certificate when TLS is on, else a generated self-signed dev certificate)"),
             new Option("turn-tls-key", "", "PEM private key matching --turn-tls-cert"),
             new Option("turn-relay-address", "0.0.0.0", "local address relayed transport addresses bind to (coturn relay-ip)"),
             new Option("turn-relay-ports", "49152-65535", "relay port range (coturn min-port/max-port)"),
@@ -152,6 +162,8 @@ public final class ConfigLoader {
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
+            } else if (isBareSwitch(name, args, i)) {
+                value = "on";
             } else {
                 if (i + 1 >= args.length) throw new ConfigException("option --" + name + " needs a value");
                 value = args[++i];
@@ -163,6 +175,12 @@ public final class ConfigLoader {
             cli.put(name, value);
         }
         return cli;
+    }
+
+    /** An on/off option that defaults to off may be given without a value ({@code --tls-dev-cert}) to mean on. */
+    private static boolean isBareSwitch(String name, String[] args, int i) {
+        boolean offByDefault = OPTIONS.stream().anyMatch(o -> o.name().equals(name) && o.defaultValue().equals("off"));
+        return offByDefault && (i + 1 >= args.length || args[i + 1].startsWith("--"));
     }
 
     private static Map<String, String> readYaml(Path file) {
@@ -236,6 +254,7 @@ public final class ConfigLoader {
         SfuSettings sfu = new SfuSettings(v.get("sfu-bind").value(), intValue(v.get("sfu-port"), 0, 65535), announced,
                 intValue(v.get("sfu-tcp-port"), -1, 65535));
         TurnConfig turn = turnConfig(v, announced);
+        TlsConfig tls = tlsConfig(v);
         return new ParleyConfig(
                 v.get("host").value(),
                 intValue(v.get("port"), 0, 65535),
@@ -245,7 +264,8 @@ public final class ConfigLoader {
                 signaling,
                 sfu,
                 turn,
-                apiKey(v.get("api-key"), v.get("api-secret")));
+                apiKey(v.get("api-key"), v.get("api-secret")),
+                tls);
     }
 
     /** {@code --api-key} and {@code --api-secret} go together; without both Parley runs in dev mode. */
@@ -258,6 +278,25 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw invalid(secret, e.getMessage());
         }
+    }
+
+    private static TlsConfig tlsConfig(Map<String, Sourced> v) {
+        String cert = v.get("tls-cert").value().trim();
+        String key = v.get("tls-key").value().trim();
+        if (cert.isEmpty() != key.isEmpty()) throw invalid(v.get(cert.isEmpty() ? "tls-key" : "tls-cert"), "--tls-cert and --tls-key go together");
+        boolean dev = onOff(v.get("tls-dev-cert"));
+        if (dev && !cert.isEmpty()) throw invalid(v.get("tls-dev-cert"), "--tls-dev-cert and --tls-cert exclude each other: pick one");
+        int port = intValue(v.get("tls-port"), 0, 65535);
+        if ((dev || !cert.isEmpty()) && port != 0 && port == intValue(v.get("port"), 0, 65535)) {
+            throw invalid(v.get("tls-port"), "must differ from --port (plain HTTP keeps listening there and redirects to HTTPS)");
+        }
+        String dir = v.get("tls-dev-cert-dir").value().trim();
+        Optional<Path> devDir = dir.isEmpty() || dir.equalsIgnoreCase("off") ? Optional.empty()
+                : Optional.of(dir.startsWith("~/") ? Path.of(System.getProperty("user.home"), dir.substring(2)) : Path.of(dir));
+        Duration reload = v.get("tls-reload-interval").value().trim().equalsIgnoreCase("off") ? Duration.ZERO
+                : duration(v.get("tls-reload-interval"));
+        return new TlsConfig(port, cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
+                key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)), dev, devDir, reload);
     }
 
     private static TurnConfig turnConfig(Map<String, Sourced> v, String announced) {

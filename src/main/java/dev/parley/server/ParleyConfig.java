@@ -20,7 +20,8 @@ public record ParleyConfig(
         SignalingSettings signaling,
         SfuSettings sfu,
         TurnConfig turn,
-        Optional<ApiKey> apiKey) {
+        Optional<ApiKey> apiKey,
+        TlsConfig tls) {
 
     /** Embedded defaults, as {@code java -jar parley.jar} with no options uses them. */
     public static ParleyConfig defaults() {
@@ -29,31 +30,36 @@ public record ParleyConfig(
 
     /** A copy listening on another port (tests use port 0 for a free one). */
     public ParleyConfig withPort(int newPort) {
-        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, apiKey);
+        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, apiKey, tls);
     }
 
     /** A copy with other signaling settings. */
     public ParleyConfig withSignaling(SignalingSettings newSignaling) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling, sfu, turn, apiKey);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling, sfu, turn, apiKey, tls);
     }
 
     /** A copy with another origin allow-list. */
     public ParleyConfig withAllowedOrigins(List<String> origins) {
-        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling, sfu, turn, apiKey);
+        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling, sfu, turn, apiKey, tls);
     }
 
     /** A copy with other TURN settings. */
     public ParleyConfig withTurn(TurnConfig newTurn) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, newTurn, apiKey);
-    }
-
-    /** A copy that requires join tokens signed with {@code key} (empty: dev mode, no tokens). */
-    public ParleyConfig withApiKey(Optional<ApiKey> key) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, key);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, newTurn, apiKey, tls);
     }
 
     /** A copy with other media plane settings. */
     public ParleyConfig withSfu(SfuSettings newSfu) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, newSfu, turn, apiKey);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, newSfu, turn, apiKey, tls);
+    }
+
+    /** A copy that requires join tokens signed with {@code key} (empty: dev mode, no tokens). */
+    public ParleyConfig withApiKey(Optional<ApiKey> value) {
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, value, tls);
+    }
+
+    /** A copy with other HTTPS settings. */
+    public ParleyConfig withTls(TlsConfig value) {
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, apiKey, value);
     }
 }

@@ -41,6 +41,7 @@ public final class ParleyServer implements AutoCloseable {
     private final SignalingService signaling;
     private final Server jetty;
     private final ServerConnector connector;
+    private final HttpsListener https;
     private volatile boolean started;
     private volatile boolean stopped;
 
@@ -52,13 +53,17 @@ public final class ParleyServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
+        // certificate files first: a bad one fails the start before any socket is bound
+        this.https = config.tls().enabled() ? HttpsListener.create(config, metrics) : null;
         try {
             this.sfu = new Sfu(config.sfu(), metrics);
         } catch (Exception e) { // Netty rethrows the bind failure (a checked BindException) unchecked
             throw new StartupException("the SFU media listener on " + config.sfu().bindAddress() + " udp "
                     + config.sfu().port() + " / tcp " + config.sfu().tcpPort() + " (--sfu-port, --sfu-tcp-port, --sfu-bind)", e);
         }
-        this.turn = config.turn().enabled() ? new TurnServer(config.turn().settings(), metrics) : null;
+        // turns: presents the HTTPS certificate unless --turn-tls-cert names its own
+        this.turn = config.turn().enabled() ? new TurnServer(config.turn().settings(), metrics, https == null ? null : https.identity()) : null;
+        if (https != null && turn != null && config.turn().settings().tlsCertificate() == null) https.alsoOnRenewal(turn::reloadTls);
         this.signaling = new SignalingService(config.signaling(), metrics, sfu, this::iceServersFor,
                 config.apiKey().map(dev.parley.signaling.auth.TokenVerifier::new).orElse(null));
 
@@ -69,6 +74,7 @@ public final class ParleyServer implements AutoCloseable {
         connector.setHost(config.host());
         connector.setPort(config.port());
         jetty.addConnector(connector);
+        if (https != null) https.addTo(jetty);
 
         Counter rejectedOrigins = Counter.builder("parley.signaling.upgrades.rejected").tag("reason", "origin")
                 .description("WebSocket upgrades refused").register(metrics);
@@ -97,7 +103,7 @@ public final class ParleyServer implements AutoCloseable {
         });
         ws.setHandler(new HttpRoutes(metrics, signaling, new StaticAssets(config.webRoot()), () -> started && !stopped));
         context.setHandler(ws);
-        GracefulHandler graceful = new GracefulHandler(context);
+        GracefulHandler graceful = new GracefulHandler(https == null ? context : https.redirectPlainHttp(context));
         jetty.setHandler(graceful);
         jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
     }
@@ -128,6 +134,7 @@ public final class ParleyServer implements AutoCloseable {
                     String.join(" ", turn.iceUrls(config.turn().publicHost())),
                     config.turn().randomSecret() ? "; secret generated for this run (set --turn-secret to keep credentials across restarts)" : "");
         }
+        if (https != null) https.open();
         try {
             jetty.start();
         } catch (Exception e) {
@@ -135,12 +142,18 @@ public final class ParleyServer implements AutoCloseable {
         }
         started = true;
         log.info("Parley listening on http://{}:{} (signaling at /ws)", displayHost(), port());
+        if (https != null) https.logListening(displayHost(), port());
         return this;
     }
 
     /** The bound port (useful when configured with port 0). */
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The bound HTTPS port, or -1 without TLS. */
+    public int tlsPort() {
+        return https == null ? -1 : https.port();
     }
 
     public ParleyConfig config() {
@@ -187,6 +200,7 @@ public final class ParleyServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("HTTP listener did not stop cleanly", e);
         }
+        if (https != null) https.close(); // bound in start() even when Jetty then failed to start
         metrics.close();
         log.info("stopped");
     }

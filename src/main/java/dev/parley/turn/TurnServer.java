@@ -1,5 +1,6 @@
 package dev.parley.turn;
 
+import dev.parley.rtc.tls.TlsIdentity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,8 @@ public final class TurnServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TurnServer.class);
 
     private final TurnSettings settings;
+    private final TlsIdentity tlsIdentity;
+    private volatile SslContext tlsContext;
     private final TurnMetrics metrics;
     private final TurnClock clock;
     private final List<Channel> listeners = new ArrayList<>();
@@ -45,12 +50,25 @@ public final class TurnServer implements AutoCloseable {
     private boolean closed;
 
     public TurnServer(TurnSettings settings, MeterRegistry registry) {
-        this(settings, registry, TurnClock.SYSTEM);
+        this(settings, registry, TurnClock.SYSTEM, null);
+    }
+
+    /**
+     * With the identity the turns: listener presents when the settings name no PEM files (the
+     * process's HTTPS certificate); null means a generated self-signed dev certificate.
+     */
+    public TurnServer(TurnSettings settings, MeterRegistry registry, TlsIdentity tlsIdentity) {
+        this(settings, registry, TurnClock.SYSTEM, tlsIdentity);
     }
 
     /** With the clock lifetimes are measured on; tests pass one they advance by hand. */
     TurnServer(TurnSettings settings, MeterRegistry registry, TurnClock clock) {
+        this(settings, registry, clock, null);
+    }
+
+    private TurnServer(TurnSettings settings, MeterRegistry registry, TurnClock clock, TlsIdentity tlsIdentity) {
         this.settings = settings;
+        this.tlsIdentity = tlsIdentity;
         this.metrics = new TurnMetrics(registry);
         this.clock = clock;
     }
@@ -78,7 +96,10 @@ public final class TurnServer implements AutoCloseable {
                 }
             }
             if (settings.tcpPort() >= 0) tcpPort = bindStream(listen, settings.tcpPort(), null);
-            if (settings.tlsPort() >= 0) tlsPort = bindStream(listen, settings.tlsPort(), TlsContexts.forServer(settings));
+            if (settings.tlsPort() >= 0) {
+                tlsContext = TlsContexts.forServer(settings, tlsIdentity);
+                tlsPort = bindStream(listen, settings.tlsPort(), () -> tlsContext);
+            }
             LOG.info("TURN listening on {} udp={} tcp={} tls={} relay={} ({}-{}) advertised={} transport={} loops={}",
                     listen.getHostAddress(), udpPort, tcpPort, tlsPort, relayBind.getHostAddress(), settings.relayPortMin(),
                     settings.relayPortMax(), advertised.getHostAddress(), Transports.EPOLL ? "epoll" : "nio", threads);
@@ -105,7 +126,8 @@ public final class TurnServer implements AutoCloseable {
         return bound;
     }
 
-    private int bindStream(InetAddress listen, int port, SslContext tls) throws InterruptedException {
+    /** @param tls the context for each new connection (it changes on {@link #reloadTls}); null for plain TCP */
+    private int bindStream(InetAddress listen, int port, Supplier<SslContext> tls) throws InterruptedException {
         int maxConnections = Math.max(1024, settings.maxAllocations() * 2);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(Transports.server())
                 .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
@@ -119,7 +141,7 @@ public final class TurnServer implements AutoCloseable {
                             ch.close();
                             return;
                         }
-                        if (tls != null) ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        if (tls != null) ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
                         ch.pipeline().addLast("framer", new StreamFramer(settings.rfc5766ChannelNumbers()));
                         ch.pipeline().addLast("turn", new StreamClientHandler(protocol, streamConnections, tls != null));
                     }
@@ -182,6 +204,19 @@ public final class TurnServer implements AutoCloseable {
     }
 
     /** Bound TLS port, or -1. */
+    /**
+     * Presents {@code identity} on turns: connections from now on (a renewed certificate); open
+     * connections keep the one they were made with.
+     */
+    public void reloadTls(TlsIdentity identity) {
+        if (tlsPort < 0) return;
+        try {
+            tlsContext = TlsContexts.forIdentity(identity);
+        } catch (SSLException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public int tlsPort() {
         return tlsPort;
     }

@@ -50,7 +50,12 @@ public final class Chromium implements AutoCloseable {
 
     /** A page in a fresh browser context, with console errors forwarded to stdout for debugging. */
     public Page newPage() {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        return newPage(new Browser.NewContextOptions());
+    }
+
+    /** The same with context options of the caller's, e.g. {@code setIgnoreHTTPSErrors(true)} for a self-signed server. */
+    public Page newPage(Browser.NewContextOptions options) {
+        BrowserContext context = browser.newContext(options.setViewportSize(1280, 800));
         contexts.add(context);
         Page page = context.newPage();
         page.setDefaultTimeout(45_000);

@@ -33,18 +33,23 @@ public final class WsClient implements AutoCloseable {
     private volatile boolean acknowledge = true;
     private volatile long lastSeq;
 
-    private WsClient(URI uri, Map<String, String> headers) {
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    private WsClient(HttpClient http, URI uri, Map<String, String> headers) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         headers.forEach(builder::header);
         socket = builder.buildAsync(uri, new Listener()).join();
     }
 
     public static WsClient connect(URI uri) {
-        return new WsClient(uri, Map.of());
+        return new WsClient(HTTP, uri, Map.of());
     }
 
     public static WsClient connect(URI uri, Map<String, String> headers) {
-        return new WsClient(uri, headers);
+        return new WsClient(HTTP, uri, headers);
+    }
+
+    /** Through a client of the caller's, e.g. one that trusts a test certificate for wss://. */
+    public static WsClient connect(HttpClient http, URI uri, Map<String, String> headers) {
+        return new WsClient(http, uri, headers);
     }
 
     /** Stops answering server pings and sending anything, like a client whose network died. */

@@ -9,6 +9,9 @@ import dev.parley.codec.stun.StunClass;
 import dev.parley.codec.stun.StunMessage;
 import dev.parley.codec.stun.StunMethod;
 import dev.parley.codec.stun.TurnAttributes;
+import dev.parley.rtc.tls.SelfSignedCertificate;
+import dev.parley.rtc.tls.TlsIdentity;
+import dev.parley.testing.TestCertificates;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -17,10 +20,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,30 +168,35 @@ class TurnServerConfigTest {
 
     @Test
     void tlsListenerUsesConfiguredPemFiles(@TempDir Path dir) throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(256);
-        KeyPair keys = g.generateKeyPair();
-        X509Certificate cert = TlsContexts.selfSigned(keys, "turn.example.test");
+        TlsIdentity identity = SelfSignedCertificate.generate("turn.example.test", List.of("localhost"), Duration.ofDays(1));
+        X509Certificate cert = identity.certificate();
         Path certFile = dir.resolve("cert.pem");
         Path keyFile = dir.resolve("key.pem");
-        Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()));
-        Files.writeString(keyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        Files.writeString(certFile, TestCertificates.pem(cert));
+        Files.writeString(keyFile, TestCertificates.pkcs8(identity.privateKey()));
         TurnSettings s = TurnServerUdpTest.settings(false).withTls(certFile, keyFile);
         try (TurnServer server = new TurnServer(s, new SimpleMeterRegistry())) {
             server.start();
-            TurnCredentials.Credential c = TurnServerUdpTest.credential("alice");
-            try (TurnTestClient client = TurnTestClient.tls(server.tlsPort()).credentials(c.username(), c.password())) {
-                TurnServerUdpTest.allocate(client);
-                javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) client.socket();
-                X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-                assertEquals(cert, served);
-            }
+            assertEquals(cert, servedCertificate(server));
         }
     }
 
-    static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+    @Test
+    void tlsListenerPresentsTheProcessIdentityWhenNoPemFilesAreGiven() throws Exception {
+        TlsIdentity https = SelfSignedCertificate.generate("parley.example.test", List.of("localhost"), Duration.ofDays(1));
+        try (TurnServer server = new TurnServer(TurnServerUdpTest.settings(false), new SimpleMeterRegistry(), https)) {
+            server.start();
+            assertEquals(https.certificate(), servedCertificate(server));
+        }
+    }
+
+    private static X509Certificate servedCertificate(TurnServer server) throws Exception {
+        TurnCredentials.Credential c = TurnServerUdpTest.credential("alice");
+        try (TurnTestClient client = TurnTestClient.tls(server.tlsPort()).credentials(c.username(), c.password())) {
+            TurnServerUdpTest.allocate(client);
+            javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) client.socket();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
     }
 
     @Test
