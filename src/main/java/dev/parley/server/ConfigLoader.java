@@ -82,7 +82,9 @@ public final class ConfigLoader {
                     "also accept channel numbers 0x5000-0x7FFF that RFC 5766 allowed (old clients such as coturn's turnutils_uclient): on or off"),
             new Option("ice-servers", "", "STUN/TURN URLs returned on join, comma-separated (e.g. stun:stun.example.org:3478)"),
             new Option("ice-username", "", "username for the TURN URLs in ice-servers (static credentials)"),
-            new Option("ice-credential", "", "credential for the TURN URLs in ice-servers (static credentials)"));
+            new Option("ice-credential", "", "credential for the TURN URLs in ice-servers (static credentials)"),
+            new Option("admin-token", "",
+                    "bearer token for the admin page and /admin/api (default: none, and then only loopback clients get them); prefer the env variable or YAML"));
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
@@ -239,7 +241,8 @@ public final class ConfigLoader {
                 logLevel,
                 signaling,
                 sfu,
-                turn);
+                turn,
+                adminToken(v.get("admin-token")));
     }
 
     private static TurnConfig turnConfig(Map<String, Sourced> v, String announced) {
@@ -288,6 +291,16 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid TURN options: " + e.getMessage());
         }
+    }
+
+    /** A token short enough to type and long enough not to guess; blank means none. */
+    private static Optional<String> adminToken(Sourced s) {
+        String token = s.value().trim();
+        if (token.isEmpty()) return Optional.empty();
+        if (token.length() < 16 || token.length() > 256 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw invalid(s, "must be 16-256 printable ASCII characters without spaces");
+        }
+        return Optional.of(token);
     }
 
     /** coturn-style {@code name:password} pairs, comma-separated; a password may itself contain colons. */

@@ -18,7 +18,8 @@ public record ParleyConfig(
         String logLevel,
         SignalingSettings signaling,
         SfuSettings sfu,
-        TurnConfig turn) {
+        TurnConfig turn,
+        Optional<String> adminToken) {
 
     /** Embedded defaults, as {@code java -jar parley.jar} with no options uses them. */
     public static ParleyConfig defaults() {
@@ -27,26 +28,31 @@ public record ParleyConfig(
 
     /** A copy listening on another port (tests use port 0 for a free one). */
     public ParleyConfig withPort(int newPort) {
-        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling, sfu, turn);
+        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, adminToken);
+    }
+
+    /** A copy with another admin credential (empty: the admin page answers loopback clients only). */
+    public ParleyConfig withAdminToken(Optional<String> token) {
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, token);
     }
 
     /** A copy with other signaling settings. */
     public ParleyConfig withSignaling(SignalingSettings newSignaling) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling, sfu, turn);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling, sfu, turn, adminToken);
     }
 
     /** A copy with another origin allow-list. */
     public ParleyConfig withAllowedOrigins(List<String> origins) {
-        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling, sfu, turn);
+        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling, sfu, turn, adminToken);
     }
 
     /** A copy with other TURN settings. */
     public ParleyConfig withTurn(TurnConfig newTurn) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, newTurn);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, newTurn, adminToken);
     }
 
     /** A copy with other media plane settings. */
     public ParleyConfig withSfu(SfuSettings newSfu) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, newSfu, turn);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, newSfu, turn, adminToken);
     }
 }

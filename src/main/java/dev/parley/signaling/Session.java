@@ -35,6 +35,10 @@ final class Session {
     private SignalingSocket socket;
     private ScheduledFuture<?> graceTimer;
     private boolean closed;
+    private final long joinedAtMillis = System.currentTimeMillis();
+    /** The latest validated {@code stats} report (never mutated once stored), or null. */
+    private ObjectNode stats;
+    private long statsAtMillis;
 
     Session(String peerId, String name, JsonNode meta, String resumeToken, Room room, int queueLimit) {
         this.peerId = peerId;
@@ -59,6 +63,24 @@ final class Session {
 
     String resumeToken() {
         return resumeToken;
+    }
+
+    long joinedAtMillis() {
+        return joinedAtMillis;
+    }
+
+    /** Keeps {@code report} as the latest stats of this session; an older one is forgotten. */
+    void stats(ObjectNode report, long atMillis) {
+        stats = report;
+        statsAtMillis = atMillis;
+    }
+
+    ObjectNode stats() {
+        return stats;
+    }
+
+    long statsAtMillis() {
+        return statsAtMillis;
     }
 
     Room room() {
