@@ -100,7 +100,9 @@ function render(snapshot) {
     rooms.replaceChildren(el('p', { class: 'empty', id: 'no-rooms' }, 'No rooms right now.'));
     return;
   }
-  rooms.replaceChildren(...snapshot.rooms.map((room) => renderRoom(room, snapshot.time)));
+  // Oldest first, so a room keeps its place from one refresh to the next.
+  const ordered = [...snapshot.rooms].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  rooms.replaceChildren(...ordered.map((room) => renderRoom(room, snapshot.time)));
 }
 
 function renderTotals({ server, time }) {
@@ -114,7 +116,7 @@ function renderTotals({ server, time }) {
   ];
   if (server.sfu) {
     items.push(
-      total('SFU forwarded pkt/s', num(server.sfu.forwardedPps), 'sfu-pps'),
+      total('SFU packets/s out', num(server.sfu.forwardedPps), 'sfu-pps'),
       total('SFU participants', num(server.sfu.participants), 'sfu-participants'),
       total('SFU tracks in / out', `${num(server.sfu.producers)} / ${num(server.sfu.consumers)}`, 'sfu-tracks'),
     );
@@ -124,15 +126,18 @@ function renderTotals({ server, time }) {
   $('totals').hidden = false;
 }
 
+/** Title, cell class and width (%): fixed, so the tables of all rooms line up. */
 const COLUMNS = [
-  ['Peer'], ['Connected'], ['Browser'], ['Connection'], ['Candidates'],
-  ['Up kbps', 'n'], ['Down kbps', 'n'], ['Loss %', 'n'], ['RTT ms', 'n'], ['Jitter ms', 'n'], ['Video in'], ['Quality'],
+  ['Peer', '', 10], ['Connected', '', 7], ['Browser', '', 13], ['Connection', '', 12], ['Candidates', '', 12],
+  ['Up kbps', 'n', 6], ['Down kbps', 'n', 6], ['Loss %', 'n', 6], ['RTT ms', 'n', 6], ['Jitter ms', 'n', 6],
+  ['Video in', '', 9], ['Quality', '', 7],
 ];
 
 function renderRoom(room, now) {
   const names = new Map(room.peers.map((p) => [p.id, p.name]));
   const kind = room.kind === 'sfu' ? 'SFU' : 'P2P';
   const table = el('table', { class: 'peers' },
+    el('colgroup', {}, COLUMNS.map(([, , width]) => el('col', { style: `width: ${width}%` }))),
     el('thead', {}, el('tr', {}, COLUMNS.map(([title, cls]) => el('th', { class: cls }, title)))),
     room.peers.map((peer) => renderPeer(peer, names, now)));
   return el('article', { class: 'room', 'data-room': room.id },
