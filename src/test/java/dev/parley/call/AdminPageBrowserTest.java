@@ -116,6 +116,24 @@ class AdminPageBrowserTest {
         CallPages.screenshot(admin, "admin-call-and-room");
     }
 
+    @Test
+    void withATokenThePageAsksForItAndRetriesAWrongOne() {
+        String token = "browser-test-token-0123456789";
+        try (TestServer guarded = TestServer.start(c -> c.withAdminToken(java.util.Optional.of(token)))) {
+            Page admin = pages.newPage();
+            admin.navigate(guarded.httpUrl("/admin"));
+            admin.waitForSelector("#token-form:not([hidden])");
+            admin.fill("#token", "wrong-token-0123456789");
+            admin.click("#token-form button");
+            admin.waitForFunction("() => document.getElementById('token-reason').textContent.includes('refused')");
+            admin.fill("#token", token);
+            admin.click("#token-form button");
+            admin.waitForSelector("#no-rooms");
+            assertTrue(admin.isHidden("#token-form"));
+            assertTrue(admin.textContent("#status").startsWith("live"), admin.textContent("#status"));
+        }
+    }
+
     private static Page joinRoom(String name, String room) {
         Page page = pages.newPage();
         page.navigate(server.httpUrl("/room") + (room == null ? "" : "#" + room));
