@@ -146,7 +146,10 @@ export class StatsReporter {
 
 const reporters = new WeakMap();
 
-/** The one reporter of a signaling client (created on first use). */
+/**
+ * The one reporter of a signaling client (created on first use). Its interval is STATS_INTERVAL,
+ * or `statsInterval` (ms) from the options the SignalingClient was created with.
+ */
 export function statsReporterFor(signaling) {
   let reporter = reporters.get(signaling);
   if (!reporter) {
