@@ -13,7 +13,8 @@ public final class AdminView {
     public record RoomView(String id, int capacity, long createdAtMillis, List<PeerView> peers) {}
 
     /**
-     * One peer: {@code away} while its socket is gone (resume grace); {@code stats} is the latest
+     * One peer: {@code away} while its socket is gone (resume grace); {@code userAgent} and
+     * {@code remoteAddress} are those of its latest socket; {@code stats} is the latest
      * validated {@code stats} report (app, connections), or null before the first, received at
      * {@code statsAtMillis}.
      */
@@ -26,12 +27,10 @@ public final class AdminView {
         for (Room room : rooms) {
             List<PeerView> peers = new ArrayList<>(room.members().size());
             for (Session s : room.members()) {
-                Connection connection = s.socket() == null ? null : s.socket().connection();
                 // Stored reports are never mutated, but copy anyway: the view leaves this thread.
                 JsonNode stats = s.stats() == null ? null : s.stats().deepCopy();
-                peers.add(new PeerView(s.peerId(), s.name(), s.joinedAtMillis(), s.isAway(),
-                        connection == null ? null : connection.userAgent(),
-                        connection == null ? null : connection.remoteAddress(), s.statsAtMillis(), stats));
+                peers.add(new PeerView(s.peerId(), s.name(), s.joinedAtMillis(), s.isAway(), s.userAgent(),
+                        s.remoteAddress(), s.statsAtMillis(), stats));
             }
             views.add(new RoomView(room.id(), room.capacity(), room.createdAtMillis(), List.copyOf(peers)));
         }

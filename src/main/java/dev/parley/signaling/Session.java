@@ -39,6 +39,9 @@ final class Session {
     /** The latest validated {@code stats} report (never mutated once stored), or null. */
     private ObjectNode stats;
     private long statsAtMillis;
+    /** The latest socket's client, kept while away so the admin page still says who it was. */
+    private String userAgent;
+    private String remoteAddress;
 
     Session(String peerId, String name, JsonNode meta, String resumeToken, Room room, int queueLimit) {
         this.peerId = peerId;
@@ -83,6 +86,14 @@ final class Session {
         return statsAtMillis;
     }
 
+    String userAgent() {
+        return userAgent;
+    }
+
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
     Room room() {
         return room;
     }
@@ -108,6 +119,8 @@ final class Session {
 
     void attach(SignalingSocket newSocket) {
         socket = newSocket;
+        userAgent = newSocket.connection().userAgent();
+        remoteAddress = newSocket.connection().remoteAddress();
         cancelGraceTimer();
     }
 

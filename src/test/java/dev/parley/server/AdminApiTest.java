@@ -78,12 +78,35 @@ class AdminApiTest {
             assertFalse(room.get("peers").get(1).has("stats"), "Bob sent no report");
             assertEquals(2, state.get("server").get("sessions").asInt());
 
+            assertTrue(annState.get("userAgent").asText().startsWith("Java-http-client"), annState.toString());
+
+            // A dropped socket: the peer stays listed as away (resume grace), still saying who it was.
+            b.abort();
+            JsonNode bob = awaitPeer(server, "Bob", p -> p.get("away").asBoolean());
+            assertTrue(bob.get("userAgent").asText().startsWith("Java-http-client"), bob.toString());
+
             assertEquals(200, get(server, "/admin").statusCode());
             HttpResponse<String> proxied = get(server, "/admin/api/state", "X-Forwarded-For", "203.0.113.9");
             assertEquals(403, proxied.statusCode());
             assertTrue(json(proxied).get("message").asText().contains("--admin-token"));
             assertEquals(403, get(server, "/admin", "Forwarded", "for=203.0.113.9").statusCode());
         }
+    }
+
+    /** Polls the state (bounded) until the named peer matches. */
+    private static JsonNode awaitPeer(TestServer server, String name, java.util.function.Predicate<JsonNode> wanted) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            for (JsonNode room : json(get(server, "/admin/api/state")).get("rooms")) {
+                for (JsonNode peer : room.get("peers")) {
+                    if (peer.get("name").asText().equals(name)) last = peer;
+                }
+            }
+            if (last != null && wanted.test(last)) return last;
+            Thread.sleep(50);
+        }
+        throw new AssertionError(name + " never matched; last seen " + last);
     }
 
     @Test
