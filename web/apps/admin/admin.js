@@ -60,9 +60,19 @@ async function poll() {
   $('problem').hidden = true;
   $('token-form').hidden = true;
   state.last = body;
-  render(body);
-  setStatus(`live · updated ${clock(body.time)}`, 'live');
+  if (selectingInTables()) {
+    setStatus('paused while text is selected', 'live');
+  } else {
+    render(body);
+    setStatus(`live · updated ${clock(body.time)}`, 'live');
+  }
   state.timer = setTimeout(poll, POLL_MS);
+}
+
+/** True while the operator has text selected in the tables (e.g. copying a peer id): a redraw would drop it. */
+function selectingInTables() {
+  const selection = document.getSelection();
+  return Boolean(selection && !selection.isCollapsed && $('rooms').contains(selection.anchorNode));
 }
 
 function askForToken(reason) {
