@@ -47,8 +47,7 @@ async function poll() {
   }
   const body = await response.json().catch(() => ({}));
   if (response.status === 401) {
-    askForToken(state.token ? 'That token was refused. Enter the admin token (--admin-token).'
-      : 'This server needs its admin token (--admin-token).');
+    askForToken(state.token ? 'That token was refused; try again.' : 'This server asks for its admin token.');
     return;
   }
   if (!response.ok) {

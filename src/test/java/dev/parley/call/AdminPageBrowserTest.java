@@ -121,11 +121,13 @@ class AdminPageBrowserTest {
         String token = "browser-test-token-0123456789";
         try (TestServer guarded = TestServer.start(c -> c.withAdminToken(java.util.Optional.of(token)))) {
             Page admin = pages.newPage();
+            admin.setViewportSize(1280, 800);
             admin.navigate(guarded.httpUrl("/admin"));
             admin.waitForSelector("#token-form:not([hidden])");
             admin.fill("#token", "wrong-token-0123456789");
             admin.click("#token-form button");
             admin.waitForFunction("() => document.getElementById('token-reason').textContent.includes('refused')");
+            CallPages.screenshot(admin, "admin-token-refused");
             admin.fill("#token", token);
             admin.click("#token-form button");
             admin.waitForSelector("#no-rooms");
