@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,11 @@ class AdminPageBrowserTest {
         pages.close();
         chromium.close();
         server.close();
+    }
+
+    @AfterEach
+    void closePages() {
+        pages.closePages();
     }
 
     /** A table figure as rendered ("1,234"), or -1 for "—". */
@@ -114,6 +120,26 @@ class AdminPageBrowserTest {
         }
         assertEquals(2, ((Number) admin.evaluate("document.querySelectorAll('article.room').length")).intValue());
         CallPages.screenshot(admin, "admin-call-and-room");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRelayedCallShowsRelayCandidatesAndHowTheyReachTurn() {
+        Page admin = pages.newPage();
+        admin.navigate(server.httpUrl("/admin"));
+        Page[] call = pages.call("relay=1");
+        String room = (String) call[0].evaluate("window.parleyCall.room");
+        admin.waitForFunction("""
+                room => {
+                  const cells = document.querySelectorAll(`[data-room='${room}'] [data-col=candidates]`);
+                  return cells.length === 2 && [...cells].every(c => c.dataset.local === 'relay');
+                }""", room, new Page.WaitForFunctionOptions().setTimeout(90_000));
+        for (Map<String, Object> peer : (List<Map<String, Object>>) admin.evaluate(ROWS, room)) {
+            String candidates = (String) ((List<Map<String, Object>>) peer.get("rows")).get(0).get("candidates");
+            // the built-in TURN server is offered over udp, tcp and tls; Chromium names the one it used
+            assertTrue(candidates.matches("relay \\((udp|tcp|tls)\\) → relay · udp"), peer.toString());
+        }
+        assertTrue(figure(admin.textContent("[data-total=turn-allocations] .value")) >= 2);
     }
 
     @Test
