@@ -89,6 +89,7 @@ function candidateTypes(byId, pair) {
   const remote = byId.get(pair.remoteCandidateId);
   if (!local || !remote) return null;
   return { local: local.candidateType, remote: remote.candidateType, protocol: local.protocol,
+    ...(local.relayProtocol ? { relayProtocol: local.relayProtocol } : {}),
     relayed: local.candidateType === 'relay' || remote.candidateType === 'relay' };
 }
 

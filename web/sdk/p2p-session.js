@@ -2,6 +2,7 @@
 // with "perfect negotiation" (W3C webrtc-pc §10.7 example) and self-healing: ICE restart on
 // disconnect/failure with jittered backoff, then a brand-new connection as the last resort.
 import { backoffDelay } from './backoff.js';
+import { statsReporterFor } from './stats-report.js';
 
 /** Whether this side yields on offer collisions: exactly one side of a pair is polite. */
 export function isPolite(localPeerId, remotePeerId) {
@@ -81,6 +82,8 @@ export class P2PSession extends EventTarget {
       sig.on('candidate', (m) => mine(m) && this._onCandidate(m)),
       sig.on('peer-left', (m) => m.peerId === this.peerId && this.close('peer left')),
       sig.on('peer-reconnected', (m) => m.peerId === this.peerId && this.state === 'reconnecting' && this._restartIce('peer back')),
+      // getStats summaries for the admin page (docs/protocol.md, stats)
+      statsReporterFor(sig).add({ kind: 'p2p', peer: this.peerId, getPc: () => this.pc }),
     );
     this._build();
     return this;

@@ -1,6 +1,7 @@
 // Media through Parley's SFU: one RTCPeerConnection to publish (the browser offers, the SFU
 // answers) and one to receive (the SFU offers whenever the room's tracks change, the browser
 // answers). Two connections, as LiveKit and mediasoup-client use: no offer glare, ever.
+import { statsReporterFor } from './stats-report.js';
 
 /**
  * Events (CustomEvent detail):
@@ -68,6 +69,9 @@ export class SfuSession extends EventTarget {
         this.forwarding = { forwarded };
         this._emit('forwarding', this.forwarding);
       }),
+      // getStats summaries of both connections for the admin page (docs/protocol.md, stats)
+      statsReporterFor(this.signaling).add({ kind: 'sfu-publish', getPc: () => this.publishPc }),
+      statsReporterFor(this.signaling).add({ kind: 'sfu-subscribe', getPc: () => this.subscribePc }),
     );
     await this.signaling.request('sfu-join');
     return this;

@@ -13,6 +13,11 @@ interface MediaPath {
     /** The remote address of the pair (the ICE agent's selected address). */
     InetSocketAddress remote();
 
+    /** The pair's transport protocol as ICE names it: "udp", or "tcp" for ICE-TCP (RFC 6544). */
+    default String protocol() {
+        return "udp";
+    }
+
     /** Releases the path when its transport closes (an ICE-TCP connection is closed; UDP has nothing to free). */
     default void close() {}
 }

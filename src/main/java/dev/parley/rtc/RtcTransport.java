@@ -97,6 +97,18 @@ public final class RtcTransport {
         return closed;
     }
 
+    /** The selected pair's protocol ("udp", or "tcp" for ICE-TCP), or null before the first check. */
+    public String selectedProtocol() {
+        MediaPath path = selected;
+        return path == null ? null : path.protocol();
+    }
+
+    /** The selected pair's remote address, or null before the first check. */
+    public InetSocketAddress selectedRemote() {
+        MediaPath path = selected;
+        return path == null ? null : path.remote();
+    }
+
     public long createdNanos() {
         return createdNanos;
     }

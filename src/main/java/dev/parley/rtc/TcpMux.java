@@ -165,6 +165,11 @@ public final class TcpMux implements AutoCloseable {
         }
 
         @Override
+        public String protocol() {
+            return "tcp";
+        }
+
+        @Override
         public InetSocketAddress remote() {
             return channel.remoteAddress();
         }

@@ -96,7 +96,9 @@ public final class ConfigLoader {
             new Option("ice-credential", "", "credential for the TURN URLs in ice-servers (static credentials)"),
             new Option("api-key", "", "API key naming the secret that signs join tokens (their iss claim); with --api-secret every join needs a token"),
             new Option("api-secret", "",
-                    "secret (at least 32 bytes) that signs join tokens, HS256; prefer the env variable or YAML over the command line"));
+                    "secret (at least 32 bytes) that signs join tokens, HS256; prefer the env variable or YAML over the command line"),
+            new Option("admin-token", "",
+                    "bearer token for the admin page and /admin/api (default: none, and then only loopback clients get them); prefer the env variable or YAML"));
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
@@ -265,7 +267,8 @@ public final class ConfigLoader {
                 sfu,
                 turn,
                 apiKey(v.get("api-key"), v.get("api-secret")),
-                tls);
+                tls,
+                adminToken(v.get("admin-token")));
     }
 
     /** {@code --api-key} and {@code --api-secret} go together; without both Parley runs in dev mode. */
@@ -345,6 +348,16 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid TURN options: " + e.getMessage());
         }
+    }
+
+    /** A token short enough to type and long enough not to guess; blank means none. */
+    private static Optional<String> adminToken(Sourced s) {
+        String token = s.value().trim();
+        if (token.isEmpty()) return Optional.empty();
+        if (token.length() < 16 || token.length() > 256 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw invalid(s, "must be 16-256 printable ASCII characters without spaces");
+        }
+        return Optional.of(token);
     }
 
     /** coturn-style {@code name:password} pairs, comma-separated; a password may itself contain colons. */

@@ -21,7 +21,8 @@ public record ParleyConfig(
         SfuSettings sfu,
         TurnConfig turn,
         Optional<ApiKey> apiKey,
-        TlsConfig tls) {
+        TlsConfig tls,
+        Optional<String> adminToken) {
 
     /** Embedded defaults, as {@code java -jar parley.jar} with no options uses them. */
     public static ParleyConfig defaults() {
@@ -30,36 +31,41 @@ public record ParleyConfig(
 
     /** A copy listening on another port (tests use port 0 for a free one). */
     public ParleyConfig withPort(int newPort) {
-        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, apiKey, tls);
+        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, apiKey, tls, adminToken);
     }
 
     /** A copy with other signaling settings. */
     public ParleyConfig withSignaling(SignalingSettings newSignaling) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling, sfu, turn, apiKey, tls);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling, sfu, turn, apiKey, tls, adminToken);
     }
 
     /** A copy with another origin allow-list. */
     public ParleyConfig withAllowedOrigins(List<String> origins) {
-        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling, sfu, turn, apiKey, tls);
+        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling, sfu, turn, apiKey, tls, adminToken);
     }
 
     /** A copy with other TURN settings. */
     public ParleyConfig withTurn(TurnConfig newTurn) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, newTurn, apiKey, tls);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, newTurn, apiKey, tls, adminToken);
     }
 
     /** A copy with other media plane settings. */
     public ParleyConfig withSfu(SfuSettings newSfu) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, newSfu, turn, apiKey, tls);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, newSfu, turn, apiKey, tls, adminToken);
     }
 
     /** A copy that requires join tokens signed with {@code key} (empty: dev mode, no tokens). */
     public ParleyConfig withApiKey(Optional<ApiKey> value) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, value, tls);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, value, tls, adminToken);
     }
 
     /** A copy with other HTTPS settings. */
     public ParleyConfig withTls(TlsConfig value) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, apiKey, value);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, apiKey, value, adminToken);
+    }
+
+    /** A copy whose admin page and API require this bearer token (empty: loopback clients only). */
+    public ParleyConfig withAdminToken(Optional<String> value) {
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, apiKey, tls, value);
     }
 }

@@ -98,10 +98,11 @@ public final class ParleyServer implements AutoCloseable {
                 }
                 String remote = String.valueOf(org.eclipse.jetty.server.Request.getRemoteAddr(request))
                         + ":" + org.eclipse.jetty.server.Request.getRemotePort(request);
-                return new WebSocketConnection(signaling, remote);
+                return new WebSocketConnection(signaling, remote, request.getHeaders().get("User-Agent"));
             });
         });
-        ws.setHandler(new HttpRoutes(metrics, signaling, new StaticAssets(config.webRoot()), () -> started && !stopped));
+        ws.setHandler(new AdminRoutes(new AdminAuth(config.adminToken()), new AdminState(signaling, sfu, metrics),
+                new HttpRoutes(metrics, signaling, new StaticAssets(config.webRoot()), () -> started && !stopped)));
         context.setHandler(ws);
         GracefulHandler graceful = new GracefulHandler(https == null ? context : https.redirectPlainHttp(context));
         jetty.setHandler(graceful);

@@ -22,13 +22,15 @@ public final class WebSocketConnection implements Connection {
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
     private final SignalingService signaling;
     private final String remote;
+    private final String userAgent;
     private final AtomicLong queuedBytes = new AtomicLong();
     private volatile Session session;
     private volatile SignalingSocket socket;
 
-    WebSocketConnection(SignalingService signaling, String remote) {
+    WebSocketConnection(SignalingService signaling, String remote, String userAgent) {
         this.signaling = signaling;
         this.remote = remote;
+        this.userAgent = userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), 256));
     }
 
     @OnWebSocketOpen
@@ -82,5 +84,10 @@ public final class WebSocketConnection implements Connection {
     @Override
     public String remoteAddress() {
         return remote;
+    }
+
+    @Override
+    public String userAgent() {
+        return userAgent;
     }
 }

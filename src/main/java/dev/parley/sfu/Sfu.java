@@ -234,6 +234,11 @@ public final class Sfu implements AutoCloseable {
         });
     }
 
+    /** Room id → peer id → what the media plane sees of that peer (admin page); taken on the media loop. */
+    public CompletableFuture<Map<String, Map<String, MediaView>>> mediaViews() {
+        return onLoop(() -> MediaView.of(routers.values()));
+    }
+
     /** Counts of live media objects (for tests and the admin page). */
     public record Counts(int routers, int participants, int transports, int producers, int consumers) {}
 

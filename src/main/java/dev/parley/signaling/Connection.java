@@ -19,4 +19,9 @@ public interface Connection {
 
     /** Remote address for logs. */
     String remoteAddress();
+
+    /** The browser's User-Agent header, for the admin page; null when unknown. */
+    default String userAgent() {
+        return null;
+    }
 }

@@ -10,6 +10,7 @@ final class Room {
     private final String id;
     private final int capacity;
     private final Map<String, Session> members = new LinkedHashMap<>();
+    private final long createdAtMillis = System.currentTimeMillis();
 
     Room(String id, int capacity) {
         this.id = id;
@@ -18,6 +19,11 @@ final class Room {
 
     String id() {
         return id;
+    }
+
+    /** Wall-clock time the room was created (epoch ms), for the admin page. */
+    long createdAtMillis() {
+        return createdAtMillis;
     }
 
     int capacity() {

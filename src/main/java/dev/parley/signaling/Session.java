@@ -42,6 +42,13 @@ final class Session {
     /** Media rights from the join token (both true in dev mode); they last as long as the session. */
     private final boolean canPublish;
     private final boolean canSubscribe;
+    private final long joinedAtMillis = System.currentTimeMillis();
+    /** The latest validated {@code stats} report (never mutated once stored), or null. */
+    private ObjectNode stats;
+    private long statsAtMillis;
+    /** The latest socket's client, kept while away so the admin page still says who it was. */
+    private String userAgent;
+    private String remoteAddress;
 
     Session(String peerId, String name, JsonNode meta, String resumeToken, Room room, int queueLimit) {
         this(peerId, name, meta, resumeToken, room, queueLimit, null, true, true);
@@ -88,6 +95,32 @@ final class Session {
         return resumeToken;
     }
 
+    long joinedAtMillis() {
+        return joinedAtMillis;
+    }
+
+    /** Keeps {@code report} as the latest stats of this session; an older one is forgotten. */
+    void stats(ObjectNode report, long atMillis) {
+        stats = report;
+        statsAtMillis = atMillis;
+    }
+
+    ObjectNode stats() {
+        return stats;
+    }
+
+    long statsAtMillis() {
+        return statsAtMillis;
+    }
+
+    String userAgent() {
+        return userAgent;
+    }
+
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
     Room room() {
         return room;
     }
@@ -114,6 +147,8 @@ final class Session {
     void attach(SignalingSocket newSocket) {
         socket = newSocket;
         lastProgressNanos = System.nanoTime();
+        userAgent = newSocket.connection().userAgent();
+        remoteAddress = newSocket.connection().remoteAddress();
         cancelGraceTimer();
     }
 

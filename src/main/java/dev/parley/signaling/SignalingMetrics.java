@@ -20,6 +20,7 @@ final class SignalingMetrics {
     private final Counter messagesOut;
     private final Counter resumed;
     private final Counter expired;
+    private final Counter statsReports;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<String, Counter> relayed = new ConcurrentHashMap<>();
 
@@ -41,6 +42,8 @@ final class SignalingMetrics {
                 .description("sessions resumed on a new socket").register(registry);
         expired = Counter.builder("parley.signaling.sessions.expired")
                 .description("sessions ended because the resume grace period ran out").register(registry);
+        statsReports = Counter.builder("parley.signaling.stats.reports")
+                .description("client stats reports accepted (refused ones count as errors)").register(registry);
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("parley.signaling.errors").tag("code", code.wire())
                     .description("refused client messages, by error code (including refused frames that got a close or no answer)")
@@ -69,6 +72,10 @@ final class SignalingMetrics {
     private void relayed(String type, int count) {
         relayed.computeIfAbsent(type, t -> Counter.builder("parley.signaling.relayed").tag("type", t)
                 .description("messages relayed between peers, by type").register(registry)).increment(count);
+    }
+
+    void statsReport() {
+        statsReports.increment();
     }
 
     void resumed() {

@@ -227,6 +227,7 @@ public final class SignalingService implements AutoCloseable {
                 case "resume" -> resume(socket, message);
                 case "offer", "answer", "candidate", "message" -> relay(socket, type, message);
                 case "sfu-join", "sfu-publish", "sfu-answer", "sfu-constraints" -> media(socket, type, message);
+                case "stats" -> stats(socket, message);
                 case "ping" -> {
                     acknowledge(socket, message);
                     ObjectNode pong = Wire.message("pong");
@@ -410,6 +411,16 @@ public final class SignalingService implements AutoCloseable {
             broadcast(from.room(), from, message);
         }
         metrics.relayed(type);
+        if (id != null) socket.send(Wire.write(Wire.response(id, Wire.JSON.createObjectNode())));
+    }
+
+    /** {@code stats}: kept as the session's latest report for the admin page, never relayed. */
+    private void stats(SignalingSocket socket, ObjectNode message) throws SignalingException {
+        Session session = socket.session();
+        if (session == null) throw new SignalingException(ErrorCode.NOT_JOINED);
+        session.stats(StatsReport.validate(message), System.currentTimeMillis());
+        metrics.statsReport();
+        JsonNode id = message.get("id");
         if (id != null) socket.send(Wire.write(Wire.response(id, Wire.JSON.createObjectNode())));
     }
 
@@ -746,6 +757,18 @@ public final class SignalingService implements AutoCloseable {
 
     /** Counts of live objects. */
     public record Snapshot(int sockets, int sessions, int rooms) {}
+
+    /** Every room with its peers and their latest stats, taken on the signaling thread (admin page). */
+    public List<AdminView.RoomView> adminView(java.time.Duration timeout) {
+        try {
+            return ((ExecutorService) loop).submit(() -> AdminView.of(rooms.values())).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the signaling loop", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("signaling loop did not answer", e);
+        }
+    }
 
     private String newRoomId() {
         String id;

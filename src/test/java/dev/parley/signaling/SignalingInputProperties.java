@@ -66,13 +66,13 @@ class SignalingInputProperties {
     @Provide
     Arbitrary<String> frames() {
         Arbitrary<String> types = Arbitraries.of("join", "leave", "resume", "offer", "answer", "candidate", "message",
-                "ping", "pong", "ack", "sfu-join", "sfu-publish", "sfu-answer", "nonsense", "");
+                "ping", "pong", "ack", "sfu-join", "sfu-publish", "sfu-answer", "stats", "nonsense", "");
         Arbitrary<String> values = Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(40).map(s -> com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString()),
                 Arbitraries.integers().map(String::valueOf),
                 Arbitraries.of("null", "true", "{}", "[]", "[1,{\"a\":null}]", "-1", "1e309", "\"\\u0000\""));
         Arbitrary<String> fields = Arbitraries.of("id", "room", "name", "capacity", "meta", "to", "sdp", "candidate",
-                "data", "token", "lastSeq", "version", "ack", "t");
+                "data", "token", "lastSeq", "version", "ack", "t", "app", "connections");
         Arbitrary<String> objects = Arbitraries.maps(fields, values).ofMaxSize(6).flatMap(map -> types.map(type -> {
             StringBuilder sb = new StringBuilder("{\"type\":").append(com.fasterxml.jackson.databind.node.TextNode.valueOf(type).toString());
             map.forEach((k, v) -> sb.append(",\"").append(k).append("\":").append(v));

@@ -1,0 +1,71 @@
+package dev.parley.server;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * Who may see the admin page and {@code /admin/api}: with {@code --admin-token}, requests that
+ * carry {@code Authorization: Bearer <token>} (the page itself is served to anyone and asks for
+ * the token); without one, only clients on this machine (loopback, not through a proxy).
+ */
+final class AdminAuth {
+    /** Headers a reverse proxy adds: such a request came from elsewhere even though it arrives on loopback. */
+    static final java.util.List<String> PROXY_HEADERS = java.util.List.of("Forwarded", "X-Forwarded-For", "X-Real-IP");
+
+    /** The outcome of a check: allowed, or refused with an HTTP status and an error the page can show. */
+    record Decision(int status, String error, String message) {
+        static final Decision ALLOWED = new Decision(200, null, null);
+
+        boolean allowed() {
+            return status == 200;
+        }
+    }
+
+    private final Optional<byte[]> token;
+
+    AdminAuth(Optional<String> token) {
+        this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8));
+    }
+
+    boolean tokenConfigured() {
+        return token.isPresent();
+    }
+
+    /**
+     * Checks an API request.
+     *
+     * @param authorization the Authorization header, or null
+     * @param remote        the peer address of the TCP connection
+     * @param proxied       true if the request carries one of {@link #PROXY_HEADERS}
+     */
+    Decision checkApi(String authorization, InetAddress remote, boolean proxied) {
+        if (token.isEmpty()) return checkLocal(remote, proxied);
+        String prefix = "Bearer ";
+        if (authorization == null || !authorization.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return new Decision(401, "unauthorized", "send the admin token (--admin-token) as Authorization: Bearer <token>");
+        }
+        byte[] given = authorization.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, token.get())) { // constant time: no token-guessing by timing
+            return new Decision(401, "unauthorized", "wrong admin token");
+        }
+        return Decision.ALLOWED;
+    }
+
+    /** Checks a request for the page: anyone with a token configured (the API guards the data), else loopback only. */
+    Decision checkPage(InetAddress remote, boolean proxied) {
+        return token.isPresent() ? Decision.ALLOWED : checkLocal(remote, proxied);
+    }
+
+    private static Decision checkLocal(InetAddress remote, boolean proxied) {
+        if (isLocalClient(remote, proxied)) return Decision.ALLOWED;
+        return new Decision(403, "forbidden",
+                "no --admin-token is set, so the admin page answers only clients on this machine; set one to use it remotely");
+    }
+
+    /** The loopback rule: a loopback peer (127.0.0.0/8, ::1) whose request did not pass through a proxy. */
+    static boolean isLocalClient(InetAddress remote, boolean proxied) {
+        return remote != null && remote.isLoopbackAddress() && !proxied;
+    }
+}
