@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import dev.parley.sfu.SfuSettings;
 import dev.parley.turn.TurnSettings;
+import dev.parley.signaling.ClusterSettings;
 import dev.parley.signaling.IceServer;
 import dev.parley.signaling.SignalingSettings;
 import java.io.IOException;
@@ -82,7 +83,11 @@ public final class ConfigLoader {
                     "also accept channel numbers 0x5000-0x7FFF that RFC 5766 allowed (old clients such as coturn's turnutils_uclient): on or off"),
             new Option("ice-servers", "", "STUN/TURN URLs returned on join, comma-separated (e.g. stun:stun.example.org:3478)"),
             new Option("ice-username", "", "username for the TURN URLs in ice-servers (static credentials)"),
-            new Option("ice-credential", "", "credential for the TURN URLs in ice-servers (static credentials)"));
+            new Option("ice-credential", "", "credential for the TURN URLs in ice-servers (static credentials)"),
+            new Option("redis", "",
+                    "cluster mode: redis://[user:password@]host:port[/db] shared by all nodes (rooms and signaling span nodes; see docs/operations.md)"),
+            new Option("node-url", "",
+                    "cluster mode: this node's base URL as clients reach it, used in SFU redirects (default: http://<announced address>:<port>)"));
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
@@ -231,6 +236,7 @@ public final class ConfigLoader {
         SfuSettings sfu = new SfuSettings(v.get("sfu-bind").value(), intValue(v.get("sfu-port"), 0, 65535), announced,
                 intValue(v.get("sfu-tcp-port"), -1, 65535));
         TurnConfig turn = turnConfig(v, announced);
+        Optional<ClusterSettings> cluster = clusterSettings(v, signaling);
         return new ParleyConfig(
                 v.get("host").value(),
                 intValue(v.get("port"), 0, 65535),
@@ -239,7 +245,23 @@ public final class ConfigLoader {
                 logLevel,
                 signaling,
                 sfu,
-                turn);
+                turn,
+                cluster);
+    }
+
+    private static Optional<ClusterSettings> clusterSettings(Map<String, Sourced> v, SignalingSettings signaling) {
+        String redis = v.get("redis").value().trim();
+        String nodeUrl = v.get("node-url").value().trim();
+        if (redis.isEmpty()) {
+            if (!nodeUrl.isEmpty()) throw invalid(v.get("node-url"), "only means something with --redis");
+            return Optional.empty();
+        }
+        if (!redis.matches("rediss?://[^\\s]+")) throw invalid(v.get("redis"), "must look like redis://host:6379");
+        if (!nodeUrl.isEmpty() && !nodeUrl.matches("https?://[^\\s/]+/?")) {
+            throw invalid(v.get("node-url"), "must be a base URL such as https://node1.example.org");
+        }
+        return Optional.of(ClusterSettings.of(redis, nodeUrl.isEmpty() ? null : nodeUrl.replaceAll("/$", ""),
+                signaling.resumeGrace()));
     }
 
     private static TurnConfig turnConfig(Map<String, Sourced> v, String announced) {

@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.sfu.SfuSettings;
+import dev.parley.signaling.ClusterSettings;
 import dev.parley.signaling.SignalingSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +19,8 @@ public record ParleyConfig(
         String logLevel,
         SignalingSettings signaling,
         SfuSettings sfu,
-        TurnConfig turn) {
+        TurnConfig turn,
+        Optional<ClusterSettings> cluster) {
 
     /** Embedded defaults, as {@code java -jar parley.jar} with no options uses them. */
     public static ParleyConfig defaults() {
@@ -27,26 +29,31 @@ public record ParleyConfig(
 
     /** A copy listening on another port (tests use port 0 for a free one). */
     public ParleyConfig withPort(int newPort) {
-        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling, sfu, turn);
+        return new ParleyConfig(host, newPort, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, cluster);
     }
 
     /** A copy with other signaling settings. */
     public ParleyConfig withSignaling(SignalingSettings newSignaling) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling, sfu, turn);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, newSignaling, sfu, turn, cluster);
     }
 
     /** A copy with another origin allow-list. */
     public ParleyConfig withAllowedOrigins(List<String> origins) {
-        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling, sfu, turn);
+        return new ParleyConfig(host, port, List.copyOf(origins), webRoot, logLevel, signaling, sfu, turn, cluster);
     }
 
     /** A copy with other TURN settings. */
     public ParleyConfig withTurn(TurnConfig newTurn) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, newTurn);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, newTurn, cluster);
     }
 
     /** A copy with other media plane settings. */
     public ParleyConfig withSfu(SfuSettings newSfu) {
-        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, newSfu, turn);
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, newSfu, turn, cluster);
+    }
+
+    /** A copy in cluster mode with these settings (or single-node with empty). */
+    public ParleyConfig withCluster(Optional<ClusterSettings> newCluster) {
+        return new ParleyConfig(host, port, allowedOrigins, webRoot, logLevel, signaling, sfu, turn, newCluster);
     }
 }

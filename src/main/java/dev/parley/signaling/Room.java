@@ -8,8 +8,12 @@ import java.util.Map;
 /** A named group of sessions that can signal each other. Touched only on the signaling thread. */
 final class Room {
     private final String id;
-    private final int capacity;
+    private int capacity;
     private final Map<String, Session> members = new LinkedHashMap<>();
+    /** Members connected to other nodes (cluster mode; always empty on a single node). */
+    private final Map<String, Cluster.RemotePeer> remote = new LinkedHashMap<>();
+    /** Joins waiting for the cluster's answer: the room must not be forgotten meanwhile. */
+    private int pendingJoins;
 
     Room(String id, int capacity) {
         this.id = id;
@@ -24,8 +28,13 @@ final class Room {
         return capacity;
     }
 
+    /** In cluster mode the room's capacity is the one its first member chose, on whichever node. */
+    void capacity(int newCapacity) {
+        capacity = newCapacity;
+    }
+
     boolean isFull() {
-        return members.size() >= capacity;
+        return members.size() + remote.size() >= capacity;
     }
 
     boolean isEmpty() {
@@ -46,5 +55,34 @@ final class Room {
 
     Collection<Session> members() {
         return Collections.unmodifiableCollection(members.values());
+    }
+
+    void addRemote(Cluster.RemotePeer peer) {
+        if (!members.containsKey(peer.id())) remote.put(peer.id(), peer);
+    }
+
+    Cluster.RemotePeer removeRemote(String peerId) {
+        return remote.remove(peerId);
+    }
+
+    Cluster.RemotePeer remote(String peerId) {
+        return remote.get(peerId);
+    }
+
+    Collection<Cluster.RemotePeer> remotes() {
+        return Collections.unmodifiableCollection(remote.values());
+    }
+
+    void joinStarted() {
+        pendingJoins++;
+    }
+
+    void joinEnded() {
+        pendingJoins--;
+    }
+
+    /** No local member and no join under way: the node can forget the room. */
+    boolean isIdle() {
+        return members.isEmpty() && pendingJoins == 0;
     }
 }

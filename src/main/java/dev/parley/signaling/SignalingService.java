@@ -57,6 +57,9 @@ public final class SignalingService implements AutoCloseable {
     private final Map<String, Session> sessionsByToken = new HashMap<>();
     private final Sfu sfu;
     private final IceServerSource iceServers;
+    private final Cluster cluster;
+    /** Sockets whose join waits for the cluster's answer. */
+    private final Set<SignalingSocket> joining = new java.util.HashSet<>();
     private volatile boolean shuttingDown;
 
     /** Signaling without a media plane (P2P rooms only). */
@@ -69,9 +72,15 @@ public final class SignalingService implements AutoCloseable {
      * servers {@code iceServers} chooses for each peer.
      */
     public SignalingService(SignalingSettings settings, MeterRegistry registry, Sfu sfu, IceServerSource iceServers) {
+        this(settings, registry, sfu, iceServers, Cluster.singleNode());
+    }
+
+    /** Signaling that shares rooms with other nodes through {@code cluster} (see docs/operations.md, Scaling). */
+    public SignalingService(SignalingSettings settings, MeterRegistry registry, Sfu sfu, IceServerSource iceServers, Cluster cluster) {
         this.settings = settings;
         this.sfu = sfu;
         this.iceServers = iceServers;
+        this.cluster = cluster;
         if (sfu != null) sfu.events(new MediaEvents());
         this.metrics = new SignalingMetrics(registry);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -80,6 +89,7 @@ public final class SignalingService implements AutoCloseable {
             return t;
         });
         loop.scheduleWithFixedDelay(this::checkHeartbeats, 500, 500, TimeUnit.MILLISECONDS);
+        cluster.start(new ClusterBridge(this));
     }
 
     public SignalingSettings settings() {
@@ -236,7 +246,7 @@ public final class SignalingService implements AutoCloseable {
 
     private void join(SignalingSocket socket, ObjectNode message) throws SignalingException {
         if (shuttingDown) throw new SignalingException(ErrorCode.SHUTTING_DOWN);
-        if (socket.session() != null) throw new SignalingException(ErrorCode.ALREADY_JOINED);
+        if (socket.session() != null || joining.contains(socket)) throw new SignalingException(ErrorCode.ALREADY_JOINED);
         String roomId = Wire.optionalString(message, "room", 64);
         if (roomId != null && !ROOM_ID.matcher(roomId).matches()) {
             throw new SignalingException(ErrorCode.BAD_MESSAGE, "room ids are 1-64 of A-Z a-z 0-9 _ -");
@@ -270,8 +280,56 @@ public final class SignalingService implements AutoCloseable {
                     "room " + room.id() + " is full (capacity " + room.capacity() + ")");
         }
         String peerId = randomId(9);
-        Session session = new Session(peerId, name == null || name.isBlank() ? "Guest" : name.strip(),
-                meta == null || meta.isNull() ? null : meta, randomId(24), room, settings.resumeQueueLimit());
+        String peerName = name == null || name.isBlank() ? "Guest" : name.strip();
+        JsonNode peerMeta = meta == null || meta.isNull() ? null : meta;
+        Room seat = room;
+        JsonNode requestId = message.get("id");
+        seat.joinStarted();
+        joining.add(socket);
+        whenDone(cluster.admit(room.id(), room.capacity(), Wire.peer(peerId, peerName, peerMeta, false)), (admission, failure) -> {
+            joining.remove(socket);
+            seat.joinEnded();
+            if (failure != null) {
+                forgetIfIdle(seat);
+                reject(socket, requestId, "join", clusterFailure(failure));
+            } else if (socket.isClosed() || shuttingDown) {
+                cluster.leave(seat.id(), peerId);
+                forgetIfIdle(seat);
+            } else {
+                admitted(socket, requestId, seat, admission, peerId, peerName, peerMeta);
+            }
+        });
+    }
+
+    /** Runs {@code then} on the signaling thread: at once if {@code future} is done (always on a single node). */
+    private <T> void whenDone(CompletableFuture<T> future, java.util.function.BiConsumer<T, Throwable> then) {
+        if (future.isDone()) {
+            T value = null;
+            Throwable failure = null;
+            try {
+                value = future.join();
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                failure = e;
+            }
+            then.accept(value, failure);
+        } else {
+            future.whenComplete((value, failure) -> onLoop(() -> then.accept(value, failure)));
+        }
+    }
+
+    private SignalingException clusterFailure(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof SignalingException e) return e;
+        log.warn("cluster request failed: {}", cause.toString());
+        return new SignalingException(ErrorCode.CLUSTER_UNAVAILABLE);
+    }
+
+    /** The cluster gave the peer its seat: the session starts. */
+    private void admitted(SignalingSocket socket, JsonNode requestId, Room room, Cluster.Admission admission,
+            String peerId, String name, JsonNode meta) {
+        room.capacity(admission.capacity());
+        admission.peers().forEach(room::addRemote);
+        Session session = new Session(peerId, name, meta, randomId(24), room, settings.resumeQueueLimit());
         session.attach(socket);
         socket.session(session);
         sessionsByToken.put(session.resumeToken(), session);
@@ -284,7 +342,7 @@ public final class SignalingService implements AutoCloseable {
 
         ObjectNode result = sessionResult(session);
         result.put("capacity", room.capacity());
-        socket.send(Wire.write(Wire.response(message.get("id"), result)));
+        socket.send(Wire.write(Wire.response(requestId, result)));
         log.debug("peer {} joined room {} ({} members)", peerId, room.id(), room.members().size());
     }
 
@@ -298,6 +356,7 @@ public final class SignalingService implements AutoCloseable {
         for (Session other : session.room().members()) {
             if (other != session) peers.add(Wire.peer(other));
         }
+        for (Cluster.RemotePeer other : session.room().remotes()) peers.add(other.peer().deepCopy());
         result.set("iceServers", Wire.iceServers(iceServers.forPeer(session.peerId())));
         return result;
     }
@@ -313,7 +372,7 @@ public final class SignalingService implements AutoCloseable {
 
     private void resume(SignalingSocket socket, ObjectNode message) throws SignalingException {
         if (shuttingDown) throw new SignalingException(ErrorCode.SHUTTING_DOWN);
-        if (socket.session() != null) throw new SignalingException(ErrorCode.ALREADY_JOINED);
+        if (socket.session() != null || joining.contains(socket)) throw new SignalingException(ErrorCode.ALREADY_JOINED);
         String token = Wire.requiredString(message, "token", 128);
         JsonNode lastSeqNode = message.get("lastSeq");
         long lastSeq = lastSeqNode == null || lastSeqNode.isNull() ? 0 : lastSeqNode.asLong(-1);
@@ -370,9 +429,11 @@ public final class SignalingService implements AutoCloseable {
             throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'to' (peer id) is required for " + type);
         }
         Session target = null;
+        Cluster.RemotePeer remote = null;
         if (to != null) {
             target = from.room().member(to);
-            if (target == null || target == from) {
+            if (target == null) remote = from.room().remote(to);
+            if ((target == null && remote == null) || target == from) {
                 throw new SignalingException(ErrorCode.UNKNOWN_PEER, "no peer '" + to + "' in this room");
             }
         }
@@ -382,6 +443,8 @@ public final class SignalingService implements AutoCloseable {
         message.put("from", from.peerId());
         if (target != null) {
             deliver(target, message);
+        } else if (remote != null) {
+            cluster.send(remote.node(), from.room().id(), to, message);
         } else {
             broadcast(from.room(), from, message);
         }
@@ -397,24 +460,32 @@ public final class SignalingService implements AutoCloseable {
         String room = session.room().id();
         String peer = session.peerId();
         JsonNode id = message.get("id");
-        CompletableFuture<ObjectNode> result = switch (type) {
-            case "sfu-join" -> sfu.join(room, peer, true).thenApply(v -> Wire.JSON.createObjectNode());
+        // Fields are checked now; the SFU is called once the room's media is known to live here.
+        java.util.function.Supplier<CompletableFuture<ObjectNode>> call = switch (type) {
+            case "sfu-join" -> () -> sfu.join(room, peer, true).thenApply(v -> Wire.JSON.createObjectNode());
             case "sfu-publish" -> {
                 String offer = Wire.requiredString(message, "sdp", maxSfuSdp());
-                yield sfu.join(room, peer).thenCompose(v -> sfu.publish(room, peer, offer))
+                yield () -> sfu.join(room, peer).thenCompose(v -> sfu.publish(room, peer, offer))
                         .thenApply(answer -> Wire.JSON.createObjectNode().put("sdp", answer));
             }
-            case "sfu-constraints" -> sfu.constraints(room, peer, receiverConstraints(message))
-                    .thenApply(v -> Wire.JSON.createObjectNode());
+            case "sfu-constraints" -> {
+                ReceiverConstraints constraints = receiverConstraints(message);
+                yield () -> sfu.constraints(room, peer, constraints).thenApply(v -> Wire.JSON.createObjectNode());
+            }
             default -> {
                 String answer = Wire.requiredString(message, "sdp", maxSfuSdp());
                 JsonNode version = message.get("version");
                 if (version == null || !version.isIntegralNumber()) {
                     throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'version' (integer) is required");
                 }
-                yield sfu.answer(room, peer, answer, version.longValue()).thenApply(v -> Wire.JSON.createObjectNode());
+                yield () -> sfu.answer(room, peer, answer, version.longValue()).thenApply(v -> Wire.JSON.createObjectNode());
             }
         };
+        CompletableFuture<String> placement = type.equals("sfu-join") || type.equals("sfu-publish")
+                ? cluster.placeSfu(room) : CompletableFuture.completedFuture(null);
+        CompletableFuture<ObjectNode> result = placement.thenCompose(owner -> owner == null ? call.get()
+                : CompletableFuture.failedFuture(new SignalingException(ErrorCode.REDIRECT,
+                        "this room's media is served by " + owner + "; reconnect there and join again", owner)));
         result.whenComplete((body, failure) -> loop.execute(() -> {
             if (failure == null) {
                 socket.send(Wire.write(Wire.response(id, body)));
@@ -428,6 +499,8 @@ public final class SignalingService implements AutoCloseable {
                     case NOT_JOINED -> ErrorCode.NOT_JOINED;
                 };
                 reject(socket, id, type, new SignalingException(code, sfuError.getMessage()));
+            } else if (cause instanceof SignalingException || !(cause instanceof RuntimeException)) {
+                reject(socket, id, type, clusterFailure(cause));
             } else {
                 log.error("media request '{}' failed", type, cause);
                 reject(socket, id, type, new SignalingException(ErrorCode.INTERNAL));
@@ -537,7 +610,7 @@ public final class SignalingService implements AutoCloseable {
                 if (r == null) return;
                 ObjectNode speaker = Wire.message("sfu-speaker");
                 speaker.put("peerId", peerId);
-                broadcast(r, null, speaker);
+                broadcastHere(r, null, speaker);
             });
         }
 
@@ -558,6 +631,73 @@ public final class SignalingService implements AutoCloseable {
         }
     }
 
+    // ---- other nodes' events (signaling thread; see ClusterBridge) ----------------------------
+
+    /** A room event from another node: keep the roster of remote members, then tell local members. */
+    void onRoomEvent(String origin, String roomId, String exceptPeer, ObjectNode event) {
+        Room room = rooms.get(roomId);
+        if (room == null) return;
+        String type = event.path("type").asText();
+        String peerId = event.path("peerId").asText();
+        switch (type) {
+            case "peer-joined" -> {
+                if (!(event.get("peer") instanceof ObjectNode peer) || !peer.path("id").isTextual()) return;
+                room.addRemote(new Cluster.RemotePeer(origin, peer.deepCopy()));
+            }
+            case "peer-left" -> room.removeRemote(peerId);
+            case "peer-disconnected", "peer-reconnected" -> {
+                Cluster.RemotePeer remote = room.remote(peerId);
+                if (remote != null) remote.peer().put("away", type.equals("peer-disconnected"));
+            }
+            default -> { }
+        }
+        broadcastHere(room, exceptPeer, event);
+    }
+
+    /** A relay from another node for one of this node's peers. */
+    void onPeerEvent(String roomId, String peerId, ObjectNode event) {
+        Room room = rooms.get(roomId);
+        Session target = room == null ? null : room.member(peerId);
+        if (target != null && !target.isClosed()) deliver(target, event);
+    }
+
+    /** A node went silent: its peers are away (peer-disconnected) until the cluster removes them. */
+    void onNodeDown(String node) {
+        for (Room room : new ArrayList<>(rooms.values())) {
+            for (Cluster.RemotePeer remote : new ArrayList<>(room.remotes())) {
+                if (!remote.node().equals(node) || remote.peer().path("away").asBoolean()) continue;
+                remote.peer().put("away", true);
+                ObjectNode away = Wire.message("peer-disconnected");
+                away.put("peerId", remote.id());
+                broadcastHere(room, null, away);
+            }
+        }
+    }
+
+    /** Hands other nodes' events to the signaling thread. */
+    private static final class ClusterBridge implements ClusterEvents {
+        private final SignalingService service;
+
+        ClusterBridge(SignalingService service) {
+            this.service = service;
+        }
+
+        @Override
+        public void roomEvent(String origin, String room, String exceptPeer, ObjectNode event) {
+            service.onLoop(() -> service.onRoomEvent(origin, room, exceptPeer, event));
+        }
+
+        @Override
+        public void peerEvent(String room, String peerId, ObjectNode event) {
+            service.onLoop(() -> service.onPeerEvent(room, peerId, event));
+        }
+
+        @Override
+        public void nodeDown(String node) {
+            service.onLoop(() -> service.onNodeDown(node));
+        }
+    }
+
     private void acknowledge(SignalingSocket socket, ObjectNode message) {
         JsonNode ack = message.get("ack");
         if (ack != null && ack.isIntegralNumber() && socket.session() != null) {
@@ -567,7 +707,9 @@ public final class SignalingService implements AutoCloseable {
 
     private void reject(SignalingSocket socket, JsonNode id, String type, SignalingException e) {
         metrics.error(e.code());
-        socket.send(Wire.write(Wire.error(id, type, e.code(), e.getMessage())));
+        ObjectNode error = Wire.error(id, type, e.code(), e.getMessage());
+        if (e.url() != null) error.put("url", e.url());
+        socket.send(Wire.write(error));
     }
 
     // ---- session lifecycle ----------------------------------------------------------------
@@ -601,21 +743,34 @@ public final class SignalingService implements AutoCloseable {
         sessionsByToken.remove(session.resumeToken());
         Room room = session.room();
         room.remove(session);
+        cluster.leave(room.id(), session.peerId());
         if (sfu != null) sfu.leave(room.id(), session.peerId());
         ObjectNode left = Wire.message("peer-left");
         left.put("peerId", session.peerId());
         left.put("reason", reason);
         broadcast(room, session, left);
-        if (room.isEmpty()) {
+        forgetIfIdle(room);
+    }
+
+    /** Drops a room with no local member and no join under way (the cluster may still hold it elsewhere). */
+    private void forgetIfIdle(Room room) {
+        if (room.isIdle() && rooms.get(room.id()) == room) {
             rooms.remove(room.id());
             metrics.rooms.set(rooms.size());
+            cluster.vacate(room.id());
         }
     }
 
+    /** Delivers to this node's members and, in cluster mode, publishes to the room's members elsewhere. */
     private void broadcast(Room room, Session except, ObjectNode event) {
+        broadcastHere(room, except == null ? null : except.peerId(), event);
+        cluster.publish(room.id(), except == null ? null : except.peerId(), event);
+    }
+
+    private void broadcastHere(Room room, String exceptPeer, ObjectNode event) {
         List<Session> targets = new ArrayList<>(room.members());
         for (Session member : targets) {
-            if (member != except) deliver(member, event.deepCopy());
+            if (!member.peerId().equals(exceptPeer)) deliver(member, event.deepCopy());
         }
     }
 

@@ -74,11 +74,15 @@ final class Wire {
     }
 
     static ObjectNode peer(Session s) {
+        return peer(s.peerId(), s.name(), s.meta(), s.isAway());
+    }
+
+    static ObjectNode peer(String id, String name, JsonNode meta, boolean away) {
         ObjectNode node = JSON.createObjectNode();
-        node.put("id", s.peerId());
-        node.put("name", s.name());
-        if (s.meta() != null) node.set("meta", s.meta());
-        node.put("away", s.isAway());
+        node.put("id", id);
+        node.put("name", name);
+        if (meta != null) node.set("meta", meta);
+        node.put("away", away);
         return node;
     }
 
