@@ -27,6 +27,12 @@ public interface Cluster extends AutoCloseable {
      */
     CompletableFuture<Admission> admit(String room, int capacity, ObjectNode peer);
 
+    /**
+     * Puts back the seat of a peer this node still serves, after the cluster lost it (see
+     * {@link ClusterEvents#reannounce}); the room's other nodes get {@code peer-joined} if it was gone.
+     */
+    void restore(String room, int capacity, ObjectNode peer);
+
     /** Gives up the seat of {@code peerId}; idempotent. */
     void leave(String room, String peerId);
 

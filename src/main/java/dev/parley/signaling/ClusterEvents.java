@@ -12,4 +12,10 @@ public interface ClusterEvents {
 
     /** Node {@code node} stopped sending heartbeats: its peers are away until they are removed. */
     void nodeDown(String node);
+
+    /** Node {@code node} sends heartbeats again before its peers were removed: they are back. */
+    void nodeUp(String node);
+
+    /** This node's registration was lost (Redis restarted or was away too long): restore every local seat. */
+    void reannounce();
 }

@@ -67,18 +67,30 @@ final class ClusterScripts {
 
     /**
      * KEYS: nodes, this node's key. ARGV: this node, its URL, ttl ms. Refreshes this node and returns
-     * {number of live nodes, ids of registered nodes whose key expired…}.
+     * {live node ids comma-separated, 1 if this node's key still existed else 0, ids of registered nodes whose key expired…}.
      */
     static final String HEARTBEAT = """
+            local existed = redis.call('EXISTS', KEYS[2])
             redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
             redis.call('SADD', KEYS[1], ARGV[1])
-            local alive = 0
-            local result = {''}
+            local alive = {}
+            local result = {'', tostring(existed)}
             for _, n in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-              if redis.call('EXISTS', 'parley:node:' .. n) == 1 then alive = alive + 1 else table.insert(result, n) end
+              if redis.call('EXISTS', 'parley:node:' .. n) == 1 then table.insert(alive, n) else table.insert(result, n) end
             end
-            result[1] = tostring(alive)
+            result[1] = table.concat(alive, ',')
             return result
+            """;
+
+    /**
+     * KEYS: peers, capacity, node rooms. ARGV: peer id, entry JSON, capacity, room. Puts a seat back
+     * after this node's registration was lost (Redis restarted, or others removed its peers).
+     * Returns 1 if the seat was missing.
+     */
+    static final String RESTORE = """
+            redis.call('SET', KEYS[2], ARGV[3], 'NX')
+            redis.call('SADD', KEYS[3], ARGV[4])
+            return redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
             """;
 
     /**

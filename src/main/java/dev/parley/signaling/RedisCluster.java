@@ -67,7 +67,9 @@ public final class RedisCluster implements Cluster {
     private final Counter redisErrors;
     private volatile ClusterEvents events;
     private volatile String nodeUrl;
-    private volatile boolean ready = true;
+    private final java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean(true);
+    /** Set after the first heartbeat (timer thread): a later heartbeat that finds no key means the registration was lost. */
+    private boolean registered;
 
     private RedisCluster(ClusterSettings settings, RedisClient client, StatefulRedisConnection<String, String> connection,
             StatefulRedisPubSubConnection<String, String> pubsub, String displayUri, MeterRegistry registry) {
@@ -95,6 +97,12 @@ public final class RedisCluster implements Cluster {
                 .description("bus messages that could not be read, dropped").register(registry);
         redisErrors = Counter.builder("parley.cluster.redis.errors")
                 .description("Redis commands that failed (unreachable, timeout, script error)").register(registry);
+        client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> handler) {
+                if (!timer.isShutdown()) lost("connection closed");
+            }
+        });
         pubsub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
@@ -194,6 +202,21 @@ public final class RedisCluster implements Cluster {
     }
 
     @Override
+    public void restore(String room, int capacity, ObjectNode peer) {
+        ObjectNode entry = Wire.JSON.createObjectNode();
+        entry.put("node", nodeId);
+        entry.set("peer", peer);
+        String[] keys = {peersKey(room), capacityKey(room), nodeRoomsKey(nodeId)};
+        redis.<Long>eval(ClusterScripts.RESTORE, ScriptOutputType.INTEGER, keys, peer.path("id").asText(), Wire.write(entry),
+                Integer.toString(capacity), room).whenComplete((added, failure) -> {
+                    if (countFailure(failure) || added == null || added == 0) return;
+                    ObjectNode joined = Wire.message("peer-joined");
+                    joined.set("peer", peer);
+                    publish(room, peer.path("id").asText(), joined);
+                });
+    }
+
+    @Override
     public void leave(String room, String peerId) {
         redis.<Long>eval(ClusterScripts.LEAVE, ScriptOutputType.INTEGER, new String[] {peersKey(room), capacityKey(room)}, peerId)
                 .whenComplete((v, failure) -> countFailure(failure));
@@ -287,24 +310,35 @@ public final class RedisCluster implements Cluster {
                 .handleAsync((reply, failure) -> {
                     if (failure != null) {
                         redisErrors.increment();
-                        if (ready) log.warn("lost Redis at {} ({}): not ready until it answers again", displayUri, rootMessage(failure));
-                        ready = false;
+                        lost(rootMessage(failure));
                         return null;
                     }
-                    if (!ready) log.info("Redis at {} answers again: ready", displayUri);
-                    ready = true;
-                    liveNodes.set(Integer.parseInt(String.valueOf(reply.get(0))));
+                    if (ready.compareAndSet(false, true)) log.info("Redis at {} answers again: ready", displayUri);
+                    Set<String> alive = Set.of(String.valueOf(reply.get(0)).split(","));
+                    liveNodes.set(alive.size());
+                    if ("0".equals(String.valueOf(reply.get(1))) && registered) {
+                        log.info("this node's registration had expired (Redis restarted or was away): restoring its peers' seats");
+                        events.reannounce();
+                    }
+                    registered = true;
                     Set<String> gone = new HashSet<>();
-                    for (Object node : reply.subList(1, reply.size())) gone.add(String.valueOf(node));
+                    for (Object node : reply.subList(2, reply.size())) gone.add(String.valueOf(node));
                     gone.remove(nodeId);
-                    noticeGone(gone);
+                    noticeGone(gone, alive);
                     for (String room : List.copyOf(sfuRooms)) placement(room).whenComplete((v, f) -> countFailure(f));
                     return null;
                 }, timer);
     }
 
-    private void noticeGone(Set<String> gone) {
-        goneSince.keySet().retainAll(gone);
+    private void noticeGone(Set<String> gone, Set<String> alive) {
+        for (String node : List.copyOf(goneSince.keySet())) {
+            if (gone.contains(node)) continue;
+            goneSince.remove(node);
+            if (alive.contains(node)) { // else another node removed it and its peers already
+                log.info("cluster node {} sends heartbeats again", node);
+                events.nodeUp(node);
+            }
+        }
         long now = System.nanoTime();
         for (String node : gone) {
             Long since = goneSince.putIfAbsent(node, now);
@@ -349,9 +383,13 @@ public final class RedisCluster implements Cluster {
         return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
+    private void lost(String why) {
+        if (ready.compareAndSet(true, false)) log.warn("lost Redis at {} ({}): not ready until it answers again", displayUri, why);
+    }
+
     @Override
     public boolean ready() {
-        return ready && connection.isOpen();
+        return ready.get() && connection.isOpen() && pubsub.isOpen();
     }
 
     /** Unregisters (other nodes treat this node's peers as gone), gives up SFU placements, disconnects. */

@@ -58,6 +58,8 @@ public final class SignalingService implements AutoCloseable {
     private final Sfu sfu;
     private final IceServerSource iceServers;
     private final Cluster cluster;
+    /** Remote peers marked away because their node went silent (not because their own socket dropped). */
+    private final Set<String> awayWithTheirNode = new java.util.HashSet<>();
     /** Sockets whose join waits for the cluster's answer. */
     private final Set<SignalingSocket> joining = new java.util.HashSet<>();
     private volatile boolean shuttingDown;
@@ -644,7 +646,10 @@ public final class SignalingService implements AutoCloseable {
                 if (!(event.get("peer") instanceof ObjectNode peer) || !peer.path("id").isTextual()) return;
                 room.addRemote(new Cluster.RemotePeer(origin, peer.deepCopy()));
             }
-            case "peer-left" -> room.removeRemote(peerId);
+            case "peer-left" -> {
+                room.removeRemote(peerId);
+                awayWithTheirNode.remove(peerId);
+            }
             case "peer-disconnected", "peer-reconnected" -> {
                 Cluster.RemotePeer remote = room.remote(peerId);
                 if (remote != null) remote.peer().put("away", type.equals("peer-disconnected"));
@@ -661,15 +666,28 @@ public final class SignalingService implements AutoCloseable {
         if (target != null && !target.isClosed()) deliver(target, event);
     }
 
-    /** A node went silent: its peers are away (peer-disconnected) until the cluster removes them. */
-    void onNodeDown(String node) {
+    /**
+     * A node went silent (away = true: its peers are away until the cluster removes them) or came
+     * back in time (away = false). Only peers the node's silence made away are brought back.
+     */
+    void onNodeAway(String node, boolean away) {
         for (Room room : new ArrayList<>(rooms.values())) {
             for (Cluster.RemotePeer remote : new ArrayList<>(room.remotes())) {
-                if (!remote.node().equals(node) || remote.peer().path("away").asBoolean()) continue;
-                remote.peer().put("away", true);
-                ObjectNode away = Wire.message("peer-disconnected");
-                away.put("peerId", remote.id());
-                broadcastHere(room, null, away);
+                if (!remote.node().equals(node) || remote.peer().path("away").asBoolean() == away) continue;
+                if (away ? !awayWithTheirNode.add(remote.id()) : !awayWithTheirNode.remove(remote.id())) continue;
+                remote.peer().put("away", away);
+                ObjectNode event = Wire.message(away ? "peer-disconnected" : "peer-reconnected");
+                event.put("peerId", remote.id());
+                broadcastHere(room, null, event);
+            }
+        }
+    }
+
+    /** The cluster lost this node's seats: put back every local session's. */
+    void onReannounce() {
+        for (Room room : rooms.values()) {
+            for (Session session : room.members()) {
+                if (!session.isClosed()) cluster.restore(room.id(), room.capacity(), Wire.peer(session));
             }
         }
     }
@@ -694,7 +712,17 @@ public final class SignalingService implements AutoCloseable {
 
         @Override
         public void nodeDown(String node) {
-            service.onLoop(() -> service.onNodeDown(node));
+            service.onLoop(() -> service.onNodeAway(node, true));
+        }
+
+        @Override
+        public void nodeUp(String node) {
+            service.onLoop(() -> service.onNodeAway(node, false));
+        }
+
+        @Override
+        public void reannounce() {
+            service.onLoop(service::onReannounce);
         }
     }
 

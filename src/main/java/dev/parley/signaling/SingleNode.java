@@ -21,6 +21,9 @@ final class SingleNode implements Cluster {
     }
 
     @Override
+    public void restore(String room, int capacity, ObjectNode peer) {}
+
+    @Override
     public void leave(String room, String peerId) {}
 
     @Override

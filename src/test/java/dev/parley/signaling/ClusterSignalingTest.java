@@ -178,16 +178,30 @@ class ClusterSignalingTest {
     }
 
     @Test
-    void readinessFollowsRedis() throws Exception {
-        try (RedisProcess own = RedisProcess.start(); TestServer node = clusterNode(own.uri())) {
-            assertEquals(200, readyz(node));
+    void readinessFollowsRedisAndSeatsComeBackAfterARestart() throws Exception {
+        try (RedisProcess own = RedisProcess.start(); TestServer one = clusterNode(own.uri()); TestServer two = clusterNode(own.uri())) {
+            assertEquals(200, readyz(one));
+            WsClient kept = client(one);
+            String keptId = kept.join("survives-redis", "kept").path("peerId").asText();
             own.stop();
-            assertTrue(waitForReadyz(node, 503), "not ready while Redis is away");
-            own.launch();
-            assertTrue(waitForReadyz(node, 200), "ready again once Redis is back");
-            WsClient ws = client(node);
-            assertEquals("response", outcome(ws.request(WsClient.msg("join", "name", "after"))), "joins work again");
+            assertTrue(waitForReadyz(one, 503), "not ready while Redis is away");
+            WsClient refused = client(two);
+            assertEquals("cluster-unavailable", outcome(refused.request(WsClient.msg("join", "name", "meanwhile"))));
+            own.launch(); // empty: nothing was persisted
+            assertTrue(waitForReadyz(one, 200), "ready again once Redis is back");
+            assertTrue(waitForReadyz(two, 200));
+            assertTrue(eventually(() -> {
+                WsClient probe = client(two);
+                JsonNode joined = probe.join("survives-redis", "probe");
+                probe.request(WsClient.msg("leave"));
+                return joined.path("peers").findValuesAsText("id").contains(keptId);
+            }), "node one put its peer's seat back into the new Redis");
+            assertTrue(nodeMetric(two, "parley.cluster.redis.errors") > 0, "the refused join's failed command was counted");
         }
+    }
+
+    private static double nodeMetric(TestServer node, String name) {
+        return node.server().metrics().find(name).counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
