@@ -7,6 +7,7 @@ import dev.parley.signaling.ClusterSettings;
 import dev.parley.testing.Chromium;
 import dev.parley.testing.RedisProcess;
 import dev.parley.testing.TestServer;
+import dev.parley.testing.WsClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,9 @@ class BrowserClusterTest {
     }
 
     private static TestServer node() {
-        return TestServer.start(c -> c.withCluster(Optional.of(ClusterSettings.of(redis.uri(), null, Duration.ofSeconds(30)))));
+        // A page served by one node may be redirected to the other's socket: allow cross-node origins.
+        return TestServer.start(c -> c.withCluster(Optional.of(ClusterSettings.of(redis.uri(), null, Duration.ofSeconds(30))))
+                .withAllowedOrigins(List.of("*")));
     }
 
     @AfterAll
@@ -63,5 +66,28 @@ class BrowserClusterTest {
         assertEquals(List.of("hello from offerer"), answerer.evaluate("window.received"));
         assertEquals(List.of("Bob"), answerer.evaluate("[...window.client.peers.values()].map(p => p.name)"));
         assertEquals(List.of("Ann"), offerer.evaluate("[...window.client.peers.values()].map(p => p.name)"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSdkFollowsARedirectToTheNodeThatHoldsTheRoomsMedia() {
+        try (WsClient host = WsClient.connect(nodeA.wsUri())) {
+            host.join("group-call", "host");
+            assertEquals("response", host.request(WsClient.msg("sfu-join")).path("type").asText(), "media placed on node A");
+            Page guest = chromium.newPage();
+            guest.navigate(nodeB.httpUrl("/"));
+            Map<String, Object> joined = (Map<String, Object>) guest.evaluate("""
+                    async () => {
+                      const { SignalingClient } = await import('/sdk/signaling.js');
+                      const client = new SignalingClient();
+                      const result = await client.join({ room: 'group-call', name: 'guest' });
+                      return { url: client.url, peers: result.peers.map((p) => p.name), state: client.state };
+                    }
+                    """);
+            assertEquals(nodeA.wsUri().toString(), joined.get("url"), "the page's client moved to node A");
+            assertEquals(List.of("host"), joined.get("peers"));
+            assertEquals("open", joined.get("state"));
+            assertEquals("guest", host.next("peer-joined").path("peer").path("name").asText());
+        }
     }
 }
