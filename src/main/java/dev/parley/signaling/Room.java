@@ -14,6 +14,11 @@ final class Room {
     private final Map<String, Cluster.RemotePeer> remote = new LinkedHashMap<>();
     /** Joins waiting for the cluster's answer: the room must not be forgotten meanwhile. */
     private int pendingJoins;
+    /**
+     * Remote peers whose peer-left arrived while a join was waiting: the cluster's answer to that
+     * join may still list them (Redis answers and pub/sub messages travel on different connections).
+     */
+    private final java.util.Set<String> leftDuringJoins = new java.util.HashSet<>();
 
     Room(String id, int capacity) {
         this.id = id;
@@ -58,10 +63,11 @@ final class Room {
     }
 
     void addRemote(Cluster.RemotePeer peer) {
-        if (!members.containsKey(peer.id())) remote.put(peer.id(), peer);
+        if (!members.containsKey(peer.id()) && !leftDuringJoins.contains(peer.id())) remote.put(peer.id(), peer);
     }
 
     Cluster.RemotePeer removeRemote(String peerId) {
+        if (pendingJoins > 0) leftDuringJoins.add(peerId);
         return remote.remove(peerId);
     }
 
@@ -78,7 +84,7 @@ final class Room {
     }
 
     void joinEnded() {
-        pendingJoins--;
+        if (--pendingJoins == 0) leftDuringJoins.clear();
     }
 
     /** No local member and no join under way: the node can forget the room. */

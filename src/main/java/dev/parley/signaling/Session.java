@@ -33,6 +33,8 @@ final class Session {
     /** Highest seq that was dropped from the queue unacknowledged; resume below it is impossible. */
     private long lostUpTo;
     private SignalingSocket socket;
+    /** Cluster mode: peers of other nodes its join result listed, whose own peer-joined may still be on its way. */
+    private Set<String> listedAtJoin = Set.of();
     private ScheduledFuture<?> graceTimer;
     private boolean closed;
 
@@ -67,6 +69,15 @@ final class Session {
 
     SignalingSocket socket() {
         return socket;
+    }
+
+    void listedAtJoin(Set<String> peerIds) {
+        listedAtJoin = peerIds.isEmpty() ? Set.of() : new java.util.HashSet<>(peerIds);
+    }
+
+    /** True (once) if the join result already listed this peer, so its peer-joined would be news twice. */
+    boolean takeListedAtJoin(String peerId) {
+        return !listedAtJoin.isEmpty() && listedAtJoin.remove(peerId);
     }
 
     boolean isAway() {

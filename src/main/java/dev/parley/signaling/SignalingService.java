@@ -290,16 +290,15 @@ public final class SignalingService implements AutoCloseable {
         joining.add(socket);
         whenDone(cluster.admit(room.id(), room.capacity(), Wire.peer(peerId, peerName, peerMeta, false)), (admission, failure) -> {
             joining.remove(socket);
-            seat.joinEnded();
-            if (failure != null) {
-                forgetIfIdle(seat);
-                reject(socket, requestId, "join", clusterFailure(failure));
-            } else if (socket.isClosed() || shuttingDown) {
-                cluster.leave(seat.id(), peerId);
-                forgetIfIdle(seat);
-            } else {
+            if (failure == null && !socket.isClosed() && !shuttingDown) {
                 admitted(socket, requestId, seat, admission, peerId, peerName, peerMeta);
+                seat.joinEnded(); // after: the room's record of peers that left meanwhile applies to this answer
+                return;
             }
+            seat.joinEnded();
+            if (failure == null) cluster.leave(seat.id(), peerId); // the socket went away meanwhile
+            forgetIfIdle(seat);
+            if (failure != null) reject(socket, requestId, "join", clusterFailure(failure));
         });
     }
 
@@ -344,6 +343,9 @@ public final class SignalingService implements AutoCloseable {
 
         ObjectNode result = sessionResult(session);
         result.put("capacity", room.capacity());
+        if (!room.remotes().isEmpty()) {
+            session.listedAtJoin(room.remotes().stream().map(Cluster.RemotePeer::id).collect(java.util.stream.Collectors.toSet()));
+        }
         socket.send(Wire.write(Wire.response(requestId, result)));
         log.debug("peer {} joined room {} ({} members)", peerId, room.id(), room.members().size());
     }
@@ -644,7 +646,12 @@ public final class SignalingService implements AutoCloseable {
         switch (type) {
             case "peer-joined" -> {
                 if (!(event.get("peer") instanceof ObjectNode peer) || !peer.path("id").isTextual()) return;
+                String joinedId = peer.path("id").asText();
                 room.addRemote(new Cluster.RemotePeer(origin, peer.deepCopy()));
+                for (Session member : new ArrayList<>(room.members())) {
+                    if (!member.takeListedAtJoin(joinedId)) deliver(member, event.deepCopy());
+                }
+                return;
             }
             case "peer-left" -> {
                 room.removeRemote(peerId);
