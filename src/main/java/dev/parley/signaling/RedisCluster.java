@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class RedisCluster implements Cluster {
     private static final Logger log = LoggerFactory.getLogger(RedisCluster.class);
     private static final String NODES = "parley:nodes";
-    private static final String ROOM_CHANNEL = "parley:bus:room:";
-    private static final String NODE_CHANNEL = "parley:bus:node:";
+    private static final String ROOM_CHANNEL = BusMessage.ROOM_CHANNEL;
+    private static final String NODE_CHANNEL = BusMessage.NODE_CHANNEL;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     private final ClusterSettings settings;
@@ -279,26 +279,15 @@ public final class RedisCluster implements Cluster {
     private void onBusMessage(String channel, String text) {
         ClusterEvents target = events;
         if (target == null) return;
-        try {
-            JsonNode envelope = Wire.JSON.readTree(text);
-            if (!(envelope.get("event") instanceof ObjectNode event) || !event.path("type").isTextual()) {
-                busDropped.increment();
-                return;
-            }
-            if (channel.startsWith(ROOM_CHANNEL)) {
-                String origin = envelope.path("node").asText();
-                if (origin.equals(nodeId)) return; // our own publication: delivered locally already
-                busIn.increment();
-                JsonNode except = envelope.get("except");
-                target.roomEvent(origin, channel.substring(ROOM_CHANNEL.length()), except == null ? null : except.asText(), event);
-            } else if (envelope.path("room").isTextual() && envelope.path("to").isTextual()) {
-                busIn.increment();
-                target.peerEvent(envelope.get("room").asText(), envelope.get("to").asText(), event);
-            } else {
-                busDropped.increment();
-            }
-        } catch (Exception e) {
+        BusMessage message = BusMessage.parse(channel, text);
+        if (message == null) {
             busDropped.increment();
+        } else if (!message.isRoomEvent()) {
+            busIn.increment();
+            target.peerEvent(message.room(), message.peer(), message.event());
+        } else if (!message.origin().equals(nodeId)) { // our own publications were delivered here already
+            busIn.increment();
+            target.roomEvent(message.origin(), message.room(), message.peer(), message.event());
         }
     }
 

@@ -167,6 +167,25 @@ class ClusterSignalingTest {
     }
 
     @Test
+    void garbageOnTheBusIsCountedAndDropped() throws InterruptedException {
+        WsClient ann = client(nodeA);
+        String annId = ann.join("bus-noise", "Ann").path("peerId").asText();
+        WsClient bob = client(nodeB);
+        String bobId = bob.join("bus-noise", "Bob").path("peerId").asText();
+        var redisClient = io.lettuce.core.RedisClient.create(redis.uri());
+        try (var connection = redisClient.connect()) {
+            for (String junk : List.of("not json", "{\"node\":\"x\"}", "{\"node\":1,\"event\":{\"type\":\"message\"}}", "[]")) {
+                connection.sync().publish("parley:bus:room:bus-noise", junk);
+            }
+        } finally {
+            redisClient.shutdown();
+        }
+        assertTrue(eventually(() -> nodeMetric(nodeA, "parley.cluster.bus.dropped") >= 4), "every bad message counted on node A");
+        ann.request(WsClient.msg("message", "to", bobId, "data", "still works"));
+        assertEquals("still works", bob.next(typed("message", "from", annId)).path("data").asText());
+    }
+
+    @Test
     void aStartWithoutRedisFailsWithAClearReason() throws Exception {
         int unused;
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
