@@ -173,7 +173,15 @@ public final class RedisCluster implements Cluster {
                 .thenCompose(v -> redis.<List<Object>>eval(ClusterScripts.ADMIT, ScriptOutputType.MULTI, keys,
                         peer.path("id").asText(), text, Integer.toString(capacity), nodeId, room).toCompletableFuture())
                 .whenComplete((reply, failure) -> countFailure(failure))
-                .thenApply(reply -> admission(room, reply));
+                .thenApply(reply -> admission(room, reply))
+                .exceptionally(RedisCluster::unavailable);
+    }
+
+    /** A Redis failure becomes {@code cluster-unavailable} for the client; coded refusals pass through. */
+    private static <T> T unavailable(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof SignalingException) throw new CompletionException(cause);
+        throw new CompletionException(new SignalingException(ErrorCode.CLUSTER_UNAVAILABLE)); // details stay in the log
     }
 
     private Admission admission(String room, List<Object> reply) {
@@ -235,7 +243,7 @@ public final class RedisCluster implements Cluster {
     @Override
     public CompletableFuture<String> placeSfu(String room) {
         if (sfuRooms.contains(room)) return CompletableFuture.completedFuture(null);
-        return placement(room).whenComplete((v, failure) -> countFailure(failure));
+        return placement(room).whenComplete((v, failure) -> countFailure(failure)).exceptionally(RedisCluster::unavailable);
     }
 
     private CompletableFuture<String> placement(String room) {
@@ -362,7 +370,11 @@ public final class RedisCluster implements Cluster {
     private boolean countFailure(Throwable failure) {
         if (failure == null) return false;
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (!(cause instanceof SignalingException)) redisErrors.increment();
+        if (cause instanceof SignalingException) return true;
+        redisErrors.increment();
+        // A refused command (a script error) is a bug worth a warning; outages are logged once by the heartbeat.
+        if (cause instanceof io.lettuce.core.RedisCommandExecutionException) log.warn("Redis refused a command: {}", cause.getMessage());
+        else log.debug("Redis command failed: {}", rootMessage(cause));
         return true;
     }
 

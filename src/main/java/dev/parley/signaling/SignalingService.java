@@ -503,8 +503,8 @@ public final class SignalingService implements AutoCloseable {
                     case NOT_JOINED -> ErrorCode.NOT_JOINED;
                 };
                 reject(socket, id, type, new SignalingException(code, sfuError.getMessage()));
-            } else if (cause instanceof SignalingException || !(cause instanceof RuntimeException)) {
-                reject(socket, id, type, clusterFailure(cause));
+            } else if (cause instanceof SignalingException refused) {
+                reject(socket, id, type, refused); // redirect, cluster-unavailable
             } else {
                 log.error("media request '{}' failed", type, cause);
                 reject(socket, id, type, new SignalingException(ErrorCode.INTERNAL));
