@@ -116,7 +116,12 @@ public final class RedisCluster implements Cluster {
      * The node takes part in the cluster from {@link #register} on.
      */
     public static RedisCluster connect(ClusterSettings settings, MeterRegistry registry) {
-        RedisURI uri = RedisURI.create(settings.redisUri());
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(settings.redisUri());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot read the Redis URL: " + e.getMessage(), e);
+        }
         String display = (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
         uri.setTimeout(COMMAND_TIMEOUT);
         RedisClient client = RedisClient.create(uri);
