@@ -120,7 +120,8 @@ public final class RedisCluster implements Cluster {
         try {
             uri = RedisURI.create(settings.redisUri());
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot read the Redis URL: " + e.getMessage(), e);
+            // not e.getMessage(): it may quote the password
+            throw new IllegalStateException("cannot read the Redis URL (expected redis://[user:password@]host:port[/db])", e);
         }
         String display = (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
         uri.setTimeout(COMMAND_TIMEOUT);
