@@ -75,7 +75,7 @@ class ClusterSignalingTest {
     }
 
     @Test
-    void peersOnTwoNodesShareARoomAndRelayBothWays() throws InterruptedException {
+    void peersOnTwoNodesShareARoomAndRelayBothWays() throws Exception {
         WsClient ann = client(nodeA);
         WsClient bob = client(nodeB);
         JsonNode annJoin = ann.join("cross-nodes", "Ann");
@@ -111,6 +111,12 @@ class ClusterSignalingTest {
         assertTrue(out > 0 && in > 0, "bus traffic counted: out " + out + " in " + in);
         assertTrue(eventually(() -> nodeA.server().metrics().find("parley.cluster.nodes").gauge().value() >= 2),
                 "node A's heartbeats see both nodes");
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(nodeA.httpUrl("/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String name : List.of("parley_cluster_nodes ", "parley_cluster_bus_messages_total{direction=\"in\"}",
+                "parley_cluster_bus_messages_total{direction=\"out\"}", "parley_cluster_redis_errors_total ", "parley_cluster_bus_dropped_total ")) {
+            assertTrue(metrics.contains(name), "/metrics has " + name);
+        }
     }
 
     @Test
