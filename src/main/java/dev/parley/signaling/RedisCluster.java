@@ -176,11 +176,35 @@ public final class RedisCluster implements Cluster {
         String text = Wire.write(entry);
         // Subscribe first: whatever happens in the room after the seat is granted reaches this node.
         return pubsub.async().subscribe(ROOM_CHANNEL + room).toCompletableFuture()
-                .thenCompose(v -> redis.<List<Object>>eval(ClusterScripts.ADMIT, ScriptOutputType.MULTI, keys,
-                        peer.path("id").asText(), text, Integer.toString(capacity), nodeId, room).toCompletableFuture())
+                .thenCompose(v -> this.<List<Object>>script(ClusterScripts.ADMIT, ScriptOutputType.MULTI, keys,
+                        peer.path("id").asText(), text, Integer.toString(capacity), nodeId, room))
                 .whenComplete((reply, failure) -> countFailure(failure))
                 .thenApply(reply -> admission(room, reply))
                 .exceptionally(RedisCluster::unavailable);
+    }
+
+    /**
+     * Runs a {@link ClusterScripts} script by its SHA-1 (EVALSHA), sending the text (EVAL, which
+     * caches it) only when Redis does not know it yet: after a start or a Redis restart.
+     */
+    private <T> CompletableFuture<T> script(String script, ScriptOutputType type, String[] keys, String... args) {
+        String sha = SCRIPT_SHAS.computeIfAbsent(script, RedisCluster::sha1);
+        return redis.<T>evalsha(sha, type, keys, args).toCompletableFuture().exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            return cause instanceof io.lettuce.core.RedisNoScriptException
+                    ? redis.<T>eval(script, type, keys, args).toCompletableFuture() : CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    private static final Map<String, String> SCRIPT_SHAS = new ConcurrentHashMap<>();
+
+    private static String sha1(String script) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JRE", e);
+        }
     }
 
     /** A Redis failure becomes {@code cluster-unavailable} for the client; coded refusals pass through. */
@@ -221,7 +245,7 @@ public final class RedisCluster implements Cluster {
         entry.put("node", nodeId);
         entry.set("peer", peer);
         String[] keys = {peersKey(room), capacityKey(room), nodeRoomsKey(nodeId)};
-        redis.<Long>eval(ClusterScripts.RESTORE, ScriptOutputType.INTEGER, keys, peer.path("id").asText(), Wire.write(entry),
+        this.<Long>script(ClusterScripts.RESTORE, ScriptOutputType.INTEGER, keys, peer.path("id").asText(), Wire.write(entry),
                 Integer.toString(capacity), room).whenComplete((added, failure) -> {
                     if (countFailure(failure) || added == null || added == 0) return;
                     ObjectNode joined = Wire.message("peer-joined");
@@ -232,7 +256,7 @@ public final class RedisCluster implements Cluster {
 
     @Override
     public void leave(String room, String peerId) {
-        redis.<Long>eval(ClusterScripts.LEAVE, ScriptOutputType.INTEGER, new String[] {peersKey(room), capacityKey(room)}, peerId)
+        this.<Long>script(ClusterScripts.LEAVE, ScriptOutputType.INTEGER, new String[] {peersKey(room), capacityKey(room)}, peerId)
                 .whenComplete((v, failure) -> countFailure(failure));
     }
 
@@ -241,7 +265,7 @@ public final class RedisCluster implements Cluster {
         pubsub.async().unsubscribe(ROOM_CHANNEL + room).whenComplete((v, failure) -> countFailure(failure));
         redis.srem(nodeRoomsKey(nodeId), room).whenComplete((v, failure) -> countFailure(failure));
         if (sfuRooms.remove(room)) {
-            redis.<Long>eval(ClusterScripts.RELEASE_SFU, ScriptOutputType.INTEGER, new String[] {sfuKey(room)}, nodeId)
+            this.<Long>script(ClusterScripts.RELEASE_SFU, ScriptOutputType.INTEGER, new String[] {sfuKey(room)}, nodeId)
                     .whenComplete((v, failure) -> countFailure(failure));
         }
     }
@@ -253,8 +277,8 @@ public final class RedisCluster implements Cluster {
     }
 
     private CompletableFuture<String> placement(String room) {
-        return redis.<List<Object>>eval(ClusterScripts.PLACE_SFU, ScriptOutputType.MULTI, new String[] {sfuKey(room)},
-                nodeId, Long.toString(settings.nodeTimeout().toMillis())).toCompletableFuture().thenApply(reply -> {
+        return this.<List<Object>>script(ClusterScripts.PLACE_SFU, ScriptOutputType.MULTI, new String[] {sfuKey(room)},
+                nodeId, Long.toString(settings.nodeTimeout().toMillis())).thenApply(reply -> {
                     if (String.valueOf(reply.get(0)).equals("redirect")) {
                         sfuRooms.remove(room);
                         return String.valueOf(reply.get(1));
@@ -308,8 +332,8 @@ public final class RedisCluster implements Cluster {
     // ---- liveness (timer thread) --------------------------------------------------------------
 
     private CompletableFuture<Void> heartbeat() {
-        return redis.<List<Object>>eval(ClusterScripts.HEARTBEAT, ScriptOutputType.MULTI, new String[] {NODES, nodeKey(nodeId)},
-                nodeId, nodeUrl, Long.toString(settings.nodeTimeout().toMillis())).toCompletableFuture()
+        return this.<List<Object>>script(ClusterScripts.HEARTBEAT, ScriptOutputType.MULTI, new String[] {NODES, nodeKey(nodeId)},
+                nodeId, nodeUrl, Long.toString(settings.nodeTimeout().toMillis()))
                 .handleAsync((reply, failure) -> {
                     if (failure != null) {
                         redisErrors.increment();
@@ -356,7 +380,7 @@ public final class RedisCluster implements Cluster {
 
     /** Removes a gone node's peers; every seat removed is reported once, by the node whose script removed it. */
     private void reap(String node) {
-        redis.<List<Object>>eval(ClusterScripts.REAP, ScriptOutputType.MULTI, new String[] {NODES}, node).toCompletableFuture()
+        this.<List<Object>>script(ClusterScripts.REAP, ScriptOutputType.MULTI, new String[] {NODES}, node)
                 .whenCompleteAsync((removed, failure) -> {
                     if (countFailure(failure)) return;
                     goneSince.remove(node);
@@ -405,7 +429,7 @@ public final class RedisCluster implements Cluster {
         timer.shutdownNow();
         try {
             for (String room : sfuRooms) {
-                redis.<Long>eval(ClusterScripts.RELEASE_SFU, ScriptOutputType.INTEGER, new String[] {sfuKey(room)}, nodeId)
+                this.<Long>script(ClusterScripts.RELEASE_SFU, ScriptOutputType.INTEGER, new String[] {sfuKey(room)}, nodeId)
                         .get(2, TimeUnit.SECONDS);
             }
             redis.del(nodeKey(nodeId)).get(2, TimeUnit.SECONDS);
