@@ -131,6 +131,24 @@ class ClusterSignalingTest {
     }
 
     @Test
+    void simultaneousJoinsOnBothNodesNeverOverfillARoom() {
+        WsClient creator = client(nodeA);
+        assertEquals("response", outcome(creator.request(WsClient.msg("join", "room", "race", "name", "creator", "capacity", 3))));
+        List<WsClient> racers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) racers.add(client(i % 2 == 0 ? nodeA : nodeB));
+        for (WsClient racer : racers) racer.send(WsClient.msg("join", "id", 1, "room", "race", "name", "racer"));
+        int admitted = 0;
+        int full = 0;
+        for (WsClient racer : racers) {
+            String answer = outcome(racer.next(m -> m.path("id").asInt() == 1));
+            if (answer.equals("response")) admitted++;
+            else if (answer.equals("room-full")) full++;
+        }
+        assertEquals(2, admitted, "capacity 3: the creator and two racers");
+        assertEquals(8, full);
+    }
+
+    @Test
     void peersOfANodeThatShutsDownLeaveAfterTheGrace() {
         try (TestServer nodeC = clusterNode(redis.uri())) {
             WsClient stays = client(nodeA);
