@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Signaling load benchmark (docs/benchmarks.md): Parley as its own process on loopback, N clients.
-#   bench/signaling.sh [--clients 10000] [--rates 2000,5000,10000,20000] [--seconds 10]
+#   bench/signaling.sh [--clients 10000] [--rates 2000,5000,10000,20000] [--seconds 10] [--cluster]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests package

@@ -73,7 +73,14 @@ export class SfuSession extends EventTarget {
       statsReporterFor(this.signaling).add({ kind: 'sfu-publish', getPc: () => this.publishPc }),
       statsReporterFor(this.signaling).add({ kind: 'sfu-subscribe', getPc: () => this.subscribePc }),
     );
-    await this.signaling.request('sfu-join');
+    try {
+      await this.signaling.request('sfu-join');
+    } catch (error) {
+      if (error.code !== 'redirect' || !error.url) throw error;
+      // Cluster mode: the room's media is on another node; join the room there and ask again.
+      await this.signaling.moveTo(error.url);
+      await this.signaling.request('sfu-join');
+    }
     return this;
   }
 

@@ -4,13 +4,22 @@ import { backoffDelay } from './backoff.js';
 
 /** An `error` answer from the server, or a request that could not complete. */
 export class SignalingError extends Error {
-  constructor(code, message, request) {
+  constructor(code, message, request, url) {
     super(message);
     this.name = 'SignalingError';
     this.code = code;
     this.request = request;
+    if (url) this.url = url; // `redirect`: the base URL of the node that serves the room
   }
 }
+
+/** The signaling socket URL of a node's base URL (`http://node1:8080` → `ws://node1:8080/ws`). */
+export function signalingUrlOf(baseUrl) {
+  return `${baseUrl.replace(/^http/, 'ws').replace(/\/+$/, '')}/ws`;
+}
+
+/** Redirects followed for one join before giving up (cluster mode; see docs/protocol.md). */
+const MAX_REDIRECTS = 3;
 
 /** The URL of the signaling socket of the server that served this page. */
 export function defaultSignalingUrl(location = globalThis.location) {
@@ -92,13 +101,32 @@ export class SignalingClient extends EventTarget {
    * refusals reject with codes such as `token-expired`, see join-token.js).
    * @returns {Promise<{room: string, peerId: string, peers: object[], iceServers: object[], capacity: number}>}
    */
-  async join({ room, name, capacity, meta, token } = {}) {
+  async join({ room, name, capacity, meta, token } = {}, redirects = 0) {
     await this.connect();
-    const result = await this.request('join', { room, name, capacity, meta, token });
+    let result;
+    try {
+      result = await this.request('join', { room, name, capacity, meta, token });
+    } catch (error) {
+      // Cluster mode: the room's media lives on another node; join there instead.
+      if (error.code !== 'redirect' || !error.url || redirects >= MAX_REDIRECTS) throw error;
+      this._moveTo(error.url);
+      return this.join({ room, name, capacity, meta, token }, redirects + 1);
+    }
     this._joinParams = { room: result.room, name, capacity, meta, token };
     this._adoptSession(result);
     this._emit('joined', result);
     return result;
+  }
+
+  /**
+   * Cluster mode: leaves the room here and joins it again on the node at `baseUrl` (the `url` of a
+   * `redirect` error, e.g. from `sfu-join`). Resolves with the new join result.
+   */
+  async moveTo(baseUrl) {
+    const params = this._joinParams;
+    await this.leave().catch(() => { /* this node may already be gone */ });
+    this._moveTo(baseUrl);
+    return this.join(params ?? {});
   }
 
   /** Leaves the room; the socket stays open for another join. */
@@ -190,6 +218,21 @@ export class SignalingClient extends EventTarget {
     socket.onerror = () => { /* onclose follows */ };
   }
 
+  /** Points the client at another node: the current socket closes without a reconnect. */
+  _moveTo(baseUrl) {
+    this.url = signalingUrlOf(baseUrl);
+    const old = this.socket;
+    this.socket = null;
+    this._clearTimers();
+    this._failPending('disconnected', 'moved to another node');
+    this._welcomed = null;
+    if (old) {
+      old.onclose = null;
+      try { old.close(1000, 'redirected'); } catch { /* already closed */ }
+    }
+    this._setState('connecting');
+  }
+
   _isSocketOpen() {
     return this.socket && this.socket.readyState === 1;
   }
@@ -218,7 +261,7 @@ export class SignalingClient extends EventTarget {
       case 'response': return this._settle(message.id, (p) => p.resolve(message.result));
       case 'error':
         if (message.id !== undefined && this._pending.has(message.id)) {
-          return this._settle(message.id, (p) => p.reject(new SignalingError(message.code, message.message, message.request)));
+          return this._settle(message.id, (p) => p.reject(new SignalingError(message.code, message.message, message.request, message.url)));
         }
         return this._emit('server-error', message);
       case 'shutdown':

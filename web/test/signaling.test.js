@@ -269,3 +269,29 @@ test('connect() rejects with unreachable when no server answers, and close() rej
   await assert.rejects(pending, (e) => e.code === 'closed');
   client.close();
 });
+
+test('a redirect answer to join moves the client to the named node and joins there (cluster mode)', async () => {
+  const client = newClient();
+  const connected = client.connect();
+  await tick();
+  const first = FakeWebSocket.last;
+  first.welcome();
+  await connected;
+  const joining = client.join({ room: 'group', name: 'Ann' });
+  await tick();
+  first.receive({ type: 'error', id: first.lastSent('join').id, code: 'redirect', message: 'served by node 2', url: 'https://node2.example:8443' });
+  await until(() => FakeWebSocket.last !== first);
+  const second = FakeWebSocket.last;
+  assert.equal(second.url, 'wss://node2.example:8443/ws');
+  assert.equal(first.readyState, 3, 'the first node\'s socket is closed');
+  second.welcome();
+  await until(() => second.lastSent('join'));
+  assert.equal(second.lastSent('join').room, 'group');
+  second.receive({ type: 'response', id: second.lastSent('join').id,
+    result: { room: 'group', peerId: 'p9', name: 'Ann', resumeToken: 't9', peers: [], iceServers: [] } });
+  const result = await joining;
+  assert.equal(result.peerId, 'p9');
+  assert.equal(client.state, 'open');
+  assert.equal(client.url, 'wss://node2.example:8443/ws');
+  client.close();
+});

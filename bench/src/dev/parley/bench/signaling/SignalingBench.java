@@ -28,7 +28,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * joined in rooms of two, then relays messages between the pairs at increasing rates and reports
  * connections held, delivered messages/s, relay latency (p50/p99) and server heap per connection.
  *
- * <pre>bench/signaling.sh [--clients 10000] [--rates 2000,5000,10000,20000] [--seconds 10]</pre>
+ * <p>{@code --cluster}: cluster mode instead. Starts a redis-server and two Parley processes on it;
+ * the two clients of every pair are on different nodes, so every relay crosses Redis. Results go
+ * to {@code bench/results/signaling-cluster.json}; CPU is the sum of both nodes (Redis not included).
+ *
+ * <pre>bench/signaling.sh [--clients 10000] [--rates 2000,5000,10000,20000] [--seconds 10] [--cluster]</pre>
  */
 public final class SignalingBench {
     private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -41,22 +45,30 @@ public final class SignalingBench {
     private final int clients;
     private final int[] rates;
     private final int seconds;
+    private final boolean cluster;
     private final List<Client> all = new ArrayList<>();
     private volatile long[] samples = new long[1];
     private final AtomicInteger sampleCount = new AtomicInteger();
     private final AtomicLong delivered = new AtomicLong();
 
-    private SignalingBench(int clients, int[] rates, int seconds) {
+    private SignalingBench(int clients, int[] rates, int seconds, boolean cluster) {
         this.clients = clients;
         this.rates = rates;
         this.seconds = seconds;
+        this.cluster = cluster;
     }
 
     public static void main(String[] args) throws Exception {
         int clients = 10_000;
         int[] rates = {2_000, 5_000, 10_000, 20_000};
         int seconds = 10;
+        boolean cluster = false;
         for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--cluster")) {
+                cluster = true;
+                i--;
+                continue;
+            }
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[i + 1]);
                 case "--rates" -> rates = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
@@ -64,29 +76,38 @@ public final class SignalingBench {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new SignalingBench(clients - clients % 2, rates, seconds).run();
+        new SignalingBench(clients - clients % 2, rates, seconds, cluster).run();
         System.exit(0);
     }
 
     private void run() throws Exception {
         int port = 18_000 + (int) (ProcessHandle.current().pid() % 1000);
-        Process server = new ProcessBuilder("java", "-Xmx2g", "-XX:+UseG1GC", "-jar", "target/parley.jar",
-                "--host", "127.0.0.1", "--port", String.valueOf(port), "--log-level", "WARN",
-                "--ws-rate-limit", "1000", "--ws-rate-burst", "2000", "--max-room-size", "2",
-                "--turn", "off", "--sfu-port", "0", "--sfu-tcp-port", "-1")
-                .redirectErrorStream(true).redirectOutput(Path.of("target/bench-signaling-server.log").toFile()).start();
+        Process redis = null;
+        List<String> clusterFlags = new ArrayList<>();
+        if (cluster) {
+            int redisPort = port + 1000;
+            redis = new ProcessBuilder("/usr/bin/redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--dir", "target").redirectErrorStream(true)
+                    .redirectOutput(Path.of("target/bench-signaling-redis.log").toFile()).start();
+            clusterFlags = List.of("--redis", "redis://127.0.0.1:" + redisPort);
+            Thread.sleep(500);
+        }
+        Process server = startServer(port, clusterFlags, "target/bench-signaling-server.log");
+        Process second = cluster ? startServer(port + 1, clusterFlags, "target/bench-signaling-server-2.log") : null;
         try {
             URI base = URI.create("http://127.0.0.1:" + port);
             awaitReady(base);
+            if (second != null) awaitReady(URI.create("http://127.0.0.1:" + (port + 1)));
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("benchmark", "signaling");
+            result.put("benchmark", cluster ? "signaling-cluster" : "signaling");
             result.put("environment", BenchEnvironment.describe());
             result.put("clients_requested", clients);
 
             long heapBefore = serverHeap(server.pid(), base);
             long rssBefore = BenchEnvironment.rssBytes(server.pid());
             long connectStart = System.nanoTime();
-            int connected = connectAll(URI.create("ws://127.0.0.1:" + port + "/ws"));
+            URI ws = URI.create("ws://127.0.0.1:" + port + "/ws");
+            int connected = connectAll(ws, cluster ? URI.create("ws://127.0.0.1:" + (port + 1) + "/ws") : ws);
             double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
             Thread.sleep(2000);
             long heapAfter = serverHeap(server.pid(), base);
@@ -101,25 +122,43 @@ public final class SignalingBench {
 
             List<Map<String, Object>> phases = new ArrayList<>();
             for (int rate : rates) {
-                phases.add(phase(rate, server.pid()));
+                phases.add(phase(rate, second == null ? List.of(server.pid()) : List.of(server.pid(), second.pid())));
             }
             result.put("phases", phases);
             long stillOpen = all.stream().filter(c -> c.open).count();
             result.put("connections_open_at_end", stillOpen);
-            BenchEnvironment.write("signaling", result);
+            BenchEnvironment.write(cluster ? "signaling-cluster" : "signaling", result);
         } finally {
-            for (Client c : all) c.socket.abort();
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
+            for (Client c : all) if (c.socket != null) c.socket.abort();
+            for (Process p : Arrays.asList(server, second, redis)) {
+                if (p == null) continue;
+                p.destroy();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 
-    private Map<String, Object> phase(int rate, long serverPid) throws InterruptedException {
+    private static Process startServer(int port, List<String> extraFlags, String log) throws IOException {
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx2g", "-XX:+UseG1GC", "-jar", "target/parley.jar",
+                "--host", "127.0.0.1", "--port", String.valueOf(port), "--log-level", "WARN",
+                "--ws-rate-limit", "1000", "--ws-rate-burst", "2000", "--max-room-size", "2",
+                "--turn", "off", "--sfu-port", "0", "--sfu-tcp-port", "-1"));
+        command.addAll(extraFlags);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Path.of(log).toFile()).start();
+    }
+
+    private static double cpuSeconds(List<Long> pids) {
+        double sum = 0;
+        for (long pid : pids) sum += BenchEnvironment.cpuSeconds(pid);
+        return sum;
+    }
+
+    private Map<String, Object> phase(int rate, List<Long> serverPids) throws InterruptedException {
         int pairs = all.size() / 2;
         samples = new long[rate * seconds + 1024];
         sampleCount.set(0);
         delivered.set(0);
-        double cpuBefore = BenchEnvironment.cpuSeconds(serverPid);
+        double cpuBefore = cpuSeconds(serverPids);
         long start = System.nanoTime();
         long intervalNanos = 1_000_000_000L / rate;
         long next = start;
@@ -143,7 +182,7 @@ public final class SignalingBench {
         }
         Thread.sleep(1000);
         double wall = (System.nanoTime() - start) / 1e9 - 1.0;
-        double cpu = BenchEnvironment.cpuSeconds(serverPid) - cpuBefore;
+        double cpu = cpuSeconds(serverPids) - cpuBefore;
         int n = Math.min(sampleCount.get(), samples.length);
         long[] sorted = Arrays.copyOf(samples, n);
         Arrays.sort(sorted);
@@ -162,7 +201,8 @@ public final class SignalingBench {
         return phase;
     }
 
-    private int connectAll(URI ws) throws InterruptedException {
+    /** Pairs: the first client of each on {@code wsA}, the second on {@code wsB} (the same URI on a single node). */
+    private int connectAll(URI wsA, URI wsB) throws InterruptedException {
         Semaphore inFlight = new Semaphore(200);
         AtomicInteger joined = new AtomicInteger();
         List<CompletableFuture<?>> all2 = new ArrayList<>();
@@ -174,7 +214,7 @@ public final class SignalingBench {
             Client a = all.get(i);
             Client b = all.get(i + 1);
             inFlight.acquire();
-            CompletableFuture<?> done = a.connect(ws).thenCompose(x -> b.connect(ws))
+            CompletableFuture<?> done = a.connect(wsA).thenCompose(x -> b.connect(wsB))
                     .thenRun(joined::incrementAndGet)
                     .whenComplete((x, e) -> inFlight.release());
             all2.add(done);

@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import dev.parley.sfu.SfuSettings;
 import dev.parley.turn.TurnSettings;
+import dev.parley.signaling.ClusterSettings;
 import dev.parley.signaling.IceServer;
 import dev.parley.signaling.SignalingSettings;
 import dev.parley.signaling.auth.ApiKey;
@@ -98,7 +99,11 @@ public final class ConfigLoader {
             new Option("api-secret", "",
                     "secret (at least 32 bytes) that signs join tokens, HS256; prefer the env variable or YAML over the command line"),
             new Option("admin-token", "",
-                    "bearer token for the admin page and /admin/api (default: none, and then only loopback clients get them); prefer the env variable or YAML"));
+                    "bearer token for the admin page and /admin/api (default: none, and then only loopback clients get them); prefer the env variable or YAML"),
+            new Option("redis", "",
+                    "cluster mode: redis://[user:password@]host:port[/db] shared by all nodes (rooms and signaling span nodes; see docs/operations.md)"),
+            new Option("node-url", "",
+                    "cluster mode: this node's base URL as clients reach it, used in SFU redirects (default: http://<announced address>:<port>)"));
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
@@ -257,6 +262,7 @@ public final class ConfigLoader {
                 intValue(v.get("sfu-tcp-port"), -1, 65535));
         TurnConfig turn = turnConfig(v, announced);
         TlsConfig tls = tlsConfig(v);
+        Optional<ClusterSettings> cluster = clusterSettings(v, signaling);
         return new ParleyConfig(
                 v.get("host").value(),
                 intValue(v.get("port"), 0, 65535),
@@ -268,7 +274,8 @@ public final class ConfigLoader {
                 turn,
                 apiKey(v.get("api-key"), v.get("api-secret")),
                 tls,
-                adminToken(v.get("admin-token")));
+                adminToken(v.get("admin-token")),
+                cluster);
     }
 
     /** {@code --api-key} and {@code --api-secret} go together; without both Parley runs in dev mode. */
@@ -300,6 +307,21 @@ public final class ConfigLoader {
                 : duration(v.get("tls-reload-interval"));
         return new TlsConfig(port, cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
                 key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)), dev, devDir, reload);
+    }
+
+    private static Optional<ClusterSettings> clusterSettings(Map<String, Sourced> v, SignalingSettings signaling) {
+        String redis = v.get("redis").value().trim();
+        String nodeUrl = v.get("node-url").value().trim();
+        if (redis.isEmpty()) {
+            if (!nodeUrl.isEmpty()) throw invalid(v.get("node-url"), "only means something with --redis");
+            return Optional.empty();
+        }
+        if (!redis.matches("rediss?://[^\\s]+")) throw invalid(v.get("redis"), "must look like redis://host:6379");
+        if (!nodeUrl.isEmpty() && !nodeUrl.matches("https?://[^\\s/]+/?")) {
+            throw invalid(v.get("node-url"), "must be a base URL such as https://node1.example.org");
+        }
+        return Optional.of(ClusterSettings.of(redis, nodeUrl.isEmpty() ? null : nodeUrl.replaceAll("/$", ""),
+                signaling.resumeGrace()));
     }
 
     private static TurnConfig turnConfig(Map<String, Sourced> v, String announced) {

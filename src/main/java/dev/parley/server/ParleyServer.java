@@ -1,7 +1,10 @@
 package dev.parley.server;
 
 import dev.parley.sfu.Sfu;
+import dev.parley.signaling.Cluster;
+import dev.parley.signaling.ClusterSettings;
 import dev.parley.signaling.IceServer;
+import dev.parley.signaling.RedisCluster;
 import dev.parley.turn.TurnCredentials;
 import dev.parley.turn.TurnServer;
 import java.util.ArrayList;
@@ -39,6 +42,8 @@ public final class ParleyServer implements AutoCloseable {
     private final TurnServer turn;
     private final TurnCredentials turnCredentials;
     private final SignalingService signaling;
+    /** Cluster mode (--redis); null on a single node. */
+    private final RedisCluster cluster;
     private final Server jetty;
     private final ServerConnector connector;
     private final HttpsListener https;
@@ -55,9 +60,11 @@ public final class ParleyServer implements AutoCloseable {
         new UptimeMetrics().bindTo(metrics);
         // certificate files first: a bad one fails the start before any socket is bound
         this.https = config.tls().enabled() ? HttpsListener.create(config, metrics) : null;
+        this.cluster = config.cluster().map(this::connectCluster).orElse(null);
         try {
             this.sfu = new Sfu(config.sfu(), metrics);
         } catch (Exception e) { // Netty rethrows the bind failure (a checked BindException) unchecked
+            if (cluster != null) cluster.close();
             throw new StartupException("the SFU media listener on " + config.sfu().bindAddress() + " udp "
                     + config.sfu().port() + " / tcp " + config.sfu().tcpPort() + " (--sfu-port, --sfu-tcp-port, --sfu-bind)", e);
         }
@@ -65,7 +72,8 @@ public final class ParleyServer implements AutoCloseable {
         this.turn = config.turn().enabled() ? new TurnServer(config.turn().settings(), metrics, https == null ? null : https.identity()) : null;
         if (https != null && turn != null && config.turn().settings().tlsCertificate() == null) https.alsoOnRenewal(turn::reloadTls);
         this.signaling = new SignalingService(config.signaling(), metrics, sfu, this::iceServersFor,
-                config.apiKey().map(dev.parley.signaling.auth.TokenVerifier::new).orElse(null));
+                config.apiKey().map(dev.parley.signaling.auth.TokenVerifier::new).orElse(null),
+                cluster == null ? Cluster.singleNode() : cluster);
 
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("http");
@@ -102,11 +110,29 @@ public final class ParleyServer implements AutoCloseable {
             });
         });
         ws.setHandler(new AdminRoutes(new AdminAuth(config.adminToken()), new AdminState(signaling, sfu, metrics),
-                new HttpRoutes(metrics, signaling, new StaticAssets(config.webRoot()), () -> started && !stopped)));
+                new HttpRoutes(metrics, signaling, new StaticAssets(config.webRoot()),
+                        () -> started && !stopped && (cluster == null || cluster.ready()))));
         context.setHandler(ws);
         GracefulHandler graceful = new GracefulHandler(https == null ? context : https.redirectPlainHttp(context));
         jetty.setHandler(graceful);
         jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
+    }
+
+    /** Connects to Redis first, before any listener binds, so a bad --redis fails the start cleanly. */
+    private RedisCluster connectCluster(ClusterSettings settings) {
+        try {
+            return RedisCluster.connect(settings.withRemoveAfter(config.signaling().resumeGrace()), metrics);
+        } catch (RuntimeException e) {
+            throw new StartupException("cluster mode (--redis)", e);
+        }
+    }
+
+    /** This node's base URL for redirects: --node-url, else the announced address and the bound port. */
+    private String nodeUrl() {
+        String configured = config.cluster().map(ClusterSettings::nodeUrl).orElse(null);
+        if (configured != null) return configured;
+        String host = config.host().equals("0.0.0.0") || config.host().isEmpty() ? config.sfu().announcedAddress() : config.host();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
     /**
@@ -141,6 +167,7 @@ public final class ParleyServer implements AutoCloseable {
         } catch (Exception e) {
             throw new StartupException("the HTTP listener on " + config.host() + ":" + config.port() + " (--port, --host)", e);
         }
+        if (cluster != null) cluster.register(nodeUrl());
         started = true;
         log.info("Parley listening on http://{}:{} (signaling at /ws)", displayHost(), port());
         if (https != null) https.logListening(displayHost(), port());
@@ -194,6 +221,7 @@ public final class ParleyServer implements AutoCloseable {
             log.warn("shutting down (signaling did not report its clients)");
         }
         signaling.close();
+        if (cluster != null) cluster.close();
         sfu.close();
         if (turn != null) turn.close();
         try {

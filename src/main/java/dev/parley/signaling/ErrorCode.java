@@ -28,6 +28,10 @@ public enum ErrorCode {
     BAD_SDP("the session description cannot be used"),
     /** An answer to an SFU offer that is no longer current (a newer offer was sent). */
     STALE_ANSWER("this answer is for an older offer"),
+    /** Cluster mode: the room's media lives on another node; the error carries that node's {@code url}. */
+    REDIRECT("this room is served by another node; reconnect to the given url"),
+    /** Cluster mode: the shared store (Redis) cannot be reached; try again. */
+    CLUSTER_UNAVAILABLE("the cluster store is unreachable; try again shortly"),
     /** The server is shutting down and takes no new work. */
     SHUTTING_DOWN("the server is shutting down"),
     /** The server requires a join token ({@code --api-key}/{@code --api-secret}) and the join carried none. */

@@ -8,9 +8,18 @@ import java.util.Map;
 /** A named group of sessions that can signal each other. Touched only on the signaling thread. */
 final class Room {
     private final String id;
-    private final int capacity;
+    private int capacity;
     private final Map<String, Session> members = new LinkedHashMap<>();
     private final long createdAtMillis = System.currentTimeMillis();
+    /** Members connected to other nodes (cluster mode; always empty on a single node). */
+    private final Map<String, Cluster.RemotePeer> remote = new LinkedHashMap<>();
+    /** Joins waiting for the cluster's answer: the room must not be forgotten meanwhile. */
+    private int pendingJoins;
+    /**
+     * Remote peers whose peer-left arrived while a join was waiting: the cluster's answer to that
+     * join may still list them (Redis answers and pub/sub messages travel on different connections).
+     */
+    private final java.util.Set<String> leftDuringJoins = new java.util.HashSet<>();
 
     Room(String id, int capacity) {
         this.id = id;
@@ -30,8 +39,13 @@ final class Room {
         return capacity;
     }
 
+    /** In cluster mode the room's capacity is the one its first member chose, on whichever node. */
+    void capacity(int newCapacity) {
+        capacity = newCapacity;
+    }
+
     boolean isFull() {
-        return members.size() >= capacity;
+        return members.size() + remote.size() >= capacity;
     }
 
     boolean isEmpty() {
@@ -52,5 +66,35 @@ final class Room {
 
     Collection<Session> members() {
         return Collections.unmodifiableCollection(members.values());
+    }
+
+    void addRemote(Cluster.RemotePeer peer) {
+        if (!members.containsKey(peer.id()) && !leftDuringJoins.contains(peer.id())) remote.put(peer.id(), peer);
+    }
+
+    Cluster.RemotePeer removeRemote(String peerId) {
+        if (pendingJoins > 0) leftDuringJoins.add(peerId);
+        return remote.remove(peerId);
+    }
+
+    Cluster.RemotePeer remote(String peerId) {
+        return remote.get(peerId);
+    }
+
+    Collection<Cluster.RemotePeer> remotes() {
+        return Collections.unmodifiableCollection(remote.values());
+    }
+
+    void joinStarted() {
+        pendingJoins++;
+    }
+
+    void joinEnded() {
+        if (--pendingJoins == 0) leftDuringJoins.clear();
+    }
+
+    /** No local member and no join under way: the node can forget the room. */
+    boolean isIdle() {
+        return members.isEmpty() && pendingJoins == 0;
     }
 }

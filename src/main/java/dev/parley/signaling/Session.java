@@ -35,6 +35,8 @@ final class Session {
     private SignalingSocket socket;
     /** When the client last acknowledged progress (or attached): a client that acks keeps up. */
     private long lastProgressNanos;
+    /** Cluster mode: peers of other nodes its join result listed, whose own peer-joined may still be on its way. */
+    private Set<String> listedAtJoin = Set.of();
     private ScheduledFuture<?> graceTimer;
     private boolean closed;
     /** The token's {@code sub}, or null in dev mode. */
@@ -127,6 +129,15 @@ final class Session {
 
     SignalingSocket socket() {
         return socket;
+    }
+
+    void listedAtJoin(Set<String> peerIds) {
+        listedAtJoin = peerIds.isEmpty() ? Set.of() : new java.util.HashSet<>(peerIds);
+    }
+
+    /** True (once) if the join result already listed this peer, so its peer-joined would be news twice. */
+    boolean takeListedAtJoin(String peerId) {
+        return !listedAtJoin.isEmpty() && listedAtJoin.remove(peerId);
     }
 
     boolean isAway() {

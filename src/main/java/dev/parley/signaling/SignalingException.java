@@ -4,10 +4,17 @@ package dev.parley.signaling;
 final class SignalingException extends Exception {
     private static final long serialVersionUID = 1L;
     private final ErrorCode code;
+    /** For {@code redirect}: the base URL of the node that serves the room. */
+    private final String url;
 
     SignalingException(ErrorCode code, String message) {
+        this(code, message, null);
+    }
+
+    SignalingException(ErrorCode code, String message, String url) {
         super(message, null, false, false);
         this.code = code;
+        this.url = url;
     }
 
     SignalingException(ErrorCode code) {
@@ -16,5 +23,9 @@ final class SignalingException extends Exception {
 
     ErrorCode code() {
         return code;
+    }
+
+    String url() {
+        return url;
     }
 }

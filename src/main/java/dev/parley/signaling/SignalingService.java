@@ -58,6 +58,11 @@ public final class SignalingService implements AutoCloseable {
     private final Sfu sfu;
     private final IceServerSource iceServers;
     private final JoinAuthorizer authorizer;
+    private final Cluster cluster;
+    /** Remote peers marked away because their node went silent (not because their own socket dropped). */
+    private final Set<String> awayWithTheirNode = new java.util.HashSet<>();
+    /** Sockets whose join waits for the cluster's answer. */
+    private final Set<SignalingSocket> joining = new java.util.HashSet<>();
     private volatile boolean shuttingDown;
 
     /** Signaling without a media plane (P2P rooms only). */
@@ -70,19 +75,21 @@ public final class SignalingService implements AutoCloseable {
      * servers {@code iceServers} chooses for each peer.
      */
     public SignalingService(SignalingSettings settings, MeterRegistry registry, Sfu sfu, IceServerSource iceServers) {
-        this(settings, registry, sfu, iceServers, null);
+        this(settings, registry, sfu, iceServers, null, Cluster.singleNode());
     }
 
     /**
      * As above; with a {@code tokens} verifier every join needs a join token (docs/protocol.md,
-     * "Join tokens"), without one (null) anyone may join.
+     * "Join tokens"), without one (null) anyone may join. Rooms are shared with other nodes through
+     * {@code cluster} (docs/operations.md, Scaling), or kept here with {@link Cluster#singleNode()}.
      */
     public SignalingService(SignalingSettings settings, MeterRegistry registry, Sfu sfu, IceServerSource iceServers,
-            dev.parley.signaling.auth.TokenVerifier tokens) {
+            dev.parley.signaling.auth.TokenVerifier tokens, Cluster cluster) {
         this.authorizer = tokens == null ? JoinAuthorizer.OPEN : new JoinAuthorizer(tokens);
         this.settings = settings;
         this.sfu = sfu;
         this.iceServers = iceServers;
+        this.cluster = cluster;
         if (sfu != null) sfu.events(new MediaEvents());
         this.metrics = new SignalingMetrics(registry);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,6 +98,7 @@ public final class SignalingService implements AutoCloseable {
             return t;
         });
         loop.scheduleWithFixedDelay(this::checkHeartbeats, 500, 500, TimeUnit.MILLISECONDS);
+        cluster.start(new ClusterBridge(this));
     }
 
     public SignalingSettings settings() {
@@ -248,16 +256,16 @@ public final class SignalingService implements AutoCloseable {
 
     private void join(SignalingSocket socket, ObjectNode message) throws SignalingException {
         if (shuttingDown) throw new SignalingException(ErrorCode.SHUTTING_DOWN);
-        if (socket.session() != null) throw new SignalingException(ErrorCode.ALREADY_JOINED);
+        if (socket.session() != null || joining.contains(socket)) throw new SignalingException(ErrorCode.ALREADY_JOINED);
         String roomId = Wire.optionalString(message, "room", 64);
         if (roomId != null && !ROOM_ID.matcher(roomId).matches()) {
             throw new SignalingException(ErrorCode.BAD_MESSAGE, "room ids are 1-64 of A-Z a-z 0-9 _ -");
         }
         String name = Wire.optionalString(message, "name", MAX_NAME);
-        JoinAuthorizer.Admission admission = authorizer.admit(
+        JoinAuthorizer.Admission grant = authorizer.admit(
                 Wire.optionalString(message, "token", dev.parley.signaling.auth.TokenVerifier.MAX_TOKEN_CHARS), roomId, name);
-        roomId = admission.room();
-        name = admission.name();
+        roomId = grant.room();
+        name = grant.name();
         if (roomId != null && !ROOM_ID.matcher(roomId).matches()) {
             throw new SignalingException(ErrorCode.TOKEN_INVALID, "the token's room is not a valid room id (1-64 of A-Z a-z 0-9 _ -)");
         }
@@ -289,9 +297,56 @@ public final class SignalingService implements AutoCloseable {
                     "room " + room.id() + " is full (capacity " + room.capacity() + ")");
         }
         String peerId = randomId(9);
-        Session session = new Session(peerId, name == null || name.isBlank() ? "Guest" : name.strip(),
-                meta == null || meta.isNull() ? null : meta, randomId(24), room, settings.resumeQueueLimit(),
-                admission.identity(), admission.canPublish(), admission.canSubscribe());
+        String peerName = name == null || name.isBlank() ? "Guest" : name.strip();
+        JsonNode peerMeta = meta == null || meta.isNull() ? null : meta;
+        Room seat = room;
+        JsonNode requestId = message.get("id");
+        seat.joinStarted();
+        joining.add(socket);
+        whenDone(cluster.admit(room.id(), room.capacity(), Wire.peer(peerId, peerName, grant.identity(), peerMeta, false)), (admission, failure) -> {
+            joining.remove(socket);
+            if (failure == null && !socket.isClosed() && !shuttingDown) {
+                admitted(socket, requestId, seat, admission, grant, peerId, peerName, peerMeta);
+                seat.joinEnded(); // after: the room's record of peers that left meanwhile applies to this answer
+                return;
+            }
+            seat.joinEnded();
+            if (failure == null) cluster.leave(seat.id(), peerId); // the socket went away meanwhile
+            forgetIfIdle(seat);
+            if (failure != null) reject(socket, requestId, "join", clusterFailure(failure));
+        });
+    }
+
+    /** Runs {@code then} on the signaling thread: at once if {@code future} is done (always on a single node). */
+    private <T> void whenDone(CompletableFuture<T> future, java.util.function.BiConsumer<T, Throwable> then) {
+        if (future.isDone()) {
+            T value = null;
+            Throwable failure = null;
+            try {
+                value = future.join();
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                failure = e;
+            }
+            then.accept(value, failure);
+        } else {
+            future.whenComplete((value, failure) -> onLoop(() -> then.accept(value, failure)));
+        }
+    }
+
+    private SignalingException clusterFailure(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof SignalingException e) return e;
+        log.warn("cluster request failed: {}", cause.toString());
+        return new SignalingException(ErrorCode.CLUSTER_UNAVAILABLE);
+    }
+
+    /** The cluster gave the peer its seat: the session starts, with the rights its join token granted. */
+    private void admitted(SignalingSocket socket, JsonNode requestId, Room room, Cluster.Admission admission,
+            JoinAuthorizer.Admission grant, String peerId, String name, JsonNode meta) {
+        room.capacity(admission.capacity());
+        admission.peers().forEach(room::addRemote);
+        Session session = new Session(peerId, name, meta, randomId(24), room, settings.resumeQueueLimit(),
+                grant.identity(), grant.canPublish(), grant.canSubscribe());
         session.attach(socket);
         socket.session(session);
         sessionsByToken.put(session.resumeToken(), session);
@@ -303,7 +358,10 @@ public final class SignalingService implements AutoCloseable {
         room.add(session);
 
         ObjectNode result = sessionResult(session);
-        socket.send(Wire.write(Wire.response(message.get("id"), result)));
+        if (!room.remotes().isEmpty()) {
+            session.listedAtJoin(room.remotes().stream().map(Cluster.RemotePeer::id).collect(java.util.stream.Collectors.toSet()));
+        }
+        socket.send(Wire.write(Wire.response(requestId, result)));
         log.debug("peer {} joined room {} ({} members)", peerId, room.id(), room.members().size());
     }
 
@@ -323,6 +381,7 @@ public final class SignalingService implements AutoCloseable {
         for (Session other : session.room().members()) {
             if (other != session) peers.add(Wire.peer(other));
         }
+        for (Cluster.RemotePeer other : session.room().remotes()) peers.add(other.peer().deepCopy());
         result.set("iceServers", Wire.iceServers(iceServers.forPeer(session.peerId())));
         return result;
     }
@@ -338,7 +397,7 @@ public final class SignalingService implements AutoCloseable {
 
     private void resume(SignalingSocket socket, ObjectNode message) throws SignalingException {
         if (shuttingDown) throw new SignalingException(ErrorCode.SHUTTING_DOWN);
-        if (socket.session() != null) throw new SignalingException(ErrorCode.ALREADY_JOINED);
+        if (socket.session() != null || joining.contains(socket)) throw new SignalingException(ErrorCode.ALREADY_JOINED);
         String token = Wire.requiredString(message, "token", 128);
         JsonNode lastSeqNode = message.get("lastSeq");
         long lastSeq = lastSeqNode == null || lastSeqNode.isNull() ? 0 : lastSeqNode.asLong(-1);
@@ -395,9 +454,11 @@ public final class SignalingService implements AutoCloseable {
             throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'to' (peer id) is required for " + type);
         }
         Session target = null;
+        Cluster.RemotePeer remote = null;
         if (to != null) {
             target = from.room().member(to);
-            if (target == null || target == from) {
+            if (target == null) remote = from.room().remote(to);
+            if ((target == null && remote == null) || target == from) {
                 throw new SignalingException(ErrorCode.UNKNOWN_PEER, "no peer '" + to + "' in this room");
             }
         }
@@ -407,6 +468,8 @@ public final class SignalingService implements AutoCloseable {
         message.put("from", from.peerId());
         if (target != null) {
             deliver(target, message);
+        } else if (remote != null) {
+            cluster.send(remote.node(), from.room().id(), to, message);
         } else {
             broadcast(from.room(), from, message);
         }
@@ -439,24 +502,32 @@ public final class SignalingService implements AutoCloseable {
         if (type.equals("sfu-join") && !session.canSubscribe()) {
             throw new SignalingException(ErrorCode.FORBIDDEN, "the token does not allow receiving media (canSubscribe)");
         }
-        CompletableFuture<ObjectNode> result = switch (type) {
-            case "sfu-join" -> sfu.join(room, peer, true).thenApply(v -> Wire.JSON.createObjectNode());
+        // Fields are checked now; the SFU is called once the room's media is known to live here.
+        java.util.function.Supplier<CompletableFuture<ObjectNode>> call = switch (type) {
+            case "sfu-join" -> () -> sfu.join(room, peer, true).thenApply(v -> Wire.JSON.createObjectNode());
             case "sfu-publish" -> {
                 String offer = Wire.requiredString(message, "sdp", maxSfuSdp());
-                yield sfu.join(room, peer).thenCompose(v -> sfu.publish(room, peer, offer))
+                yield () -> sfu.join(room, peer).thenCompose(v -> sfu.publish(room, peer, offer))
                         .thenApply(answer -> Wire.JSON.createObjectNode().put("sdp", answer));
             }
-            case "sfu-constraints" -> sfu.constraints(room, peer, receiverConstraints(message))
-                    .thenApply(v -> Wire.JSON.createObjectNode());
+            case "sfu-constraints" -> {
+                ReceiverConstraints constraints = receiverConstraints(message);
+                yield () -> sfu.constraints(room, peer, constraints).thenApply(v -> Wire.JSON.createObjectNode());
+            }
             default -> {
                 String answer = Wire.requiredString(message, "sdp", maxSfuSdp());
                 JsonNode version = message.get("version");
                 if (version == null || !version.isIntegralNumber()) {
                     throw new SignalingException(ErrorCode.BAD_MESSAGE, "field 'version' (integer) is required");
                 }
-                yield sfu.answer(room, peer, answer, version.longValue()).thenApply(v -> Wire.JSON.createObjectNode());
+                yield () -> sfu.answer(room, peer, answer, version.longValue()).thenApply(v -> Wire.JSON.createObjectNode());
             }
         };
+        CompletableFuture<String> placement = type.equals("sfu-join") || type.equals("sfu-publish")
+                ? cluster.placeSfu(room) : CompletableFuture.completedFuture(null);
+        CompletableFuture<ObjectNode> result = placement.thenCompose(owner -> owner == null ? call.get()
+                : CompletableFuture.failedFuture(new SignalingException(ErrorCode.REDIRECT,
+                        "this room's media is served by " + owner + "; reconnect there and join again", owner)));
         result.whenComplete((body, failure) -> onLoop(() -> {
             if (failure == null) {
                 socket.send(Wire.write(Wire.response(id, body)));
@@ -470,6 +541,8 @@ public final class SignalingService implements AutoCloseable {
                     case NOT_JOINED -> ErrorCode.NOT_JOINED;
                 };
                 reject(socket, id, type, new SignalingException(code, sfuError.getMessage()));
+            } else if (cause instanceof SignalingException refused) {
+                reject(socket, id, type, refused); // redirect, cluster-unavailable
             } else {
                 log.error("media request '{}' failed", type, cause);
                 reject(socket, id, type, new SignalingException(ErrorCode.INTERNAL));
@@ -579,7 +652,7 @@ public final class SignalingService implements AutoCloseable {
                 if (r == null) return;
                 ObjectNode speaker = Wire.message("sfu-speaker");
                 speaker.put("peerId", peerId);
-                broadcast(r, null, speaker);
+                broadcastHere(r, null, speaker);
             });
         }
 
@@ -600,6 +673,104 @@ public final class SignalingService implements AutoCloseable {
         }
     }
 
+    // ---- other nodes' events (signaling thread; see ClusterBridge) ----------------------------
+
+    /** A room event from another node: keep the roster of remote members, then tell local members. */
+    void onRoomEvent(String origin, String roomId, String exceptPeer, ObjectNode event) {
+        Room room = rooms.get(roomId);
+        if (room == null) return;
+        String type = event.path("type").asText();
+        String peerId = event.path("peerId").asText();
+        switch (type) {
+            case "peer-joined" -> {
+                if (!(event.get("peer") instanceof ObjectNode peer) || !peer.path("id").isTextual()) return;
+                String joinedId = peer.path("id").asText();
+                room.addRemote(new Cluster.RemotePeer(origin, peer.deepCopy()));
+                for (Session member : new ArrayList<>(room.members())) {
+                    if (!member.takeListedAtJoin(joinedId)) deliver(member, event.deepCopy());
+                }
+                return;
+            }
+            case "peer-left" -> {
+                room.removeRemote(peerId);
+                awayWithTheirNode.remove(peerId);
+            }
+            case "peer-disconnected", "peer-reconnected" -> {
+                Cluster.RemotePeer remote = room.remote(peerId);
+                if (remote != null) remote.peer().put("away", type.equals("peer-disconnected"));
+            }
+            default -> { }
+        }
+        broadcastHere(room, exceptPeer, event);
+    }
+
+    /** A relay from another node for one of this node's peers. */
+    void onPeerEvent(String roomId, String peerId, ObjectNode event) {
+        Room room = rooms.get(roomId);
+        Session target = room == null ? null : room.member(peerId);
+        if (target != null && !target.isClosed()) deliver(target, event);
+    }
+
+    /**
+     * A node went silent (away = true: its peers are away until the cluster removes them) or came
+     * back in time (away = false). Only peers the node's silence made away are brought back.
+     */
+    void onNodeAway(String node, boolean away) {
+        for (Room room : new ArrayList<>(rooms.values())) {
+            for (Cluster.RemotePeer remote : new ArrayList<>(room.remotes())) {
+                if (!remote.node().equals(node) || remote.peer().path("away").asBoolean() == away) continue;
+                if (away ? !awayWithTheirNode.add(remote.id()) : !awayWithTheirNode.remove(remote.id())) continue;
+                remote.peer().put("away", away);
+                ObjectNode event = Wire.message(away ? "peer-disconnected" : "peer-reconnected");
+                event.put("peerId", remote.id());
+                broadcastHere(room, null, event);
+            }
+        }
+    }
+
+    /** The cluster lost this node's seats: put back every local session's. */
+    void onReannounce() {
+        for (Room room : rooms.values()) {
+            for (Session session : room.members()) {
+                if (!session.isClosed()) cluster.restore(room.id(), room.capacity(), Wire.peer(session));
+            }
+        }
+    }
+
+    /** Hands other nodes' events to the signaling thread. */
+    private static final class ClusterBridge implements ClusterEvents {
+        private final SignalingService service;
+
+        ClusterBridge(SignalingService service) {
+            this.service = service;
+        }
+
+        @Override
+        public void roomEvent(String origin, String room, String exceptPeer, ObjectNode event) {
+            service.onLoop(() -> service.onRoomEvent(origin, room, exceptPeer, event));
+        }
+
+        @Override
+        public void peerEvent(String room, String peerId, ObjectNode event) {
+            service.onLoop(() -> service.onPeerEvent(room, peerId, event));
+        }
+
+        @Override
+        public void nodeDown(String node) {
+            service.onLoop(() -> service.onNodeAway(node, true));
+        }
+
+        @Override
+        public void nodeUp(String node) {
+            service.onLoop(() -> service.onNodeAway(node, false));
+        }
+
+        @Override
+        public void reannounce() {
+            service.onLoop(service::onReannounce);
+        }
+    }
+
     private void acknowledge(SignalingSocket socket, ObjectNode message) {
         JsonNode ack = message.get("ack");
         if (ack != null && ack.isIntegralNumber() && socket.session() != null) {
@@ -609,7 +780,9 @@ public final class SignalingService implements AutoCloseable {
 
     private void reject(SignalingSocket socket, JsonNode id, String type, SignalingException e) {
         metrics.error(e.code());
-        socket.send(Wire.write(Wire.error(id, type, e.code(), e.getMessage())));
+        ObjectNode error = Wire.error(id, type, e.code(), e.getMessage());
+        if (e.url() != null) error.put("url", e.url());
+        socket.send(Wire.write(error));
     }
 
     // ---- session lifecycle ----------------------------------------------------------------
@@ -643,21 +816,34 @@ public final class SignalingService implements AutoCloseable {
         sessionsByToken.remove(session.resumeToken());
         Room room = session.room();
         room.remove(session);
+        cluster.leave(room.id(), session.peerId());
         if (sfu != null) sfu.leave(room.id(), session.peerId());
         ObjectNode left = Wire.message("peer-left");
         left.put("peerId", session.peerId());
         left.put("reason", reason);
         broadcast(room, session, left);
-        if (room.isEmpty()) {
+        forgetIfIdle(room);
+    }
+
+    /** Drops a room with no local member and no join under way (the cluster may still hold it elsewhere). */
+    private void forgetIfIdle(Room room) {
+        if (room.isIdle() && rooms.get(room.id()) == room) {
             rooms.remove(room.id());
             metrics.rooms.set(rooms.size());
+            cluster.vacate(room.id());
         }
     }
 
+    /** Delivers to this node's members and, in cluster mode, publishes to the room's members elsewhere. */
     private void broadcast(Room room, Session except, ObjectNode event) {
+        broadcastHere(room, except == null ? null : except.peerId(), event);
+        cluster.publish(room.id(), except == null ? null : except.peerId(), event);
+    }
+
+    private void broadcastHere(Room room, String exceptPeer, ObjectNode event) {
         List<Session> targets = new ArrayList<>(room.members());
         for (Session member : targets) {
-            if (member != except) deliver(member, event.deepCopy());
+            if (!member.peerId().equals(exceptPeer)) deliver(member, event.deepCopy());
         }
     }
 

@@ -74,12 +74,17 @@ final class Wire {
     }
 
     static ObjectNode peer(Session s) {
+        return peer(s.peerId(), s.name(), s.identity(), s.meta(), s.isAway());
+    }
+
+    /** A peer object of docs/protocol.md; {@code identity} is the join token's subject, or null. */
+    static ObjectNode peer(String id, String name, String identity, JsonNode meta, boolean away) {
         ObjectNode node = JSON.createObjectNode();
-        node.put("id", s.peerId());
-        node.put("name", s.name());
-        if (s.identity() != null) node.put("identity", s.identity());
-        if (s.meta() != null) node.set("meta", s.meta());
-        node.put("away", s.isAway());
+        node.put("id", id);
+        node.put("name", name);
+        if (identity != null) node.put("identity", identity);
+        if (meta != null) node.set("meta", meta);
+        node.put("away", away);
         return node;
     }
 

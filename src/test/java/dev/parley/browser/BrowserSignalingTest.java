@@ -24,7 +24,7 @@ class BrowserSignalingTest {
     private static Chromium chromium;
 
     /** Joins, then negotiates a data channel with whoever else is in the room; logs what arrives. */
-    private static final String PEER_SCRIPT = """
+    static final String PEER_SCRIPT = """
             async ({ room, name, offerer, relayOnly }) => {
               const { SignalingClient } = await import('/sdk/signaling.js');
               const client = new SignalingClient();

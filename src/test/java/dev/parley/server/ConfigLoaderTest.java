@@ -93,6 +93,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void clusterModeOnlyWithARedisUrl() {
+        assertTrue(ConfigLoader.load(new String[0], Map.of()).cluster().isEmpty(), "single node by default");
+        ParleyConfig clustered = ConfigLoader.load(new String[] {"--redis", "redis://10.0.0.5:6379", "--node-url", "https://node1.example.org/",
+            "--resume-grace", "7s"}, Map.of());
+        assertEquals("redis://10.0.0.5:6379", clustered.cluster().orElseThrow().redisUri());
+        assertEquals("https://node1.example.org", clustered.cluster().orElseThrow().nodeUrl());
+        assertEquals(java.time.Duration.ofSeconds(7), clustered.cluster().orElseThrow().removeAfter(), "gone nodes' peers leave after the grace");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[] {"--redis", "localhost:6379"}, Map.of()))
+                .getMessage().contains("--redis"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[] {"--node-url", "http://a:1"}, Map.of()))
+                .getMessage().contains("--node-url"));
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[] {"--redis", "redis://r", "--node-url", "node1:8080"}, Map.of()));
+    }
+
+    @Test
     void helpListsEveryOptionWithItsEnvironmentVariable() {
         String help = ConfigLoader.helpText();
         for (Option option : ConfigLoader.OPTIONS) {

@@ -55,7 +55,8 @@ class JoinTokenSignalingTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final SignalingService service = new SignalingService(
             dev.parley.server.TestConfigs.loopback().signaling().withHeartbeat(Duration.ofMinutes(1), Duration.ofMinutes(2)),
-            registry, null, peer -> List.of(), new TokenVerifier(KEY, clock, TokenVerifier.DEFAULT_LEEWAY));
+            registry, null, peer -> List.of(), new TokenVerifier(KEY, clock, TokenVerifier.DEFAULT_LEEWAY),
+            Cluster.singleNode());
 
     @AfterEach
     void close() {
