@@ -143,12 +143,15 @@ public final class ConfigLoader {
                 .append("Runs signaling, the built-in STUN/TURN server, the SFU and the web apps in one process.\n")
                 .append("Each option may also be set as an environment variable or as a key in the --config YAML file.\n")
                 .append("Precedence: command line > environment > YAML file > default.\n\n");
+        // one column for the descriptions, as wide as the longest flag, so they line up
+        int width = OPTIONS.stream().mapToInt(o -> (o.flag() + " <value>").length()).max().orElse(0);
+        String row = "  %-" + width + "s  %s%n";
         for (Option option : OPTIONS) {
-            help.append(String.format(Locale.ROOT, "  %-30s %s%n", option.flag() + " <value>", option.description()));
-            help.append(String.format(Locale.ROOT, "  %-30s env %s, default: %s%n", "", option.envVar(),
-                    option.defaultValue().isEmpty() ? "(none)" : option.defaultValue()));
+            help.append(String.format(Locale.ROOT, row, option.flag() + " <value>", option.description()));
+            help.append(String.format(Locale.ROOT, row, "", "env " + option.envVar() + ", default: "
+                    + (option.defaultValue().isEmpty() ? "(none)" : option.defaultValue())));
         }
-        help.append(String.format(Locale.ROOT, "  %-30s %s%n", "--help", "print this text and exit"));
+        help.append(String.format(Locale.ROOT, row, "--help", "print this text and exit"));
         return help.toString();
     }
 

@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.StartupException;
 import dev.parley.server.TestConfigs;
+import dev.parley.testing.ParleyProcess;
 import dev.parley.testing.RedisProcess;
 import dev.parley.testing.TestServer;
 import dev.parley.testing.WsClient;
 import java.net.URI;
-import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -169,18 +169,9 @@ class ClusterSignalingTest {
 
     @Test
     void aNodeThatCrashesIsNoticedByItsMissingHeartbeat() throws Exception {
-        int port;
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
         // A separate JVM, killed with SIGKILL: no clean unregistering, its key has to expire.
-        Process crashing = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.parley.server.Main",
-                "--host", "127.0.0.1", "--port", Integer.toString(port), "--redis", redis.uri(), "--resume-grace", "1s",
-                "--turn", "off", "--sfu-bind", "127.0.0.1", "--sfu-port", "0", "--sfu-tcp-port", "-1", "--sfu-announced-address", "127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            URI ready = URI.create("http://127.0.0.1:" + port + "/readyz");
+        try (ParleyProcess crashing = ParleyProcess.start("--redis", redis.uri(), "--resume-grace", "1s")) {
+            URI ready = crashing.httpUri("/readyz");
             assertTrue(eventually(() -> {
                 try {
                     return HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -190,15 +181,13 @@ class ClusterSignalingTest {
             }), "the separate node started");
             WsClient stays = client(nodeA);
             stays.join("node-crash", "stays");
-            WsClient onCrashing = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws"));
+            WsClient onCrashing = WsClient.connect(crashing.wsUri());
             clients.add(onCrashing);
             String goneId = onCrashing.join("node-crash", "crashes").path("peerId").asText();
             stays.next(typed("peer-joined", "type", "peer-joined"));
-            crashing.destroyForcibly().waitFor();
+            crashing.kill();
             stays.next(typed("peer-disconnected", "peerId", goneId), Duration.ofSeconds(30));
             assertEquals("node-lost", stays.next(typed("peer-left", "peerId", goneId), Duration.ofSeconds(30)).path("reason").asText());
-        } finally {
-            crashing.destroyForcibly();
         }
     }
 
