@@ -171,6 +171,7 @@ public final class ParleyServer implements AutoCloseable {
         started = true;
         log.info("Parley listening on http://{}:{} (signaling at /ws)", displayHost(), port());
         if (https != null) https.logListening(displayHost(), port());
+        config.apiKey().ifPresent(key -> log.info("every join needs a token signed for API key {} (mint one: parley token --help)", key.key()));
         return this;
     }
 
