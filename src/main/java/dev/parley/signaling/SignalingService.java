@@ -973,13 +973,13 @@ public final class SignalingService implements AutoCloseable {
         } catch (Exception e) {
             log.warn("signaling shutdown did not finish cleanly", e);
         }
-        loop.shutdown();
         try {
             // What is queued (sockets that closed meanwhile) reaches the cluster before the cluster closes.
-            loop.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            loop.submit(() -> { }).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("signaling loop did not drain before shutdown", e);
         }
+        loop.shutdown();
     }
 
     public boolean isShuttingDown() {
