@@ -132,7 +132,7 @@ public final class ParleyServer implements AutoCloseable {
      * with TLS on the HTTPS port (the plain port answers /ws with a redirect WebSockets don't follow,
      * and an https page may not open ws://).
      */
-    String nodeUrl() {
+    private String nodeUrl() {
         String configured = config.cluster().map(ClusterSettings::nodeUrl).orElse(null);
         if (configured != null) return configured;
         String host = config.host().equals("0.0.0.0") || config.host().isEmpty() ? config.sfu().announcedAddress() : config.host();

@@ -448,6 +448,8 @@ public final class RedisCluster implements Cluster {
     public void close() {
         timer.shutdownNow();
         try {
+            // a heartbeat under way would register this node again after the clean-up below
+            if (!timer.awaitTermination(2, TimeUnit.SECONDS)) log.warn("cluster timer did not stop");
             for (String room : sfuRooms) {
                 this.<Long>script(ClusterScripts.RELEASE_SFU, ScriptOutputType.INTEGER, new String[] {sfuKey(room)}, nodeId)
                         .get(2, TimeUnit.SECONDS);
