@@ -702,9 +702,12 @@ public final class SignalingService implements AutoCloseable {
         if (room == null) return;
         String type = event.path("type").asText();
         String peerId = event.path("peerId").asText();
+        // A gone node's peers are reported by the node that reaps them, so peer-left may come from any
+        // node; one about a peer still here follows a Redis outage (this node restores its seats): not news here.
+        if (type.equals("peer-left") && room.member(peerId) != null) return;
         boolean claimsTooMuch = switch (type) {
             case "peer-joined" -> room.member(event.path("peer").path("id").asText()) != null;
-            case "peer-left" -> room.member(peerId) != null; // a gone node's peers are reported by the node that reaps them
+            case "peer-left" -> false;
             case "peer-disconnected", "peer-reconnected" -> !remoteOn(room, origin, peerId);
             case "message" -> !remoteOn(room, origin, event.path("from").asText());
             default -> true; // BusMessage lets no other type through
