@@ -13,9 +13,30 @@ export class SignalingError extends Error {
   }
 }
 
-/** The signaling socket URL of a node's base URL (`http://node1:8080` → `ws://node1:8080/ws`). */
+/**
+ * The signaling socket URL of a node's base URL (`http://node1:8080` → `ws://node1:8080/ws`,
+ * `https://…` → `wss://…/ws`), or null for anything but an http(s) URL.
+ */
 export function signalingUrlOf(baseUrl) {
-  return `${baseUrl.replace(/^http/, 'ws').replace(/\/+$/, '')}/ws`;
+  let url;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}${url.pathname.replace(/\/+$/, '')}/ws`;
+}
+
+/**
+ * The socket URL a redirect to `baseUrl` may move to, or null: only http(s) base URLs, and never
+ * from a secure page or socket to an insecure one (a redirect must not downgrade to ws://).
+ */
+export function redirectTarget(baseUrl, currentUrl, location = globalThis.location) {
+  const target = signalingUrlOf(baseUrl);
+  if (target === null) return null;
+  const secure = String(currentUrl).startsWith('wss:') || location?.protocol === 'https:';
+  return secure && !target.startsWith('wss:') ? null : target;
 }
 
 /** Redirects followed for one join before giving up (cluster mode; see docs/protocol.md). */
@@ -109,7 +130,9 @@ export class SignalingClient extends EventTarget {
     } catch (error) {
       // Cluster mode: the room's media lives on another node; join there instead.
       if (error.code !== 'redirect' || !error.url || redirects >= MAX_REDIRECTS) throw error;
-      this._moveTo(error.url);
+      const target = redirectTarget(error.url, this.url);
+      if (target === null) throw error; // not followed: see redirectTarget
+      this._moveTo(target);
       return this.join({ room, name, capacity, meta, token }, redirects + 1);
     }
     this._joinParams = { room: result.room, name, capacity, meta, token };
@@ -123,9 +146,13 @@ export class SignalingClient extends EventTarget {
    * `redirect` error, e.g. from `sfu-join`). Resolves with the new join result.
    */
   async moveTo(baseUrl) {
+    const target = redirectTarget(baseUrl, this.url);
+    if (target === null) {
+      throw new SignalingError('redirect', `not moving to ${baseUrl}: only http(s) URLs, and never from a secure page or socket to an insecure one`);
+    }
     const params = this._joinParams;
     await this.leave().catch(() => { /* this node may already be gone */ });
-    this._moveTo(baseUrl);
+    this._moveTo(target);
     return this.join(params ?? {});
   }
 
@@ -218,9 +245,9 @@ export class SignalingClient extends EventTarget {
     socket.onerror = () => { /* onclose follows */ };
   }
 
-  /** Points the client at another node: the current socket closes without a reconnect. */
-  _moveTo(baseUrl) {
-    this.url = signalingUrlOf(baseUrl);
+  /** Points the client at another node's socket URL: the current socket closes without a reconnect. */
+  _moveTo(socketUrl) {
+    this.url = socketUrl;
     const old = this.socket;
     this.socket = null;
     this._clearTimers();

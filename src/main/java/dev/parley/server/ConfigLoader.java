@@ -103,7 +103,7 @@ public final class ConfigLoader {
             new Option("redis", "",
                     "cluster mode: redis://[user:password@]host:port[/db] shared by all nodes (rooms and signaling span nodes; see docs/operations.md)"),
             new Option("node-url", "",
-                    "cluster mode: this node's base URL as clients reach it, used in SFU redirects (default: http://<announced address>:<port>)"));
+                    "cluster mode: this node's base URL as clients reach it, used in SFU redirects (default: http://<announced address>:<port>, with TLS https://<announced address>:<TLS port>)"));
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 

@@ -127,12 +127,17 @@ public final class ParleyServer implements AutoCloseable {
         }
     }
 
-    /** This node's base URL for redirects: --node-url, else the announced address and the bound port. */
+    /**
+     * This node's base URL for redirects: --node-url, else the announced address and the bound port;
+     * with TLS on the HTTPS port (the plain port answers /ws with a redirect WebSockets don't follow,
+     * and an https page may not open ws://).
+     */
     private String nodeUrl() {
         String configured = config.cluster().map(ClusterSettings::nodeUrl).orElse(null);
         if (configured != null) return configured;
         String host = config.host().equals("0.0.0.0") || config.host().isEmpty() ? config.sfu().announcedAddress() : config.host();
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+        return (https == null ? "http://" : "https://") + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + (https == null ? port() : tlsPort());
     }
 
     /**
