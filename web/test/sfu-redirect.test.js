@@ -20,7 +20,8 @@ test('SfuSession.start moves the client to the node named by a redirected sfu-jo
   node1.receive({ type: 'response', id: node1.lastSent('join').id, result: result('p1') });
   await joining;
 
-  const started = new SfuSession(client).start();
+  const session = new SfuSession(client);
+  const started = session.start();
   await until(() => node1.lastSent('sfu-join'));
   node1.receive({ type: 'error', id: node1.lastSent('sfu-join').id, code: 'redirect', url: 'http://node2:8080', message: 'elsewhere' });
   await until(() => node1.lastSent('leave'));
@@ -36,5 +37,6 @@ test('SfuSession.start moves the client to the node named by a redirected sfu-jo
   node2.receive({ type: 'response', id: node2.lastSent('sfu-join').id, result: {} });
   await started;
   assert.equal(client.peerId, 'p2');
+  session.close(); // its stats reporter's timer would keep the process alive
   client.close();
 });
