@@ -37,6 +37,6 @@ test('SfuSession.start moves the client to the node named by a redirected sfu-jo
   node2.receive({ type: 'response', id: node2.lastSent('sfu-join').id, result: {} });
   await started;
   assert.equal(client.peerId, 'p2');
-  session.close(); // its stats reporter's timer would keep the process alive
+  session.close();
   client.close();
 });
