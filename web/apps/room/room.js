@@ -99,6 +99,14 @@ async function join(name) {
   $('room-label').title = `Room ${joined.room}`;
   $('copy-link').title = state.shareLink;
   $('room-name').hidden = false;
+  if (!state.canPublish) {
+    // A viewer link: the camera and microphone would only be on for nothing (and their light with them).
+    state.local.getTracks().forEach((t) => t.stop());
+    state.local = new MediaStream();
+    state.me.micOn = false;
+    state.me.cameraOn = false;
+    for (const id of ['mic', 'camera', 'screen']) $(id).hidden = true;
+  }
   for (const peer of signaling.peers.values()) addPerson(peer);
   signaling.on('peer-joined', ({ peer }) => {
     addPerson(peer);

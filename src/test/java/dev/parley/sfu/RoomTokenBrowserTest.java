@@ -73,6 +73,9 @@ class RoomTokenBrowserTest {
         SfuBrowserTest.awaitMedia(viewer, 1, 1);
         viewer.waitForFunction("() => !document.getElementById('banner').hidden");
         assertTrue(viewer.textContent("#banner").contains("does not allow sending"), viewer.textContent("#banner"));
+        assertEquals(0L, ((Number) viewer.evaluate("window.room.local.getTracks().length")).longValue(),
+                "a viewer's camera and microphone are released, not left on for nothing");
+        assertTrue(viewer.locator("#mic").isHidden() && viewer.locator("#camera").isHidden(), "no buttons for what it cannot send");
         ann.waitForFunction("() => document.querySelectorAll('#people li').length === 2");
         assertTrue(ann.textContent("#people").contains("Viewer"), "the name comes from the token");
         assertTrue(!ann.textContent("#people").contains("typed name"), "not from the form");
