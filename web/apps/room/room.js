@@ -370,6 +370,7 @@ function render() {
   local.caption.textContent = `${state.signaling.name ?? 'You'} (you)`;
   local.caption.classList.toggle('mic-off', !state.me.micOn);
   local.muted.hidden = state.me.micOn;
+  local.avatar.textContent = (state.signaling.name || 'You').slice(0, 1).toUpperCase(); // shown when the camera is off
   local.div.classList.toggle('video-on', state.me.cameraOn && state.local.getVideoTracks().length > 0);
   local.div.classList.toggle('speaking', state.dominant === state.signaling.peerId);
   // spotlight: the pinned tile, else a screen share, else the dominant speaker
