@@ -34,12 +34,14 @@ export function tracksOfOffer(sdp) {
 export class SfuSession extends EventTarget {
   /**
    * @param {import('./signaling.js').SignalingClient} signaling a client that has joined a room
-   * @param {{rtcConfig?: RTCConfiguration}} [options]
+   * @param {{rtcConfig?: RTCConfiguration, subscribe?: boolean}} [options] `subscribe: false` for a
+   *   publish-only participant (a join token with canSubscribe false): no `sfu-join`, no receive connection
    */
   constructor(signaling, options = {}) {
     super();
     this.signaling = signaling;
     this.rtcConfig = options.rtcConfig ?? { iceServers: [] };
+    this.subscribe = options.subscribe !== false;
     this.publishPc = null;
     this.subscribePc = null;
     this.remoteTracks = new Map(); // mid -> {peerId, track, stream}
@@ -51,7 +53,10 @@ export class SfuSession extends EventTarget {
     this.forwarding = null; // {forwarded: trackIds} once the SFU reported it
   }
 
-  /** Joins the room's media; remote tracks start arriving through `track` events. */
+  /**
+   * Joins the room's media; remote tracks start arriving through `track` events. Publish-only
+   * (`subscribe: false`) sends nothing yet: the server places our media with the first `sfu-publish`.
+   */
   async start() {
     this._unsubscribe.push(
       this.signaling.on('sfu-offer', (m) => {
@@ -73,15 +78,22 @@ export class SfuSession extends EventTarget {
       statsReporterFor(this.signaling).add({ kind: 'sfu-publish', getPc: () => this.publishPc }),
       statsReporterFor(this.signaling).add({ kind: 'sfu-subscribe', getPc: () => this.subscribePc }),
     );
+    if (this.subscribe) await this._placed('sfu-join');
+    return this;
+  }
+
+  /**
+   * A request that places our media (sfu-join, sfu-publish). Cluster mode: when the room's media is
+   * on another node the answer is `redirect`; join the room there and ask again (docs/protocol.md).
+   */
+  async _placed(type, body = {}) {
     try {
-      await this.signaling.request('sfu-join');
+      return await this.signaling.request(type, body);
     } catch (error) {
       if (error.code !== 'redirect' || !error.url) throw error;
-      // Cluster mode: the room's media is on another node; join the room there and ask again.
       await this.signaling.moveTo(error.url);
-      await this.signaling.request('sfu-join');
+      return this.signaling.request(type, body);
     }
-    return this;
   }
 
   /**
@@ -155,7 +167,7 @@ export class SfuSession extends EventTarget {
   async _negotiatePublish() {
     const pc = this.publishPc;
     await pc.setLocalDescription(await pc.createOffer());
-    const { sdp } = await this.signaling.request('sfu-publish', { sdp: pc.localDescription.sdp });
+    const { sdp } = await this._placed('sfu-publish', { sdp: pc.localDescription.sdp });
     await pc.setRemoteDescription({ type: 'answer', sdp });
   }
 
