@@ -183,9 +183,13 @@ class SimulcastBrowserTest {
                 throw new AssertionError(e.getMessage() + "; SFU: " + sfu.congestionSummary(room, id), e);
             }
         }
-        // Transport-cc feedback from the SFU lets the publisher's estimate grow past its 1.5 Mbit/s start.
-        Map<String, Object> publishEstimate = poll(publisher, PUBLISH_ESTIMATE, e -> num(e, "bps") > 1_500_000, 60,
-                "the publisher's send-side estimate grows on the SFU's transport-cc feedback");
+        // Transport-cc feedback from the SFU keeps the publisher's estimate where both layers are fed
+        // (above 1 Mbit/s; on a loaded machine it dips after the start and climbs back). It need not
+        // pass its 1.5 Mbit/s start: at 640x480 Chromium sends h+f, about 0.8-1.3 Mbit/s of fake
+        // camera, and while application-limited GCC grows only to about 1.5x what is acknowledged
+        // (docs/benchmarks.md, Simulcast layers in /room).
+        Map<String, Object> publishEstimate = poll(publisher, PUBLISH_ESTIMATE, e -> num(e, "bps") > 1_000_000, 60,
+                "the publisher's send-side estimate covers both layers on the SFU's transport-cc feedback");
 
         long estimateBefore = sfu.subscriberEstimate(room, narrowId);
         // 400 kbit/s on the path to one subscriber: f (640x480, most of the publisher's estimate
