@@ -21,6 +21,20 @@ export const SIMULCAST_ENCODINGS = Object.freeze([
   { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
 ]);
 
+/**
+ * The layers of SIMULCAST_ENCODINGS a camera of `width`×`height` can really send. Chromium's
+ * libwebrtc limits the number of simulcast layers by the input's pixel count (its simulcast.cc
+ * table: 3 from 960×540, 2 from 480×270, else 1) and drops the highest encodings beyond that, so
+ * asking a 640×480 camera for q/h/f gets q (160×120) and h (320×240) but never f: the SFU would
+ * see 320×240 at most. Asking for the top layers that fit (h and f at 640×480) keeps full
+ * resolution for large tiles. Unknown size (0): all three, as before.
+ */
+export function simulcastEncodingsFor(width, height) {
+  const pixels = (width || 0) * (height || 0);
+  const layers = pixels === 0 || pixels >= 960 * 540 ? 3 : pixels >= 480 * 270 ? 2 : 1;
+  return SIMULCAST_ENCODINGS.slice(SIMULCAST_ENCODINGS.length - layers).map((e) => ({ ...e }));
+}
+
 /** mid -> {trackId, peerId} from the a=mid / a=msid lines of the SFU's offer. */
 export function tracksOfOffer(sdp) {
   const tracks = new Map();
@@ -98,15 +112,19 @@ export class SfuSession extends EventTarget {
 
   /**
    * Publishes every track of `stream` (sendonly); resolves once the SFU answered.
-   * `simulcast: true` sends video in the three SIMULCAST_ENCODINGS layers; `videoEncodings` sets them yourself.
+   * `simulcast: true` sends video in the SIMULCAST_ENCODINGS layers its capture size allows
+   * (simulcastEncodingsFor); `videoEncodings` sets them yourself.
    */
   publish(stream, { videoEncodings, simulcast = false } = {}) {
-    if (simulcast && !videoEncodings) videoEncodings = SIMULCAST_ENCODINGS.map((e) => ({ ...e }));
     this._publishing = this._publishing.then(async () => {
       const pc = this._ensurePublishPc();
       for (const track of stream.getTracks()) {
         const init = { direction: 'sendonly', streams: [stream] };
         if (track.kind === 'video' && videoEncodings) init.sendEncodings = videoEncodings;
+        else if (track.kind === 'video' && simulcast) {
+          const { width, height } = track.getSettings?.() ?? {};
+          init.sendEncodings = simulcastEncodingsFor(width, height);
+        }
         pc.addTransceiver(track, init);
       }
       await this._negotiatePublish();
