@@ -80,8 +80,9 @@ final class TokenCommand {
                     case "--no-subscribe" -> subscribe = false;
                     case "--receiver" -> receiver = true;
                     default -> {
+                        // a server option, passed on with its value (a bare switch such as --tls-dev-cert has none)
                         serverArgs.add(arg);
-                        if (!arg.contains("=") && i + 1 < args.length) serverArgs.add(args[++i]);
+                        if (!arg.contains("=") && i + 1 < args.length && !args[i + 1].startsWith("--")) serverArgs.add(args[++i]);
                     }
                 }
             }

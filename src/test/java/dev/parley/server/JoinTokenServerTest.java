@@ -78,6 +78,10 @@ class JoinTokenServerTest {
         String room = mint(Map.of("PARLEY_API_KEY", "APIkey1", "PARLEY_API_SECRET", SECRET), fixed,
                 "--identity", "bob", "--room", "r1", "--app", "room", "--url", "https://meet.example.org/")[1];
         assertTrue(room.startsWith("https://meet.example.org/room/?token=ey") && room.endsWith("#r1"), room);
+        // a bare server switch takes no value: the option after it is still read
+        String[] afterSwitch = mint(Map.of("PARLEY_API_KEY", "APIkey1", "PARLEY_API_SECRET", SECRET), fixed,
+                "--tls-dev-cert", "--identity", "carol", "--room", "r2");
+        assertEquals("carol", new TokenVerifier(KEY, fixed, TokenVerifier.DEFAULT_LEEWAY).verify(afterSwitch[0]).identity());
         IllegalStateException noKey = assertThrows(IllegalStateException.class,
                 () -> mint(Map.of(), fixed, "--identity", "a", "--room", "r"));
         assertTrue(noKey.getMessage().contains("--api-key"), noKey.getMessage());
