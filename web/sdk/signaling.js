@@ -106,6 +106,8 @@ export class SignalingClient extends EventTarget {
     this._rejoinPending = false;
     /** The last socket closed before it opened (refused connection or refused upgrade). */
     this._closedBeforeOpen = false;
+    /** The last node this client went home from: {url, refused}. */
+    this._gaveUpOn = null;
   }
 
   /** Opens the socket; resolves once the server's welcome arrives. */
@@ -142,13 +144,15 @@ export class SignalingClient extends EventTarget {
       result = await this.request('join', { room, name, capacity, meta, token });
     } catch (error) {
       // Cluster mode: the room's media lives on another node; join there instead.
-      if (error.code !== 'redirect' || !error.url || redirects >= MAX_REDIRECTS) throw error;
+      if (error.code !== 'redirect' || !error.url) throw error;
       const target = redirectTarget(error.url, this.url);
       if (target === null) throw error; // not followed: see redirectTarget
+      if (redirects >= MAX_REDIRECTS) throw this._gaveUpOn?.url === target ? this._gaveUpError(this._gaveUpOn) : error;
       this._moveTo(target);
       return this.join({ room, name, capacity, meta, token }, redirects + 1);
     }
     this._joinParams = { room: result.room, name, capacity, meta, token };
+    this._gaveUpOn = null;
     this._adoptSession(result);
     this._emit('joined', result);
     return result;
@@ -385,6 +389,14 @@ export class SignalingClient extends EventTarget {
     }
   }
 
+  /** Why a join redirected again and again to a node this client could not open a socket to failed. */
+  _gaveUpError({ url, refused }) {
+    const why = refused
+      ? 'the connection or the WebSocket upgrade was refused (a node that does not allow this page\'s origin answers 403)'
+      : 'no answer';
+    return new SignalingError('unreachable', `the room is served by ${url}, which could not be reached ${this.options.homeAfter + 1} times in a row: ${why}`, 'join');
+  }
+
   /** Cluster mode: leaves this socket for another node's socket URL and opens that one now. */
   _switchNode(socketUrl) {
     const old = this.socket;
@@ -512,6 +524,7 @@ export class SignalingClient extends EventTarget {
     if (this.url !== this.homeUrl && ++this._failuresAway > this.options.homeAfter) {
       // Cluster mode: the node this client was redirected to is gone (its session with it). Back to
       // the home URL, which places the room on a live node; the next welcome there joins again.
+      this._gaveUpOn = { url: this.url, refused: this._closedBeforeOpen };
       this.url = this.homeUrl;
       this._failuresAway = 0;
       this._attempt = 0;

@@ -141,3 +141,30 @@ test('connect() names a refused socket as refused, not as a timeout', async () =
   await assert.rejects(silent.connect(), (e) => e.code === 'unreachable' && /no answer from ws:\/\/silent\/ws in 30 ms/.test(e.message));
   silent.close();
 });
+
+test('a join redirected to a node that refuses the socket fails naming the refusal, not the redirect', async () => {
+  const client = new SignalingClient(HOME, fast);
+  FakeWebSocket.refused.add(NODE_A); // e.g. node A answers the upgrade with 403
+  const joining = client.join({ room: 'group', name: 'Ann' });
+  const homes = new Set();
+  // home keeps redirecting to node A; the client tries A, gives up, comes home, is redirected again
+  const serveHome = setInterval(() => {
+    const socket = FakeWebSocket.last;
+    if (!socket || socket.url !== HOME || socket.readyState !== 1) return;
+    if (!homes.has(socket)) {
+      homes.add(socket);
+      socket.welcome();
+    }
+    const join = socket.lastSent('join');
+    if (join && !join.answered) {
+      join.answered = true;
+      socket.receive({ type: 'error', id: join.id, code: 'redirect', url: 'http://node-a:8080', message: 'elsewhere' });
+    }
+  }, 1);
+  try {
+    await assert.rejects(joining, (e) => e.code === 'unreachable' && e.message.includes(NODE_A) && /refused/.test(e.message));
+  } finally {
+    clearInterval(serveHome);
+    client.close();
+  }
+});
