@@ -86,7 +86,7 @@ public final class ParleyServer implements AutoCloseable {
 
         Counter rejectedOrigins = Counter.builder("parley.signaling.upgrades.rejected").tag("reason", "origin")
                 .description("WebSocket upgrades refused").register(metrics);
-        OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+        OriginPolicy origins = new OriginPolicy(config.allowedOrigins(), cluster == null ? java.util.Set::of : cluster::nodeUrls);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
             // Frames up to 4x the protocol limit reach the signaling layer, which answers with a

@@ -67,6 +67,8 @@ public final class RedisCluster implements Cluster {
     private final Counter redisErrors;
     private volatile ClusterEvents events;
     private volatile String nodeUrl;
+    /** Base URLs of the nodes alive at the last heartbeat, this one included (a snapshot, replaced whole). */
+    private volatile Set<String> nodeUrls = Set.of();
     private final java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean(true);
     /** Set after the first heartbeat (timer thread): a later heartbeat that finds no key means the registration was lost. */
     private boolean registered;
@@ -148,6 +150,14 @@ public final class RedisCluster implements Cluster {
     /** This node's id in Redis (random per start). */
     public String nodeId() {
         return nodeId;
+    }
+
+    /**
+     * The base URLs of the nodes alive at the last heartbeat, this one included: a page served by any
+     * of them may be redirected to this node's socket (the WebSocket Origin check). Never waits on Redis.
+     */
+    public Set<String> nodeUrls() {
+        return nodeUrls;
     }
 
     /** Announces this node with its base URL and starts heartbeats; call once the HTTP listener is up. */
@@ -347,7 +357,7 @@ public final class RedisCluster implements Cluster {
                     }
                     if (ready.compareAndSet(false, true)) log.info("Redis at {} answers again: ready", displayUri);
                     Set<String> alive = Set.of(String.valueOf(reply.get(0)).split(","));
-                    liveNodes.set(alive.size());
+                    refreshNodeUrls(alive);
                     if ("0".equals(String.valueOf(reply.get(1))) && registered) {
                         log.info("this node's registration had expired (Redis restarted or was away): restoring its peers' seats");
                         events.reannounce();
@@ -360,6 +370,19 @@ public final class RedisCluster implements Cluster {
                     for (String room : List.copyOf(sfuRooms)) refreshSfu(room);
                     return null;
                 }, timer);
+    }
+
+    /** Reads the live nodes' URLs, then counts the nodes: whoever sees the count sees their URLs too. */
+    private void refreshNodeUrls(Set<String> alive) {
+        redis.mget(alive.stream().map(RedisCluster::nodeKey).toArray(String[]::new)).whenComplete((values, failure) -> {
+            if (!countFailure(failure)) {
+                Set<String> urls = new HashSet<>();
+                for (var value : values) if (value.hasValue()) urls.add(value.getValue());
+                if (nodeUrl != null) urls.add(nodeUrl);
+                nodeUrls = Set.copyOf(urls);
+            }
+            liveNodes.set(alive.size());
+        });
     }
 
     /**
