@@ -104,8 +104,8 @@ public final class ParleyServer implements AutoCloseable {
                     callback.succeeded();
                     return null;
                 }
-                String remote = String.valueOf(org.eclipse.jetty.server.Request.getRemoteAddr(request))
-                        + ":" + org.eclipse.jetty.server.Request.getRemotePort(request);
+                String remote = socketAddress(org.eclipse.jetty.server.Request.getRemoteAddr(request),
+                        org.eclipse.jetty.server.Request.getRemotePort(request));
                 return new WebSocketConnection(signaling, remote, request.getHeaders().get("User-Agent"));
             });
         });
@@ -178,6 +178,39 @@ public final class ParleyServer implements AutoCloseable {
         if (https != null) https.logListening(displayHost(), port());
         config.apiKey().ifPresent(key -> log.info("every join needs a token signed for API key {} (mint one: parley token --help)", key.key()));
         return this;
+    }
+
+    /**
+     * {@code address:port} as people write it: IPv6 in brackets with its longest run of zero groups
+     * shortened (RFC 5952 §4), e.g. {@code [::1]:50000}, not {@code [0:0:0:0:0:0:0:1]:50000}.
+     */
+    static String socketAddress(String address, int port) {
+        String host = String.valueOf(address);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        if (!host.contains(":")) return host + ":" + port;
+        String[] groups = host.split(":", -1);
+        int bestStart = -1;
+        int bestLength = 1; // RFC 5952 §4.2.2: a single zero group is not shortened
+        for (int i = 0; i < groups.length; i++) {
+            int j = i;
+            while (j < groups.length && groups[j].matches("0+")) j++;
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < groups.length; i++) {
+            if (i == bestStart) {
+                out.append(i == 0 ? "::" : ":");
+                i += bestLength - 1;
+                continue;
+            }
+            out.append(groups[i].replaceFirst("^0+(?=.)", "").toLowerCase(java.util.Locale.ROOT));
+            if (i < groups.length - 1) out.append(':');
+        }
+        return "[" + out + "]:" + port;
     }
 
     /** The bound port (useful when configured with port 0). */

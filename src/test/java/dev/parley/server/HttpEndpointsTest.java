@@ -81,4 +81,17 @@ class HttpEndpointsTest {
                 .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
     }
+
+    @Test
+    void clientAddressesAreWrittenTheShortWay() {
+        org.junit.jupiter.api.Assertions.assertEquals("127.0.0.1:5000", ParleyServer.socketAddress("127.0.0.1", 5000));
+        org.junit.jupiter.api.Assertions.assertEquals("[::1]:5000", ParleyServer.socketAddress("0:0:0:0:0:0:0:1", 5000));
+        org.junit.jupiter.api.Assertions.assertEquals("[::1]:5000", ParleyServer.socketAddress("[0:0:0:0:0:0:0:1]", 5000));
+        org.junit.jupiter.api.Assertions.assertEquals("[2001:db8::1]:1", ParleyServer.socketAddress("2001:0db8:0:0:0:0:0:1", 1));
+        org.junit.jupiter.api.Assertions.assertEquals("[1::]:1", ParleyServer.socketAddress("1:0:0:0:0:0:0:0", 1));
+        org.junit.jupiter.api.Assertions.assertEquals("[fe80::1:0:0:0]:1", ParleyServer.socketAddress("fe80:0:0:0:1:0:0:0", 1),
+                "the first of two equal runs (RFC 5952 §4.2.3)");
+        org.junit.jupiter.api.Assertions.assertEquals("[2001:db8:0:1:1:1:1:1]:1", ParleyServer.socketAddress("2001:db8:0:1:1:1:1:1", 1),
+                "one zero group stays");
+    }
 }
