@@ -113,6 +113,11 @@ export class E2EE extends EventTarget {
     return s;
   }
 
+  /** Drops the counts of earlier transforms (their connections were closed and rebuilt). */
+  forgetTransforms() {
+    this.transforms.clear();
+  }
+
   close() {
     this.worker.terminate();
     this.transforms.clear();
