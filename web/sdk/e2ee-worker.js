@@ -23,9 +23,7 @@ self.onmessage = ({ data }) => {
   }
 };
 
-if ('RTCTransformEvent' in self || 'onrtctransform' in self) {
-  self.onrtctransform = ({ transformer }) => pipe(transformer.readable, transformer.writable, transformer.options);
-}
+self.onrtctransform = ({ transformer }) => pipe(transformer.readable, transformer.writable, transformer.options);
 
 function pipe(readable, writable, { operation, kind, id }) {
   const stats = { id, kind, operation, frames: 0, failures: 0, consecutiveFailures: 0, reason: null };

@@ -111,12 +111,18 @@ export class P2PSession extends EventTarget {
 
   // ---- negotiation -------------------------------------------------------------------------
 
-  /** With E2EE, every sender gets its encrypting transform before it is negotiated (once each). */
+  /**
+   * With E2EE, every sender and receiver gets its transform before it is negotiated (once each).
+   * Receivers too: Chromium delivers no frames to a transform set on a receiver of an offerer's
+   * own transceiver only in `track`, after its media started.
+   */
   _encrypt(pc) {
     const e2ee = this.options.e2ee;
     if (!e2ee) return;
     for (const t of pc.getTransceivers()) {
-      if (!t.stopped && t.receiver.track) e2ee.attachSender(t.sender, t.receiver.track.kind);
+      if (t.stopped || !t.receiver.track) continue;
+      e2ee.attachSender(t.sender, t.receiver.track.kind);
+      e2ee.attachReceiver(t.receiver, this.peerId, t.receiver.track.kind);
     }
   }
 
