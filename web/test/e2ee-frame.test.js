@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   clearBytes, decryptFrame, deriveKey, encryptFrame, frameIv, DecryptError, TAG_LENGTH, TRAILER_LENGTH,
 } from '../sdk/e2ee-frame.js';
-import { fragmentWithPassphrase, passphraseFromFragment, roomFromFragment, randomPassphrase } from '../sdk/e2ee.js';
+import { e2eeSupport, fragmentWithPassphrase, passphraseFromFragment, roomFromFragment, randomPassphrase } from '../sdk/e2ee.js';
 
 // A VP8 key frame start (RFC 6386 §9.1): frame tag with P=0, start code 9d 01 2a, 640x480.
 const VP8_KEY = Uint8Array.from([0x50, 0x42, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0xe0, 0x01, ...Array(200).fill(7)]);
@@ -93,4 +93,13 @@ test('the passphrase lives in the fragment next to the room or token', () => {
   const p = randomPassphrase();
   assert.match(p, /^[A-Za-z0-9_-]{22}$/);
   assert.notEqual(p, randomPassphrase());
+});
+
+test('encoded transforms are feature-detected: the standard one first, then Chromium\'s older API', () => {
+  class Sender {}
+  Sender.prototype.createEncodedStreams = () => {};
+  assert.equal(e2eeSupport({ RTCRtpScriptTransform: class {}, RTCRtpSender: Sender }), 'script-transform');
+  assert.equal(e2eeSupport({ RTCRtpSender: Sender }), 'encoded-streams');
+  assert.equal(e2eeSupport({ RTCRtpSender: class {} }), null);
+  assert.equal(e2eeSupport({}), null);
 });
