@@ -60,9 +60,10 @@ export function randomPassphrase() {
  * failing: [label]} whenever counts change (at most every 250 ms).
  */
 export class E2EE extends EventTarget {
-  constructor({ workerUrl = new URL('./e2ee-worker.js', import.meta.url) } = {}) {
+  /** `mode` picks the API ('script-transform' | 'encoded-streams'); default: what e2eeSupport() finds. */
+  constructor({ workerUrl = new URL('./e2ee-worker.js', import.meta.url), mode = e2eeSupport() } = {}) {
     super();
-    this.mode = e2eeSupport();
+    this.mode = mode;
     if (!this.mode) throw new Error('this browser cannot encrypt media end to end (no encoded transforms)');
     this.worker = new Worker(workerUrl, { type: 'module', name: 'parley-e2ee' });
     this.worker.onmessage = ({ data }) => data.type === 'stats' && this._onStats(data);

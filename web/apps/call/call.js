@@ -176,7 +176,7 @@ export class CallController extends EventTarget {
     if (this.session) throw new Error('encryption is chosen before the call connects');
     if (passphrase) {
       if (!this.e2ee) {
-        this.e2ee = new E2EE();
+        this.e2ee = new E2EE({ mode: this.options.e2eeApi ?? undefined });
         this.e2ee.addEventListener('status', ({ detail }) => this._emit('e2ee', { enabled: true, ...detail }));
       }
       await this.e2ee.setPassphrase(passphrase);

@@ -106,9 +106,7 @@ async function join(name) {
   const joined = await signaling.join({ room: hashRoom || undefined, name, token: tokenFromPage() });
   state.canPublish = joined.canPublish !== false;
   // The passphrase stays in the fragment (browsers never send it): the invite link carries it.
-  const token = new URLSearchParams(location.hash.slice(1)).get('token');
-  const keep = token && location.hash.includes('token=') ? `#token=${token}` : '';
-  history.replaceState(null, '', fragmentWithPassphrase(keep || `#${joined.room}`, state.passphrase));
+  history.replaceState(null, '', fragmentWithPassphrase(`#${joined.room}`, state.passphrase));
   $('share-link').textContent = location.href.replace(location.search, '');
   $('share-link').href = $('share-link').textContent;
   for (const peer of signaling.peers.values()) addPerson(peer);

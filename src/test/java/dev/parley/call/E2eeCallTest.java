@@ -103,6 +103,25 @@ class E2eeCallTest {
     }
 
     @Test
+    void chromiumsOlderEncodedStreamsApiCarriesTheSameFrames() {
+        Page ann = pages.newPage();
+        ann.navigate(server.httpUrl("/call?name=Ann&e2eeApi=encoded-streams#e2ee=typed-in"));
+        ann.waitForFunction("() => window.parleyCall && window.parleyCall.room");
+        awaitState(ann, "waiting");
+        String link = ann.inputValue("#share-link");
+        assertTrue(link.endsWith("#e2ee=typed-in"), "a passphrase from the address goes into the share link: " + link);
+        Page bob = openLink(link.replace("#", "&e2eeApi=encoded-streams#"), "Bob");
+        awaitState(bob, "connected");
+        for (Page page : List.of(ann, bob)) {
+            assertEquals("encoded-streams", page.evaluate("window.parleyCall.e2ee.mode"));
+            RemoteMedia first = awaitRemote(page, "video and audio", m -> m.framesDecoded() > 0 && m.audioPacketsReceived() > 0);
+            awaitMoreFrames(page, first, 20);
+            Map<String, Object> e2ee = e2ee(page);
+            assertTrue(num(e2ee, "received") > 20 && num(e2ee, "failing") == 0, "frames decrypted: " + e2ee);
+        }
+    }
+
+    @Test
     void aPageWithAnotherPassphraseGetsFramesItCannotDecode() {
         Object[] locked = lockedCall();
         Page ann = (Page) locked[0];
@@ -112,6 +131,8 @@ class E2eeCallTest {
         eve.waitForFunction("() => document.body.dataset.e2ee === 'failing'", null,
                 new Page.WaitForFunctionOptions().setTimeout(90_000));
         assertTrue(eve.textContent("#e2ee").contains("different passphrase"), "the page says why it shows nothing");
+        eve.waitForFunction("() => window.parleyCall.e2ee.status().decryptFailures > 20", null,
+                new Page.WaitForFunctionOptions().setTimeout(90_000));
         Map<String, Object> e2ee = e2ee(eve);
         RemoteMedia media = remote(eve);
         System.out.println("wrong passphrase: " + e2ee + "; " + media);

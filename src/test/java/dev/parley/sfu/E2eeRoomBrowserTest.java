@@ -168,6 +168,8 @@ class E2eeRoomBrowserTest {
                 new Page.WaitForFunctionOptions().setTimeout(90_000));
         Map<String, Object> video = poll(eve, VIDEO_BY_PEER, v -> frames(v, annId, "packets") > 100, 60,
                 "the SFU forwards Ann's video packets to Eve");
+        eve.waitForFunction("() => window.room.e2ee.status().decryptFailures > 20", null,
+                new Page.WaitForFunctionOptions().setTimeout(60_000));
         Map<String, Object> status = e2ee(eve);
         System.out.println("Eve (wrong passphrase): video " + video + "; e2ee " + status);
         assertTrue(num(status, "decryptFailures") > 20, "frames arrived and failed to decrypt: " + status);
