@@ -15,13 +15,32 @@ const MESSAGES = Object.freeze({
 /**
  * The join token in a page address: `?token=…`, or `#token=…` (a fragment never reaches server
  * logs). Undefined when there is none, so it can go straight into `join({ token })`.
+ *
+ * A token found in the query string is taken out of the address bar (history.replaceState), so it
+ * does not stay in the browser's history or get copied along with the address, and kept for this
+ * tab (sessionStorage) so that a reload still joins.
  */
-export function tokenFromPage(location = globalThis.location) {
-  const fromQuery = new URLSearchParams(location.search ?? '').get('token');
-  if (fromQuery) return fromQuery;
+export function tokenFromPage(location = globalThis.location, { history = globalThis.history, storage = sessionStore() } = {}) {
+  const params = new URLSearchParams(location.search ?? '');
+  const fromQuery = params.get('token');
+  const key = `parley.token:${location.pathname ?? ''}`;
+  if (fromQuery) {
+    try { storage?.setItem(key, fromQuery); } catch { /* storage full or denied: a reload then needs the link again */ }
+    if (history?.replaceState) {
+      params.delete('token');
+      const query = params.toString();
+      history.replaceState(history.state, '', `${location.pathname ?? ''}${query ? `?${query}` : ''}${location.hash ?? ''}`);
+    }
+    return fromQuery;
+  }
   const hash = (location.hash ?? '').replace(/^#/, '');
   const fromHash = hash.includes('token=') ? new URLSearchParams(hash).get('token') : null;
-  return fromHash || undefined;
+  if (fromHash) return fromHash;
+  try { return storage?.getItem(key) || undefined; } catch { return undefined; }
+}
+
+function sessionStore() {
+  try { return globalThis.sessionStorage; } catch { return undefined; } // opaque origins throw
 }
 
 /** True if the error is the server refusing a join token (or its grant). */

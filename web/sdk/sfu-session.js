@@ -21,6 +21,20 @@ export const SIMULCAST_ENCODINGS = Object.freeze([
   { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
 ]);
 
+/**
+ * The layers of SIMULCAST_ENCODINGS a camera of `width`×`height` can really send. Chromium's
+ * libwebrtc limits the number of simulcast layers by the input's pixel count (its simulcast.cc
+ * table: 3 from 960×540, 2 from 480×270, else 1) and drops the highest encodings beyond that, so
+ * asking a 640×480 camera for q/h/f gets q (160×120) and h (320×240) but never f: the SFU would
+ * see 320×240 at most. Asking for the top layers that fit (h and f at 640×480) keeps full
+ * resolution for large tiles. Unknown size (0): all three, as before.
+ */
+export function simulcastEncodingsFor(width, height) {
+  const pixels = (width || 0) * (height || 0);
+  const layers = pixels === 0 || pixels >= 960 * 540 ? 3 : pixels >= 480 * 270 ? 2 : 1;
+  return SIMULCAST_ENCODINGS.slice(SIMULCAST_ENCODINGS.length - layers).map((e) => ({ ...e }));
+}
+
 /** mid -> {trackId, peerId} from the a=mid / a=msid lines of the SFU's offer. */
 export function tracksOfOffer(sdp) {
   const tracks = new Map();
@@ -34,8 +48,10 @@ export function tracksOfOffer(sdp) {
 export class SfuSession extends EventTarget {
   /**
    * @param {import('./signaling.js').SignalingClient} signaling a client that has joined a room
-   * @param {{rtcConfig?: RTCConfiguration, e2ee?: import('./e2ee.js').E2EE}} [options] `e2ee` encrypts
-   *   every published frame and decrypts every received one (end-to-end: the SFU forwards ciphertext)
+   * @param {{rtcConfig?: RTCConfiguration, subscribe?: boolean, e2ee?: import('./e2ee.js').E2EE}} [options]
+   *   `subscribe: false` for a publish-only participant (a join token with canSubscribe false): no
+   *   `sfu-join`, no receive connection; `e2ee` encrypts every published frame and decrypts every
+   *   received one (end-to-end: the SFU forwards ciphertext)
    */
   constructor(signaling, options = {}) {
     super();
@@ -43,6 +59,7 @@ export class SfuSession extends EventTarget {
     this.e2ee = options.e2ee ?? null;
     this.rtcConfig = options.rtcConfig ?? { iceServers: [] };
     if (this.e2ee) this.rtcConfig = this.e2ee.rtcConfig(this.rtcConfig);
+    this.subscribe = options.subscribe !== false;
     this.publishPc = null;
     this.subscribePc = null;
     this.remoteTracks = new Map(); // mid -> {peerId, track, stream}
@@ -54,7 +71,10 @@ export class SfuSession extends EventTarget {
     this.forwarding = null; // {forwarded: trackIds} once the SFU reported it
   }
 
-  /** Joins the room's media; remote tracks start arriving through `track` events. */
+  /**
+   * Joins the room's media; remote tracks start arriving through `track` events. Publish-only
+   * (`subscribe: false`) sends nothing yet: the server places our media with the first `sfu-publish`.
+   */
   async start() {
     this._unsubscribe.push(
       this.signaling.on('sfu-offer', (m) => {
@@ -76,28 +96,39 @@ export class SfuSession extends EventTarget {
       statsReporterFor(this.signaling).add({ kind: 'sfu-publish', getPc: () => this.publishPc }),
       statsReporterFor(this.signaling).add({ kind: 'sfu-subscribe', getPc: () => this.subscribePc }),
     );
-    try {
-      await this.signaling.request('sfu-join');
-    } catch (error) {
-      if (error.code !== 'redirect' || !error.url) throw error;
-      // Cluster mode: the room's media is on another node; join the room there and ask again.
-      await this.signaling.moveTo(error.url);
-      await this.signaling.request('sfu-join');
-    }
+    if (this.subscribe) await this._placed('sfu-join');
     return this;
   }
 
   /**
+   * A request that places our media (sfu-join, sfu-publish). Cluster mode: when the room's media is
+   * on another node the answer is `redirect`; join the room there and ask again (docs/protocol.md).
+   */
+  async _placed(type, body = {}) {
+    try {
+      return await this.signaling.request(type, body);
+    } catch (error) {
+      if (error.code !== 'redirect' || !error.url) throw error;
+      await this.signaling.moveTo(error.url);
+      return this.signaling.request(type, body);
+    }
+  }
+
+  /**
    * Publishes every track of `stream` (sendonly); resolves once the SFU answered.
-   * `simulcast: true` sends video in the three SIMULCAST_ENCODINGS layers; `videoEncodings` sets them yourself.
+   * `simulcast: true` sends video in the SIMULCAST_ENCODINGS layers its capture size allows
+   * (simulcastEncodingsFor); `videoEncodings` sets them yourself.
    */
   publish(stream, { videoEncodings, simulcast = false } = {}) {
-    if (simulcast && !videoEncodings) videoEncodings = SIMULCAST_ENCODINGS.map((e) => ({ ...e }));
     this._publishing = this._publishing.then(async () => {
       const pc = this._ensurePublishPc();
       for (const track of stream.getTracks()) {
         const init = { direction: 'sendonly', streams: [stream] };
         if (track.kind === 'video' && videoEncodings) init.sendEncodings = videoEncodings;
+        else if (track.kind === 'video' && simulcast) {
+          const { width, height } = track.getSettings?.() ?? {};
+          init.sendEncodings = simulcastEncodingsFor(width, height);
+        }
         const transceiver = pc.addTransceiver(track, init);
         this.e2ee?.attachSender(transceiver.sender, track.kind);
       }
@@ -159,7 +190,7 @@ export class SfuSession extends EventTarget {
   async _negotiatePublish() {
     const pc = this.publishPc;
     await pc.setLocalDescription(await pc.createOffer());
-    const { sdp } = await this.signaling.request('sfu-publish', { sdp: pc.localDescription.sdp });
+    const { sdp } = await this._placed('sfu-publish', { sdp: pc.localDescription.sdp });
     await pc.setRemoteDescription({ type: 'answer', sdp });
   }
 

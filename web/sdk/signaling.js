@@ -13,9 +13,30 @@ export class SignalingError extends Error {
   }
 }
 
-/** The signaling socket URL of a node's base URL (`http://node1:8080` → `ws://node1:8080/ws`). */
+/**
+ * The signaling socket URL of a node's base URL (`http://node1:8080` → `ws://node1:8080/ws`,
+ * `https://…` → `wss://…/ws`), or null for anything but an http(s) URL.
+ */
 export function signalingUrlOf(baseUrl) {
-  return `${baseUrl.replace(/^http/, 'ws').replace(/\/+$/, '')}/ws`;
+  let url;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}${url.pathname.replace(/\/+$/, '')}/ws`;
+}
+
+/**
+ * The socket URL a redirect to `baseUrl` may move to, or null: only http(s) base URLs, and never
+ * from a secure page or socket to an insecure one (a redirect must not downgrade to ws://).
+ */
+export function redirectTarget(baseUrl, currentUrl, location = globalThis.location) {
+  const target = signalingUrlOf(baseUrl);
+  if (target === null) return null;
+  const secure = String(currentUrl).startsWith('wss:') || location?.protocol === 'https:';
+  return secure && !target.startsWith('wss:') ? null : target;
 }
 
 /** Redirects followed for one join before giving up (cluster mode; see docs/protocol.md). */
@@ -50,11 +71,15 @@ export class SignalingClient extends EventTarget {
    * @param {number} [options.connectTimeout] ms before connect() rejects with `unreachable` (retries go on)
    * @param {boolean} [options.rejoin] join again (new peer id) if the session cannot be resumed
    * @param {number} [options.maxQueued] relays kept while reconnecting
+   * @param {number} [options.homeAfter] cluster mode: failed reconnect attempts to a node this client
+   *   was redirected to before it goes back to its own URL (`homeUrl`) and joins again there
    */
   constructor(url = defaultSignalingUrl(), options = {}) {
     super();
     this.url = url;
-    this.options = { requestTimeout: 10_000, connectTimeout: 10_000, rejoin: true, maxQueued: 1000, backoff: {}, ...options };
+    /** The URL this client was made with (load balancer or home node); redirects move `url` only. */
+    this.homeUrl = url;
+    this.options = { requestTimeout: 10_000, connectTimeout: 10_000, rejoin: true, maxQueued: 1000, homeAfter: 3, backoff: {}, ...options };
     this.WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
     this.state = 'idle';
     this.socket = null;
@@ -75,6 +100,14 @@ export class SignalingClient extends EventTarget {
     /** Highest seq acknowledged to the server (in an `ack`, `ping` or `pong`). */
     this._ackedSeq = 0;
     this._welcomed = null;
+    /** Consecutive losses of the socket to a node other than home, since it last opened there. */
+    this._failuresAway = 0;
+    /** The session was given up (its node is gone): join again once the next socket is welcomed. */
+    this._rejoinPending = false;
+    /** The last socket closed before it opened (refused connection or refused upgrade). */
+    this._closedBeforeOpen = false;
+    /** The last node this client went home from: {url, refused}. */
+    this._gaveUpOn = null;
   }
 
   /** Opens the socket; resolves once the server's welcome arrives. */
@@ -87,7 +120,10 @@ export class SignalingClient extends EventTarget {
     const timer = setTimeout(() => {
       if (this._welcomed !== welcomed) return;
       this._welcomed = null;
-      welcomed.reject(new SignalingError('unreachable', `no answer from ${this.url} in ${this.options.connectTimeout} ms`, 'connect'));
+      welcomed.reject(new SignalingError('unreachable', this._closedBeforeOpen
+        // Browsers hide the HTTP status of a refused upgrade (e.g. 403 for an Origin the server does not allow).
+        ? `${this.url} closed before it opened: the connection or the WebSocket upgrade was refused (a server that does not allow this page's origin answers 403)`
+        : `no answer from ${this.url} in ${this.options.connectTimeout} ms`, 'connect'));
     }, this.options.connectTimeout);
     welcomed.promise.then(() => clearTimeout(timer), () => clearTimeout(timer));
     this._setState(this.state === 'reconnecting' ? 'reconnecting' : 'connecting');
@@ -108,11 +144,15 @@ export class SignalingClient extends EventTarget {
       result = await this.request('join', { room, name, capacity, meta, token });
     } catch (error) {
       // Cluster mode: the room's media lives on another node; join there instead.
-      if (error.code !== 'redirect' || !error.url || redirects >= MAX_REDIRECTS) throw error;
-      this._moveTo(error.url);
+      if (error.code !== 'redirect' || !error.url) throw error;
+      const target = redirectTarget(error.url, this.url);
+      if (target === null) throw error; // not followed: see redirectTarget
+      if (redirects >= MAX_REDIRECTS) throw this._gaveUpOn?.url === target ? this._gaveUpError(this._gaveUpOn) : error;
+      this._moveTo(target);
       return this.join({ room, name, capacity, meta, token }, redirects + 1);
     }
     this._joinParams = { room: result.room, name, capacity, meta, token };
+    this._gaveUpOn = null;
     this._adoptSession(result);
     this._emit('joined', result);
     return result;
@@ -123,9 +163,13 @@ export class SignalingClient extends EventTarget {
    * `redirect` error, e.g. from `sfu-join`). Resolves with the new join result.
    */
   async moveTo(baseUrl) {
+    const target = redirectTarget(baseUrl, this.url);
+    if (target === null) {
+      throw new SignalingError('redirect', `not moving to ${baseUrl}: only http(s) URLs, and never from a secure page or socket to an insecure one`);
+    }
     const params = this._joinParams;
     await this.leave().catch(() => { /* this node may already be gone */ });
-    this._moveTo(baseUrl);
+    this._moveTo(target);
     return this.join(params ?? {});
   }
 
@@ -213,14 +257,22 @@ export class SignalingClient extends EventTarget {
     // A socket that never delivers its welcome (a half-open connection, a proxy that swallows the
     // upgrade) is abandoned like a silent one, and the next attempt follows.
     this._armWatchdog(this.options.connectTimeout);
+    let opened = false;
+    socket.onopen = () => { opened = true; };
     socket.onmessage = (event) => { if (socket === this.socket) this._onMessage(event.data); };
-    socket.onclose = () => { if (socket === this.socket) this._onSocketGone(); };
+    socket.onclose = () => {
+      if (socket !== this.socket) return;
+      this._closedBeforeOpen = !opened;
+      this._onSocketGone();
+    };
     socket.onerror = () => { /* onclose follows */ };
   }
 
-  /** Points the client at another node: the current socket closes without a reconnect. */
-  _moveTo(baseUrl) {
-    this.url = signalingUrlOf(baseUrl);
+  /** Points the client at another node's socket URL: the current socket closes without a reconnect. */
+  _moveTo(socketUrl) {
+    this.url = socketUrl;
+    this._failuresAway = 0;
+    this._rejoinPending = false;
     const old = this.socket;
     this.socket = null;
     this._clearTimers();
@@ -290,34 +342,80 @@ export class SignalingClient extends EventTarget {
           this.dropSocket();
           return;
         }
-        this.resumeToken = null;
-        this.lastSeq = 0;
-        this._ackedSeq = 0;
-        // Relays queued for the old session name peer ids of a room this client is no longer in.
-        this._queue = [];
-        this._emit('session-lost', { reason: error.message });
-        if (this.options.rejoin && this._joinParams) {
-          const params = this._joinParams;
-          try {
-            const result = await this.request('join', params);
-            this._adoptSession(result);
-            this._opened();
-            this._emit('rejoined', result);
-          } catch (joinError) {
-            this._opened();
-            this._emit('server-error', { code: joinError.code, message: joinError.message });
-          }
-        } else {
-          this._opened();
-        }
+        this._abandonSession(error.message);
+        // A node this client was redirected to no longer knows it: the room is joined again from home,
+        // where it may be placed on another node.
+        if (this.url !== this.homeUrl) return this._switchNode(this.homeUrl);
+        if (this._rejoinPending) await this._rejoin();
+        else this._opened();
       }
+    } else if (this._rejoinPending) {
+      await this._rejoin();
     } else {
       this._opened();
     }
+    return undefined;
+  }
+
+  /** Forgets a session that cannot be resumed; a rejoin follows when the client is in a room. */
+  _abandonSession(reason) {
+    this.resumeToken = null;
+    this.lastSeq = 0;
+    this._ackedSeq = 0;
+    // Relays queued for the old session name peer ids of a room this client is no longer in.
+    this._queue = [];
+    this._rejoinPending = Boolean(this.options.rejoin && this._joinParams);
+    if (this._joinParams || this.peerId) this._emit('session-lost', { reason });
+  }
+
+  /** Joins the room of the lost session again (new peer id); a redirect is followed to the room's node. */
+  async _rejoin() {
+    try {
+      const result = await this.request('join', this._joinParams);
+      this._rejoinPending = false;
+      this._adoptSession(result);
+      this._opened();
+      this._emit('rejoined', result);
+    } catch (joinError) {
+      if (joinError.code === 'disconnected') return; // socket dropped again: the next attempt retries
+      const target = joinError.code === 'redirect' && joinError.url ? redirectTarget(joinError.url, this.url) : null;
+      if (target !== null) {
+        this._switchNode(target);
+        return;
+      }
+      this._rejoinPending = false;
+      this._opened();
+      this._emit('server-error', { code: joinError.code, message: joinError.message });
+    }
+  }
+
+  /** Why a join redirected again and again to a node this client could not open a socket to failed. */
+  _gaveUpError({ url, refused }) {
+    const why = refused
+      ? 'the connection or the WebSocket upgrade was refused (a node that does not allow this page\'s origin answers 403)'
+      : 'no answer';
+    return new SignalingError('unreachable', `the room is served by ${url}, which could not be reached ${this.options.homeAfter + 1} times in a row: ${why}`, 'join');
+  }
+
+  /** Cluster mode: leaves this socket for another node's socket URL and opens that one now. */
+  _switchNode(socketUrl) {
+    const old = this.socket;
+    this.socket = null;
+    this._clearTimers();
+    this._failPending('disconnected', 'moved to another node');
+    if (old) {
+      old.onclose = null;
+      try { old.close(1000, 'moving'); } catch { /* already closed */ }
+    }
+    this.url = socketUrl;
+    this._failuresAway = 0;
+    this._setState('reconnecting');
+    this._openSocket();
   }
 
   _opened() {
     this._attempt = 0;
+    this._failuresAway = 0;
     this._setState('open');
     const queued = this._queue;
     this._queue = [];
@@ -423,6 +521,15 @@ export class SignalingClient extends EventTarget {
     this._failPending('disconnected', 'connection to the server was lost');
     if (this.state === 'closed') return;
     this._setState('reconnecting');
+    if (this.url !== this.homeUrl && ++this._failuresAway > this.options.homeAfter) {
+      // Cluster mode: the node this client was redirected to is gone (its session with it). Back to
+      // the home URL, which places the room on a live node; the next welcome there joins again.
+      this._gaveUpOn = { url: this.url, refused: this._closedBeforeOpen };
+      this.url = this.homeUrl;
+      this._failuresAway = 0;
+      this._attempt = 0;
+      this._abandonSession(`${this.options.homeAfter} reconnect attempts to the room's node failed`);
+    }
     const attempt = this._attempt++;
     const delay = backoffDelay(attempt, this.options.backoff);
     this._emit('retry', { attempt, delay });

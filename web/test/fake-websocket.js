@@ -1,6 +1,8 @@
 // A scriptable stand-in for the browser WebSocket: tests play the server's part.
 export class FakeWebSocket {
   static instances = [];
+  /** Socket URLs whose sockets close before they open (a dead node, a refused upgrade). */
+  static refused = new Set();
 
   constructor(url) {
     this.url = url;
@@ -8,6 +10,13 @@ export class FakeWebSocket {
     this.sent = [];
     FakeWebSocket.instances.push(this);
     queueMicrotask(() => {
+      if (FakeWebSocket.refused.has(url)) {
+        // connection refused, or an upgrade the server answered with 403: no open, a 1006 close
+        this.readyState = 3;
+        this.onerror?.({});
+        this.onclose?.({ code: 1006 });
+        return;
+      }
       this.readyState = 1;
       this.onopen?.({});
     });
@@ -19,6 +28,7 @@ export class FakeWebSocket {
 
   static reset() {
     FakeWebSocket.instances = [];
+    FakeWebSocket.refused = new Set();
   }
 
   send(text) {

@@ -12,6 +12,19 @@ test('the token comes from the query string, else from a token= fragment', () =>
   assert.equal(tokenFromPage({ search: '?token=a%2Bb', hash: '' }), 'a+b', 'percent-encoding is undone');
 });
 
+test('a token in the query leaves the address bar and survives a reload of the tab', () => {
+  const stored = new Map();
+  const storage = { setItem: (k, v) => stored.set(k, v), getItem: (k) => stored.get(k) ?? null };
+  const replaced = [];
+  const history = { state: null, replaceState: (state, title, url) => replaced.push(url) };
+  const page = { pathname: '/call/', search: '?room=standup&token=eyJ.a.b', hash: '#x' };
+  assert.equal(tokenFromPage(page, { history, storage }), 'eyJ.a.b');
+  assert.deepEqual(replaced, ['/call/?room=standup#x'], 'the token is gone from the address, the rest kept');
+  const reloaded = { pathname: '/call/', search: '?room=standup', hash: '#x' };
+  assert.equal(tokenFromPage(reloaded, { history, storage }), 'eyJ.a.b', 'the tab remembers it');
+  assert.equal(tokenFromPage({ pathname: '/room/', search: '', hash: '' }, { history, storage }), undefined, 'per app page');
+});
+
 test('each refusal has a human sentence and no protocol words', () => {
   for (const code of ['token-required', 'token-invalid', 'token-expired', 'token-not-yet-valid', 'token-room-mismatch', 'forbidden']) {
     const text = describeTokenError(new SignalingError(code, 'the token expired at 2026-11-24T10:00:00Z', 'join'));

@@ -1,6 +1,6 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { SignalingClient } from '../sdk/signaling.js';
+import { SignalingClient, signalingUrlOf, redirectTarget } from '../sdk/signaling.js';
 import { SfuSession } from '../sdk/sfu-session.js';
 import { FakeWebSocket, tick, until } from './fake-websocket.js';
 
@@ -20,7 +20,8 @@ test('SfuSession.start moves the client to the node named by a redirected sfu-jo
   node1.receive({ type: 'response', id: node1.lastSent('join').id, result: result('p1') });
   await joining;
 
-  const started = new SfuSession(client).start();
+  const session = new SfuSession(client);
+  const started = session.start();
   await until(() => node1.lastSent('sfu-join'));
   node1.receive({ type: 'error', id: node1.lastSent('sfu-join').id, code: 'redirect', url: 'http://node2:8080', message: 'elsewhere' });
   await until(() => node1.lastSent('leave'));
@@ -36,5 +37,71 @@ test('SfuSession.start moves the client to the node named by a redirected sfu-jo
   node2.receive({ type: 'response', id: node2.lastSent('sfu-join').id, result: {} });
   await started;
   assert.equal(client.peerId, 'p2');
+  session.close();
+  client.close();
+});
+
+test('signalingUrlOf turns http(s) base URLs into socket URLs and refuses every other scheme', () => {
+  assert.equal(signalingUrlOf('http://node2:8080'), 'ws://node2:8080/ws');
+  assert.equal(signalingUrlOf('https://node2.example.org:8443/'), 'wss://node2.example.org:8443/ws');
+  assert.equal(signalingUrlOf('https://example.org/parley//'), 'wss://example.org/parley/ws');
+  for (const bad of ['javascript:alert(1)', 'ftp://node2', 'ws://node2:8080', 'data:text/plain,x', 'node2:8080', '', 'http//x']) {
+    assert.equal(signalingUrlOf(bad), null, bad);
+  }
+});
+
+test('redirectTarget never moves from a secure page or socket to an insecure one', () => {
+  const plainPage = { protocol: 'http:' };
+  const securePage = { protocol: 'https:' };
+  assert.equal(redirectTarget('http://node2:8080', 'ws://node1/ws', plainPage), 'ws://node2:8080/ws');
+  assert.equal(redirectTarget('https://node2:8443', 'ws://node1/ws', plainPage), 'wss://node2:8443/ws', 'upgrading is fine');
+  assert.equal(redirectTarget('https://node2:8443', 'wss://node1/ws', securePage), 'wss://node2:8443/ws');
+  assert.equal(redirectTarget('http://node2:8080', 'wss://node1/ws', plainPage), null, 'from a wss socket');
+  assert.equal(redirectTarget('http://node2:8080', 'ws://node1/ws', securePage), null, 'from an https page (mixed content)');
+  assert.equal(redirectTarget('javascript:alert(1)', 'ws://node1/ws', plainPage), null);
+  assert.equal(redirectTarget('http://node2:8080', 'ws://node1/ws', undefined), 'ws://node2:8080/ws', 'outside a browser');
+});
+
+async function joinedOn(url) {
+  const client = new SignalingClient(url, { WebSocket: FakeWebSocket, requestTimeout: 1000 });
+  const connected = client.connect();
+  await tick();
+  const socket = FakeWebSocket.last;
+  socket.welcome();
+  await connected;
+  return { client, socket };
+}
+
+test('a join redirected from a wss socket to an http node is refused, not followed', async () => {
+  const { client, socket } = await joinedOn('wss://node1/ws');
+  const joining = client.join({ room: 'group', name: 'Ann' });
+  await until(() => socket.lastSent('join'));
+  socket.receive({ type: 'error', id: socket.lastSent('join').id, code: 'redirect', url: 'http://node2:8080', message: 'elsewhere' });
+  await assert.rejects(joining, (error) => error.code === 'redirect' && error.url === 'http://node2:8080');
+  assert.equal(FakeWebSocket.last, socket, 'no socket opened to the insecure node');
+  assert.equal(client.url, 'wss://node1/ws');
+  client.close();
+});
+
+test('a join redirected to a non-http URL is refused, not followed', async () => {
+  const { client, socket } = await joinedOn('ws://node1/ws');
+  const joining = client.join({ room: 'group', name: 'Ann' });
+  await until(() => socket.lastSent('join'));
+  socket.receive({ type: 'error', id: socket.lastSent('join').id, code: 'redirect', url: 'javascript:alert(1)', message: 'elsewhere' });
+  await assert.rejects(joining, (error) => error.code === 'redirect');
+  assert.equal(FakeWebSocket.last, socket);
+  client.close();
+});
+
+test('moveTo an insecure node from a wss socket refuses before leaving the room', async () => {
+  const { client, socket } = await joinedOn('wss://node1/ws');
+  const joining = client.join({ room: 'group', name: 'Ann' });
+  await until(() => socket.lastSent('join'));
+  socket.receive({ type: 'response', id: socket.lastSent('join').id, result: result('p1') });
+  await joining;
+  await assert.rejects(client.moveTo('http://node2:8080'), (error) => error.code === 'redirect');
+  assert.equal(socket.lastSent('leave'), undefined, 'still in the room');
+  assert.equal(client.peerId, 'p1');
+  assert.equal(FakeWebSocket.last, socket);
   client.close();
 });

@@ -3,12 +3,12 @@
 //
 // Wire messages between the two pages go over signaling `message` (they survive a broken media
 // path, and are queued across a signaling reconnect): {app: 'call', kind: 'state', micOn, cameraOn,
-// screenSharing} whenever the local state changes or the peer (re)appears, {app: 'call', kind: 'bye'}
-// on hang-up.
+// screenSharing, name} whenever the local state changes or the peer (re)appears, {app: 'call', kind: 'bye'}
+// on hang-up. `name` is what the person typed (absent with a join token: the token names them).
 import { P2PSession } from '/sdk/p2p-session.js';
 import { LocalMedia, applyOpusSettings, applyVideoBitrateHints, capBitrate, preferCodecs, describeMediaError, restartEncoding } from '/sdk/media.js';
 import { QualityMonitor } from '/sdk/call-quality.js';
-import { describeTokenError } from '/sdk/join-token.js';
+import { describeTokenError, isTokenError } from '/sdk/join-token.js';
 import { E2EE, fragmentWithPassphrase } from '/sdk/e2ee.js';
 import { canMove, describeSessionStep, stateForSession } from './call-state.js';
 
@@ -39,6 +39,10 @@ export class CallController extends EventTarget {
     /** Every state with its reason, newest last (bounded): what the screen said, for debugging. */
     this.log = [];
     this.room = options.room ?? null;
+    /** The name we show the other person; with a join token the token's name is used instead. */
+    this.name = options.token ? null : options.name ?? null;
+    /** True once the server refused our join token: no retry can help, only a new link. */
+    this.tokenRefused = false;
     this.session = null;
     this.remote = null;
     this.remoteStream = new MediaStream();
@@ -80,7 +84,7 @@ export class CallController extends EventTarget {
 
   /** The button on the failed screen: join again, or rebuild the connection to the peer. */
   async retry() {
-    if (this.state !== 'failed') return;
+    if (this.state !== 'failed' || this.tokenRefused) return;
     if (!this.signaling.peerId || !this.signaling.room) {
       await this._join();
     } else if (this.session && this.session.state !== 'closed') {
@@ -100,6 +104,13 @@ export class CallController extends EventTarget {
     this.endedAt = null;
     this._move('preview', CALL_REASON_START);
     await this.start();
+  }
+
+  /** Changes the name the other person sees (trimmed, at most 40 characters; empty: none). Not with a token. */
+  setName(name) {
+    if (this.options.token) return;
+    this.name = cleanName(name);
+    this._announce();
   }
 
   toggleMic() {
@@ -220,10 +231,15 @@ export class CallController extends EventTarget {
     this._move('joining', this.room ? `joining room ${this.room}` : 'creating a room');
     this.marks.joinSent = epochNow();
     try {
-      const result = await this.signaling.join({ room: this.room ?? undefined, name: this.options.name ?? undefined, capacity: 2,
+      const result = await this.signaling.join({ room: this.room ?? undefined, name: this.name ?? undefined, capacity: 2,
         token: this.options.token ?? undefined });
       this._onJoined(result);
     } catch (error) {
+      if (isTokenError(error)) {
+        // The link itself is refused (expired, invalid, …): the camera is of no use any more.
+        this.tokenRefused = true;
+        this.media.stop();
+      }
       const reason = describeTokenError(error) ?? (error.code === 'room-full'
         ? 'This call already has two people in it.'
         : `Could not join the room: ${error.message}`);
@@ -272,8 +288,10 @@ export class CallController extends EventTarget {
     const data = message.data;
     if (!data || data.app !== 'call' || message.from !== this.remote?.id) return;
     if (data.kind === 'state') {
+      // With join tokens the server's name (from the token) is the one to trust, not the peer's word.
+      const name = this.options.token ? null : cleanName(data.name);
       this.remote = { ...this.remote, micOn: data.micOn !== false, cameraOn: data.cameraOn !== false,
-        screenSharing: data.screenSharing === true };
+        screenSharing: data.screenSharing === true, ...(name ? { name } : {}) };
       this._emit('remote', { peer: this.remote });
     } else if (data.kind === 'bye') {
       this._byeFrom.add(message.from);
@@ -297,7 +315,7 @@ export class CallController extends EventTarget {
     if (!this.remote || this.state === 'ended') return;
     this.signaling.sendTo(this.remote.id, 'message', {
       data: { app: 'call', kind: 'state', micOn: this.media.micOn, cameraOn: this.media.cameraOn,
-        screenSharing: this.media.screenSharing },
+        screenSharing: this.media.screenSharing, name: this.name ?? undefined },
     });
   }
 
@@ -496,6 +514,11 @@ export class CallController extends EventTarget {
 }
 
 const CALL_REASON_START = 'starting camera and microphone';
+
+/** A display name as typed (trimmed, at most 40 characters), or null when there is none. */
+function cleanName(name) {
+  return typeof name === 'string' ? name.trim().slice(0, 40) || null : null;
+}
 
 function epochNow() {
   return performance.timeOrigin + performance.now();

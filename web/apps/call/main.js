@@ -8,6 +8,9 @@ import { e2eeSupport, passphraseFromFragment, randomPassphrase } from '/sdk/e2ee
 
 const $ = (id) => document.getElementById(id);
 const options = { ...parseCallOptions(location.search), token: tokenFromPage() };
+// The name is optional and remembered (the same key as the room and transfer apps); with a join
+// token the token says who this is, so there is nothing to type.
+if (!options.token) options.name ??= localStorage.getItem('parley.name')?.trim().slice(0, 40) || null;
 const signaling = new SignalingClient();
 const call = new CallController(signaling, options);
 window.parleyCall = call; // for debugging and the browser tests
@@ -23,6 +26,8 @@ const TITLES = {
   ended: 'Call ended',
 };
 const BUSY = new Set(['preview', 'joining', 'connecting', 'reconnecting']);
+/** States whose screen offers the name field (before the call is up). */
+const ASK_NAME = new Set(['preview', 'joining', 'waiting', 'connecting']);
 
 const remoteVideo = $('remote-video');
 const localVideo = $('local-video');
@@ -44,12 +49,17 @@ call.addEventListener('state', ({ detail: { state, reason } }) => {
   $('overlay-reason').textContent = describeReason(reason);
   $('spinner').hidden = !BUSY.has(state);
   $('share').hidden = state !== 'waiting';
-  $('retry').hidden = state !== 'failed';
+  // A refused link (expired, invalid, …): retrying or starting another call cannot help.
+  const refused = state === 'failed' && call.tokenRefused;
+  $('retry').hidden = state !== 'failed' || refused;
   $('rejoin').hidden = state !== 'ended';
-  $('new-call').hidden = !(state === 'ended' || state === 'failed');
-  const inCall = state !== 'ended';
+  $('new-call').hidden = !(state === 'ended' || state === 'failed') || refused;
+  $('home').hidden = !refused;
+  $('name-row').hidden = Boolean(options.token) || !ASK_NAME.has(state);
+  const inCall = state !== 'ended' && !refused;
   for (const id of ['mic', 'camera', 'switch-camera', 'screen', 'devices', 'hangup']) $(id).disabled = !inCall;
   $('screen').disabled = !inCall || !(state === 'connected' || state === 'reconnecting' || state === 'connecting');
+  renderWith();
   if (state === 'ended') {
     remoteVideo.srcObject = null; // else the last remote frame stays frozen behind the ended screen
     $('duration').hidden = true;
@@ -108,6 +118,20 @@ $('copy-link').addEventListener('click', async () => {
   setTimeout(() => { $('copy-link').textContent = 'Copy link'; }, 2000);
 });
 $('retry').addEventListener('click', () => call.retry());
+
+// ---- your name ----------------------------------------------------------------------------------
+
+const nameInputs = [...document.querySelectorAll('.my-name')];
+$('settings-name-row').hidden = Boolean(options.token);
+for (const input of nameInputs) {
+  input.value = options.name ?? '';
+  input.addEventListener('change', () => {
+    const name = input.value.trim().slice(0, 40);
+    for (const other of nameInputs) other.value = name;
+    localStorage.setItem('parley.name', name);
+    call.setName(name);
+  });
+}
 $('rejoin').addEventListener('click', () => call.rejoin());
 
 // ---- local controls -----------------------------------------------------------------------------
@@ -175,11 +199,13 @@ function deviceError(error) {
 call.addEventListener('remote', ({ detail: { peer } }) => {
   $('remote-badges').hidden = !peer;
   if (!peer) {
+    renderWith();
     $('remote-off').hidden = true;
     return;
   }
   const name = peer.name || 'Guest';
   $('remote-name').textContent = name;
+  renderWith();
   $('remote-avatar').textContent = name.slice(0, 1).toUpperCase();
   $('remote-muted').hidden = peer.micOn;
   $('remote-camera-off').hidden = peer.cameraOn || peer.screenSharing;
@@ -198,6 +224,13 @@ call.addEventListener('remotetrack', ({ detail: { track } }) => {
   }
   playRemote();
 });
+
+/** The header says who you are talking to while the call is up. */
+function renderWith() {
+  const up = call.remote && (call.state === 'connected' || call.state === 'reconnecting');
+  $('with').hidden = !up;
+  $('with').textContent = up ? `In a call with ${call.remote.name || 'Guest'}` : '';
+}
 
 function playRemote() {
   remoteVideo.play().then(() => { $('unmute-audio').hidden = true; }).catch((error) => {

@@ -47,3 +47,21 @@ export function constraintsFor(renderedHeights, onStage) {
   }
   return { maxHeight, defaultMaxHeight: 0, onStage, lastN: Math.max(shown, 1) };
 }
+
+/**
+ * The grid that fits `count` tiles of `aspect` (width / height) into a `width` × `height` box
+ * with `gap` pixels between them: the column count that gives the largest tiles, and their width.
+ * Returns {columns, tileWidth} (tileWidth in whole pixels, at least 1).
+ */
+export function fitGrid(count, width, height, { gap = 8, aspect = 4 / 3 } = {}) {
+  const n = Math.max(1, count);
+  let best = { columns: 1, tileWidth: 1 };
+  for (let columns = 1; columns <= n; columns += 1) {
+    const rows = Math.ceil(n / columns);
+    const byWidth = (width - gap * (columns - 1)) / columns;
+    const byHeight = ((height - gap * (rows - 1)) / rows) * aspect;
+    const tileWidth = Math.floor(Math.min(byWidth, byHeight));
+    if (tileWidth > best.tileWidth) best = { columns, tileWidth };
+  }
+  return best;
+}

@@ -9,7 +9,8 @@
 import { SignalingClient } from '/sdk/signaling.js';
 import { SfuSession } from '/sdk/sfu-session.js';
 import { QualityMonitor } from '/sdk/call-quality.js';
-import { chooseTiles, gridColumns, constraintsFor, MAX_TILES } from '/apps/room/layout.js';
+import { chooseTiles, constraintsFor, fitGrid, MAX_TILES } from '/apps/room/layout.js';
+import { roomLabel, roomStatus } from '/apps/room/room-label.js';
 import { tokenFromPage, describeTokenError } from '/sdk/join-token.js';
 import { E2EE, e2eeSupport, fragmentWithPassphrase, passphraseFromFragment, randomPassphrase, roomFromFragment } from '/sdk/e2ee.js';
 
@@ -76,7 +77,9 @@ $('layout').addEventListener('click', () => {
   state.layout = state.layout === 'grid' ? 'spotlight' : 'grid';
   render();
 });
+$('copy-link').addEventListener('click', copyLink);
 window.addEventListener('pagehide', leave);
+window.addEventListener('resize', () => fitTiles());
 new ResizeObserver(() => scheduleConstraints()).observe($('grid'));
 
 async function startPreview() {
@@ -105,10 +108,23 @@ async function join(name) {
   const hashRoom = roomFromFragment(location.hash);
   const joined = await signaling.join({ room: hashRoom || undefined, name, token: tokenFromPage() });
   state.canPublish = joined.canPublish !== false;
+  state.canSubscribe = joined.canSubscribe !== false;
   // The passphrase stays in the fragment (browsers never send it): the invite link carries it.
   history.replaceState(null, '', fragmentWithPassphrase(`#${joined.room}`, state.passphrase));
-  $('share-link').textContent = location.href.replace(location.search, '');
-  $('share-link').href = $('share-link').textContent;
+  // The link to share carries no token (docs/operations.md): with tokens on, invitations come from the backend.
+  state.shareLink = location.href.replace(location.search, '');
+  $('room-label').textContent = roomLabel(joined.room);
+  $('room-label').title = `Room ${joined.room}`;
+  $('copy-link').title = state.shareLink;
+  $('room-name').hidden = false;
+  if (!state.canPublish) {
+    // A viewer link: the camera and microphone would only be on for nothing (and their light with them).
+    state.local.getTracks().forEach((t) => t.stop());
+    state.local = new MediaStream();
+    state.me.micOn = false;
+    state.me.cameraOn = false;
+    for (const id of ['mic', 'camera', 'screen']) $(id).hidden = true;
+  }
   for (const peer of signaling.peers.values()) addPerson(peer);
   signaling.on('peer-joined', ({ peer }) => {
     addPerson(peer);
@@ -121,7 +137,7 @@ async function join(name) {
   signaling.on('message', ({ from, data }) => onRoomMessage(from, data));
   signaling.on('statechange', ({ state: s }) => {
     if (s === 'reconnecting') banner('Connection to the server lost — reconnecting…');
-    else if (s === 'open') banner(null);
+    else if (s === 'open') banner(rightsBanner());
   });
   signaling.on('rejoined', () => {
     // The old session could not be resumed: we are a new peer in the same room; media starts over.
@@ -135,7 +151,7 @@ async function join(name) {
   await startMedia();
   $('join-form').hidden = true;
   $('call').hidden = false;
-  setStatus(`in room ${joined.room}`);
+  setStatus(roomStatus(state.people.size));
   sendState();
   state.stateTimer = setInterval(sendState, STATE_INTERVAL_MS);
   render();
@@ -144,7 +160,8 @@ async function join(name) {
 // ---- media ------------------------------------------------------------------------------
 
 async function startMedia() {
-  const sfu = new SfuSession(state.signaling, { rtcConfig: { iceServers: state.signaling.iceServers }, e2ee: state.e2ee ?? undefined });
+  const sfu = new SfuSession(state.signaling, { rtcConfig: { iceServers: state.signaling.iceServers }, subscribe: state.canSubscribe,
+    e2ee: state.e2ee ?? undefined });
   state.sfu = sfu;
   sfu.addEventListener('track', ({ detail }) => addTrack(detail));
   sfu.addEventListener('trackended', ({ detail }) => removeTrack(detail));
@@ -160,11 +177,11 @@ async function startMedia() {
     restartMedia(detail.reason).catch((e) => banner(`media: ${e.message}`));
   });
   await sfu.start();
-  if (!state.canPublish) banner('Your link lets you watch and listen; it does not allow sending video or sound.');
-  else if (state.local.getTracks().length) await sfu.publish(state.local, { simulcast: true });
+  banner(rightsBanner());
+  if (state.canPublish && state.local.getTracks().length) await sfu.publish(state.local, { simulcast: true });
   if (state.screen) await publishScreen();
   state.monitor?.stop();
-  state.monitor = new QualityMonitor(() => state.sfu?.subscribePc, { expectVideo: () => false });
+  state.monitor = new QualityMonitor(() => state.sfu?.subscribePc ?? state.sfu?.publishPc, { expectVideo: () => false });
   state.monitor.addEventListener('sample', ({ detail }) => {
     if (detail.quality.level === state.me.quality) return;
     state.me.quality = detail.quality.level;
@@ -188,8 +205,26 @@ async function restartMedia(reason) {
   for (const element of state.audio.values()) element.remove();
   state.audio.clear();
   await startMedia();
-  banner(null);
   render();
+}
+
+/** What a join token's media rights leave out, in plain words (null when it allows everything). */
+function rightsBanner() {
+  if (!state.canPublish && !state.canSubscribe) return 'Your link lets you be in the call; it does not allow sending or receiving video or sound.';
+  if (!state.canPublish) return 'Your link lets you watch and listen; it does not allow sending video or sound.';
+  if (!state.canSubscribe) return 'Your link lets you send video and sound; it does not allow seeing or hearing the others.';
+  return null;
+}
+
+async function copyLink() {
+  const button = $('copy-link');
+  try {
+    await navigator.clipboard.writeText(state.shareLink);
+    button.textContent = 'Copied';
+  } catch {
+    window.prompt('Copy this link:', state.shareLink); // no clipboard access (http on another host)
+  }
+  setTimeout(() => { button.textContent = 'Copy link'; }, 2000);
 }
 
 function addTrack({ peerId, trackId, track }) {
@@ -353,6 +388,8 @@ function render() {
   const local = state.tiles.get('local');
   local.caption.textContent = `${state.signaling.name ?? 'You'} (you)`;
   local.caption.classList.toggle('mic-off', !state.me.micOn);
+  local.muted.hidden = state.me.micOn;
+  local.avatar.textContent = (state.signaling.name || 'You').slice(0, 1).toUpperCase(); // shown when the camera is off
   local.div.classList.toggle('video-on', state.me.cameraOn && state.local.getVideoTracks().length > 0);
   local.div.classList.toggle('speaking', state.dominant === state.signaling.peerId);
   // spotlight: the pinned tile, else a screen share, else the dominant speaker
@@ -367,7 +404,8 @@ function render() {
     if (entry.div.parentElement !== parent) parent.append(entry.div);
     entry.div.classList.toggle('pinned', key === state.pinned);
   }
-  $('grid').style.setProperty('--columns', gridColumns($('grid').children.length));
+  fitTiles();
+  if (!$('call').hidden) setStatus(roomStatus(state.people.size));
   $('layout').textContent = state.layout === 'grid' ? 'Spotlight view' : 'Grid view';
   $('audio-only-title').hidden = audioOnly.length === 0;
   $('audio-only').replaceChildren(...audioOnly.map((id) => personRow(state.people.get(id))));
@@ -375,9 +413,24 @@ function render() {
   scheduleConstraints();
 }
 
+/** Sizes the grid so all its tiles fit between its top and the bottom of the window (no scrolling). */
+function fitTiles() {
+  const grid = $('grid');
+  if (grid.parentElement.classList.contains('spotlit') || !grid.children.length) {
+    grid.style.removeProperty('--tile-width');
+    return;
+  }
+  const bottomMargin = 16; // the page's own padding below the grid
+  const height = window.innerHeight - grid.getBoundingClientRect().top - bottomMargin;
+  const { columns, tileWidth } = fitGrid(grid.children.length, grid.clientWidth, height, { gap: 8, aspect: 4 / 3 });
+  grid.style.setProperty('--columns', columns);
+  grid.style.setProperty('--tile-width', `${tileWidth}px`);
+}
+
 function fill(entry, person, video, videoOn, isScreen) {
   entry.caption.textContent = isScreen ? `${person.name} (screen)` : person.name;
   entry.caption.classList.toggle('mic-off', !isScreen && !person.micOn);
+  entry.muted.hidden = isScreen || person.micOn;
   entry.div.classList.toggle('screen', isScreen);
   entry.div.classList.toggle('speaking', !isScreen && state.dominant === person.id);
   const forwarded = state.sfu?.forwarding?.forwarded;
@@ -411,7 +464,12 @@ function tile(key, { local = false } = {}) {
   avatar.className = 'avatar';
   const caption = document.createElement('span');
   caption.className = 'name';
-  div.append(video, avatar, caption);
+  const muted = document.createElement('span');
+  muted.className = 'muted-badge';
+  muted.hidden = true;
+  muted.innerHTML = MIC_OFF_ICON;
+  muted.append('Muted');
+  div.append(video, avatar, caption, muted);
   if (!local) {
     const pin = document.createElement('button');
     pin.type = 'button';
@@ -425,10 +483,14 @@ function tile(key, { local = false } = {}) {
     div.append(pin);
   }
   $('grid').append(div);
-  entry = { div, video, avatar, caption, trackId: null };
+  entry = { div, video, avatar, caption, muted, trackId: null };
   state.tiles.set(key, entry);
   return entry;
 }
+
+/** A crossed-out microphone (decorative; the badge says "Muted" in words). */
+const MIC_OFF_ICON = '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.2" '
+  + 'stroke-linecap="round"><rect x="9" y="3" width="6" height="11" rx="3"/><path d="M5 11a7 7 0 0 0 14 0M12 18v3M4 4l16 16"/></svg>';
 
 function renderPeople() {
   const me = { id: state.signaling.peerId, name: `${state.signaling.name ?? 'You'} (you)`, ...state.me, away: false };
@@ -471,7 +533,7 @@ function scheduleConstraints() {
 
 function sendConstraints() {
   const sfu = state.sfu;
-  if (!sfu || !state.autoQuality) return;
+  if (!sfu || !state.autoQuality || !state.canSubscribe) return; // publish-only: the SFU sends us nothing
   const heights = new Map();
   for (const person of state.people.values()) {
     for (const trackId of person.videos.keys()) heights.set(trackId, 0);
@@ -507,6 +569,7 @@ function leave() {
   $('call').hidden = true;
   for (const id of ['grid', 'spotlight', 'people', 'audio-only']) $(id).replaceChildren();
   $('media-status').textContent = '';
+  $('room-name').hidden = true;
   $('left').hidden = false;
 }
 

@@ -269,7 +269,8 @@ function retireEarlier(peer) {
 function serve(peer, files, transferId) {
   $('no-receivers').hidden = true;
   const replaced = retireEarlier(peer);
-  const sender = new FileSender(files, { transferId, from: myName() });
+  // The name the server admitted us with: with a join token that is the token's name, not what was typed.
+  const sender = new FileSender(files, { transferId, from: client.name || myName() });
   debug.senders.set(peer.id, sender);
   const session = openSession(peer.id, (channel, pc) => sender.attach(channel, pc), () => !FINAL.includes(sender.state));
   closeWhenFinished(sender, session);

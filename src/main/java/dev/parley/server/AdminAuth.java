@@ -8,7 +8,12 @@ import java.util.Optional;
 /**
  * Who may see the admin page and {@code /admin/api}: with {@code --admin-token}, requests that
  * carry {@code Authorization: Bearer <token>} (the page itself is served to anyone and asks for
- * the token); without one, only clients on this machine (loopback, not through a proxy).
+ * the token); without one, only clients on this machine: a loopback peer that names this machine
+ * by a loopback name and did not come through a proxy.
+ *
+ * <p>The name matters as much as the address: nginx's {@code proxy_pass} adds no forwarding header
+ * by default, so a request from the internet arrives from 127.0.0.1 without one — but it carries
+ * the public {@code Host}. So does a DNS-rebinding page in the operator's own browser.
  */
 final class AdminAuth {
     /** Headers a reverse proxy adds: such a request came from elsewhere even though it arrives on loopback. */
@@ -67,5 +72,24 @@ final class AdminAuth {
     /** The loopback rule: a loopback peer (127.0.0.0/8, ::1) whose request did not pass through a proxy. */
     static boolean isLocalClient(InetAddress remote, boolean proxied) {
         return remote != null && remote.isLoopbackAddress() && !proxied;
+    }
+
+    /**
+     * True if the {@code Host} header's name (without port) is a loopback name: localhost,
+     * 127.0.0.0/8 or [::1]. Anything else — a public name, an address of another interface, no
+     * Host at all — means the request did not come from a browser or tool on this machine
+     * talking to it directly.
+     */
+    static boolean isLoopbackHostName(String host) {
+        if (host == null) return false;
+        String name = host.trim().toLowerCase(java.util.Locale.ROOT);
+        if (name.startsWith("[")) {
+            int end = name.indexOf(']');
+            return end > 0 && name.substring(1, end).equals("::1");
+        }
+        int colon = name.indexOf(':');
+        if (colon >= 0) name = name.substring(0, colon);
+        if (name.endsWith(".")) name = name.substring(0, name.length() - 1);
+        return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 }

@@ -37,7 +37,9 @@ final class AdminRoutes extends Handler.Wrapper {
         if (!page && !api) return super.handle(request, response, callback);
         InetAddress remote = request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress a
                 ? a.getAddress() : null;
-        boolean proxied = AdminAuth.PROXY_HEADERS.stream().anyMatch(h -> request.getHeaders().get(h) != null);
+        // through a proxy: a forwarding header, or a Host that is not a loopback name (see AdminAuth)
+        boolean proxied = AdminAuth.PROXY_HEADERS.stream().anyMatch(h -> request.getHeaders().get(h) != null)
+                || !AdminAuth.isLoopbackHostName(request.getHeaders().get(HttpHeader.HOST));
         AdminAuth.Decision decision = page ? auth.checkPage(remote, proxied)
                 : auth.checkApi(request.getHeaders().get(HttpHeader.AUTHORIZATION), remote, proxied);
         if (!decision.allowed()) {

@@ -103,7 +103,7 @@ public final class ConfigLoader {
             new Option("redis", "",
                     "cluster mode: redis://[user:password@]host:port[/db] shared by all nodes (rooms and signaling span nodes; see docs/operations.md)"),
             new Option("node-url", "",
-                    "cluster mode: this node's base URL as clients reach it, used in SFU redirects (default: http://<announced address>:<port>)"));
+                    "cluster mode: this node's base URL as clients reach it, used in SFU redirects (default: http://<announced address>:<port>, with TLS https://<announced address>:<TLS port>)"));
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
@@ -143,12 +143,15 @@ public final class ConfigLoader {
                 .append("Runs signaling, the built-in STUN/TURN server, the SFU and the web apps in one process.\n")
                 .append("Each option may also be set as an environment variable or as a key in the --config YAML file.\n")
                 .append("Precedence: command line > environment > YAML file > default.\n\n");
+        // one column for the descriptions, as wide as the longest flag, so they line up
+        int width = OPTIONS.stream().mapToInt(o -> (o.flag() + " <value>").length()).max().orElse(0);
+        String row = "  %-" + width + "s  %s%n";
         for (Option option : OPTIONS) {
-            help.append(String.format(Locale.ROOT, "  %-30s %s%n", option.flag() + " <value>", option.description()));
-            help.append(String.format(Locale.ROOT, "  %-30s env %s, default: %s%n", "", option.envVar(),
-                    option.defaultValue().isEmpty() ? "(none)" : option.defaultValue()));
+            help.append(String.format(Locale.ROOT, row, option.flag() + " <value>", option.description()));
+            help.append(String.format(Locale.ROOT, row, "", "env " + option.envVar() + ", default: "
+                    + (option.defaultValue().isEmpty() ? "(none)" : option.defaultValue())));
         }
-        help.append(String.format(Locale.ROOT, "  %-30s %s%n", "--help", "print this text and exit"));
+        help.append(String.format(Locale.ROOT, row, "--help", "print this text and exit"));
         return help.toString();
     }
 

@@ -3,16 +3,26 @@ package dev.parley.server;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Which browser origins may open the signaling WebSocket (RFC 6455 §10.2). Same-origin pages
- * always may; others only when configured. Clients that send no Origin (native apps) are allowed.
+ * always may, and in cluster mode pages served by any live node (a redirect moves their socket
+ * to another node); others only when configured. Clients that send no Origin (native apps) are allowed.
  */
 final class OriginPolicy {
     private final List<String> allowed;
+    /** Base URLs of the cluster's live nodes; a snapshot that never waits on Redis. */
+    private final Supplier<Set<String>> clusterNodeUrls;
 
     OriginPolicy(List<String> allowedOrigins) {
+        this(allowedOrigins, Set::of);
+    }
+
+    OriginPolicy(List<String> allowedOrigins, Supplier<Set<String>> clusterNodeUrls) {
         this.allowed = allowedOrigins.stream().map(o -> stripSlash(o.toLowerCase(Locale.ROOT))).toList();
+        this.clusterNodeUrls = clusterNodeUrls;
     }
 
     boolean allows(String origin, String hostHeader) {
@@ -20,6 +30,9 @@ final class OriginPolicy {
         if (allowed.contains("*")) return true;
         String normalized = stripSlash(origin.toLowerCase(Locale.ROOT));
         if (allowed.contains(normalized)) return true;
+        for (String node : clusterNodeUrls.get()) {
+            if (normalized.equals(originOf(node))) return true;
+        }
         if (hostHeader == null) return false;
         try {
             URI uri = URI.create(normalized);
@@ -30,6 +43,22 @@ final class OriginPolicy {
             return originHost.equals(hostWithPort);
         } catch (IllegalArgumentException e) {
             return false;
+        }
+    }
+
+    /**
+     * The origin a page served from {@code baseUrl} sends (RFC 6454 §6.1: scheme://host[:port], the
+     * port left out when it is the scheme's default), or null for a URL that is not http(s).
+     */
+    static String originOf(String baseUrl) {
+        try {
+            URI uri = URI.create(baseUrl.toLowerCase(Locale.ROOT));
+            String scheme = uri.getScheme();
+            if (uri.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) return null;
+            boolean defaultPort = uri.getPort() < 0 || defaultPort(scheme).equals(":" + uri.getPort());
+            return scheme + "://" + uri.getHost() + (defaultPort ? "" : ":" + uri.getPort());
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -86,7 +86,7 @@ public final class ParleyServer implements AutoCloseable {
 
         Counter rejectedOrigins = Counter.builder("parley.signaling.upgrades.rejected").tag("reason", "origin")
                 .description("WebSocket upgrades refused").register(metrics);
-        OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+        OriginPolicy origins = new OriginPolicy(config.allowedOrigins(), cluster == null ? java.util.Set::of : cluster::nodeUrls);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
             // Frames up to 4x the protocol limit reach the signaling layer, which answers with a
@@ -127,12 +127,17 @@ public final class ParleyServer implements AutoCloseable {
         }
     }
 
-    /** This node's base URL for redirects: --node-url, else the announced address and the bound port. */
+    /**
+     * This node's base URL for redirects: --node-url, else the announced address and the bound port;
+     * with TLS on the HTTPS port (the plain port answers /ws with a redirect WebSockets don't follow,
+     * and an https page may not open ws://).
+     */
     private String nodeUrl() {
         String configured = config.cluster().map(ClusterSettings::nodeUrl).orElse(null);
         if (configured != null) return configured;
         String host = config.host().equals("0.0.0.0") || config.host().isEmpty() ? config.sfu().announcedAddress() : config.host();
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+        return (https == null ? "http://" : "https://") + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + (https == null ? port() : tlsPort());
     }
 
     /**
@@ -171,6 +176,7 @@ public final class ParleyServer implements AutoCloseable {
         started = true;
         log.info("Parley listening on http://{}:{} (signaling at /ws)", displayHost(), port());
         if (https != null) https.logListening(displayHost(), port());
+        config.apiKey().ifPresent(key -> log.info("every join needs a token signed for API key {} (mint one: parley token --help)", key.key()));
         return this;
     }
 

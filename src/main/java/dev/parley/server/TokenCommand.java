@@ -33,11 +33,17 @@ final class TokenCommand {
               --create              may create a new room with a server-made id (roomCreate; without --room)
               --no-publish          may not send media to the SFU (canPublish false)
               --no-subscribe        may not receive media from the SFU (canSubscribe false)
-              --app <call|room>     app the printed link opens (default: call)
+              --app <call|room|transfer>
+                                    app the printed link opens (default: call)
+              --receiver            transfer: a receiver's link (…/transfer/?token=…#CODE; needs --room CODE)
               --url <base>          where users reach Parley (default: http://localhost:<port>)
               --config, --api-key, --api-secret, --port
                                     as for the server (see parley --help)
             Output: the token on the first line, the link on the second.
+
+            Transfer rooms are share codes (XXXXX-XXXXX, Crockford base32): without --room one is drawn.
+            The sender's link joins the code's room and shares from there; every receiver needs a link of
+            their own: parley token --app transfer --receiver --room CODE --identity bob
             """;
 
     private TokenCommand() {}
@@ -53,6 +59,7 @@ final class TokenCommand {
         boolean create = false;
         boolean publish = true;
         boolean subscribe = true;
+        boolean receiver = false;
         List<String> serverArgs = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -71,16 +78,28 @@ final class TokenCommand {
                     case "--create" -> create = true;
                     case "--no-publish" -> publish = false;
                     case "--no-subscribe" -> subscribe = false;
+                    case "--receiver" -> receiver = true;
                     default -> {
+                        // a server option, passed on with its value (a bare switch such as --tls-dev-cert has none)
                         serverArgs.add(arg);
-                        if (!arg.contains("=") && i + 1 < args.length) serverArgs.add(args[++i]);
+                        if (!arg.contains("=") && i + 1 < args.length && !args[i + 1].startsWith("--")) serverArgs.add(args[++i]);
                     }
                 }
             }
             if (identity == null || identity.isBlank()) throw new ConfigException("--identity is required (see parley token --help)");
+            boolean transfer = app.equals("transfer");
+            if (transfer) {
+                // The transfer app's rooms are its share codes: the receiver's page reads the code from the link.
+                if (create) throw new ConfigException("--create does not fit --app transfer: its rooms are share codes (give --room CODE or none)");
+                if (room == null && receiver) throw new ConfigException("--receiver needs --room: the sender's share code");
+                room = room == null ? ShareCode.draw() : ShareCode.normalize(room).orElseThrow(() -> new ConfigException(
+                        "transfer rooms are share codes: 10 letters and digits (Crockford base32), e.g. 7QX2Z-K4M1P"));
+            } else if (receiver) {
+                throw new ConfigException("--receiver is for --app transfer");
+            }
             if (room == null && !create) throw new ConfigException("give --room, or --create for a token that makes a new room");
             if (room != null && !room.matches("[A-Za-z0-9_-]{1,64}")) throw new ConfigException("room ids are 1-64 of A-Z a-z 0-9 _ -");
-            if (!app.equals("call") && !app.equals("room")) throw new ConfigException("--app is call or room");
+            if (!app.equals("call") && !app.equals("room") && !transfer) throw new ConfigException("--app is call, room or transfer");
             Duration lifetime = ConfigLoader.duration(new ConfigLoader.Sourced(ttl, "--ttl"));
             ParleyConfig config = ConfigLoader.load(serverArgs.toArray(String[]::new), env);
             ApiKey key = config.apiKey().orElseThrow(() -> new ConfigException(
@@ -95,11 +114,17 @@ final class TokenCommand {
             String jwt = new TokenMinter(key).mint(token);
             String base = url != null ? url.replaceAll("/+$", "") : "http://localhost:" + config.port();
             String query = "token=" + URLEncoder.encode(jwt, StandardCharsets.UTF_8);
-            String link = app.equals("call")
-                    ? base + "/call/?" + (room != null ? "room=" + room + "&" : "") + query
-                    : base + "/room/?" + query + (room != null ? "#" + room : "");
+            String link = switch (app) {
+                case "call" -> base + "/call/?" + (room != null ? "room=" + room + "&" : "") + query;
+                case "room" -> base + "/room/?" + query + (room != null ? "#" + room : "");
+                default -> base + "/transfer/?" + query + (receiver ? "#" + room : "");
+            };
             out.println(jwt);
             out.println(link);
+            if (transfer && !receiver) {
+                err.println("share code " + room + ": mint each receiver's link with parley token --app transfer --receiver --room "
+                        + room + " --identity <id>");
+            }
             return 0;
         } catch (ConfigException e) {
             err.println("parley token: " + e.getMessage());

@@ -242,10 +242,11 @@ public final class Sfu implements AutoCloseable {
     /** Counts of live media objects (for tests and the admin page). */
     public record Counts(int routers, int participants, int transports, int producers, int consumers) {}
 
+    /** Counts read on the media loop; a loop that does not answer within 2 s fails the call rather than hang it. */
     public Counts counts() {
         return onLoop(() -> new Counts(routers.size(),
                 routers.values().stream().mapToInt(r -> r.participants.size()).sum(),
-                metrics.transports, metrics.producers, metrics.consumers)).join();
+                metrics.transports, metrics.producers, metrics.consumers)).orTimeout(2, TimeUnit.SECONDS).join();
     }
 
     /** The ICE-TCP port actually bound, or -1 when ICE-TCP is off. */

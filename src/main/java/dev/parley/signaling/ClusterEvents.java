@@ -7,8 +7,8 @@ public interface ClusterEvents {
     /** A room event from node {@code origin}, for this node's members of {@code room} except {@code exceptPeer}. */
     void roomEvent(String origin, String room, String exceptPeer, ObjectNode event);
 
-    /** A relay for one peer of this node. */
-    void peerEvent(String room, String peerId, ObjectNode event);
+    /** A relay from node {@code origin} for one peer of this node. */
+    void peerEvent(String origin, String room, String peerId, ObjectNode event);
 
     /** Node {@code node} stopped sending heartbeats: its peers are away until they are removed. */
     void nodeDown(String node);

@@ -59,6 +59,15 @@ final class ClusterScripts {
             return {'ok'}
             """;
 
+    /**
+     * KEYS: sfu. ARGV: this node, ttl ms. Extends the placement only while this node still holds it
+     * (never takes it: a heartbeat must not pin a room this node has just given up). Returns 1 if extended.
+     */
+    static final String REFRESH_SFU = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+            return 0
+            """;
+
     /** KEYS: sfu. ARGV: this node. Gives the placement up if this node holds it. */
     static final String RELEASE_SFU = """
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -94,12 +103,13 @@ final class ClusterScripts {
             """;
 
     /**
-     * KEYS: nodes. ARGV: the gone node. Removes its peers from every room it had members in, unless it
-     * came back. Returns {room, peer id, room, peer id…} of the seats removed, so each is reported once.
+     * KEYS: nodes. ARGV: the gone node, and '1' when that node is this one stopping cleanly. Removes
+     * its peers from every room it had members in, unless it came back. Returns {room, peer id, room,
+     * peer id…} of the seats removed, so each is reported once.
      */
     static final String REAP = """
             local gone = ARGV[1]
-            if redis.call('EXISTS', 'parley:node:' .. gone) == 1 then return {} end
+            if ARGV[2] ~= '1' and redis.call('EXISTS', 'parley:node:' .. gone) == 1 then return {} end
             local roomsKey = 'parley:node:' .. gone .. ':rooms'
             local removed = {}
             for _, room in ipairs(redis.call('SMEMBERS', roomsKey)) do

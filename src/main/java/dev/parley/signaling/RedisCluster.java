@@ -67,6 +67,8 @@ public final class RedisCluster implements Cluster {
     private final Counter redisErrors;
     private volatile ClusterEvents events;
     private volatile String nodeUrl;
+    /** Base URLs of the nodes alive at the last heartbeat, this one included (a snapshot, replaced whole). */
+    private volatile Set<String> nodeUrls = Set.of();
     private final java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean(true);
     /** Set after the first heartbeat (timer thread): a later heartbeat that finds no key means the registration was lost. */
     private boolean registered;
@@ -150,6 +152,14 @@ public final class RedisCluster implements Cluster {
         return nodeId;
     }
 
+    /**
+     * The base URLs of the nodes alive at the last heartbeat, this one included: a page served by any
+     * of them may be redirected to this node's socket (the WebSocket Origin check). Never waits on Redis.
+     */
+    public Set<String> nodeUrls() {
+        return nodeUrls;
+    }
+
     /** Announces this node with its base URL and starts heartbeats; call once the HTTP listener is up. */
     public void register(String url) {
         this.nodeUrl = url;
@@ -190,7 +200,7 @@ public final class RedisCluster implements Cluster {
     private <T> CompletableFuture<T> script(String script, ScriptOutputType type, String[] keys, String... args) {
         String sha = SCRIPT_SHAS.computeIfAbsent(script, RedisCluster::sha1);
         return redis.<T>evalsha(sha, type, keys, args).toCompletableFuture().exceptionallyCompose(failure -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = Failures.cause(failure);
             return cause instanceof io.lettuce.core.RedisNoScriptException
                     ? redis.<T>eval(script, type, keys, args).toCompletableFuture() : CompletableFuture.failedFuture(cause);
         });
@@ -209,7 +219,7 @@ public final class RedisCluster implements Cluster {
 
     /** A Redis failure becomes {@code cluster-unavailable} for the client; coded refusals pass through. */
     private static <T> T unavailable(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = Failures.cause(failure);
         if (cause instanceof SignalingException) throw new CompletionException(cause);
         throw new CompletionException(new SignalingException(ErrorCode.CLUSTER_UNAVAILABLE)); // details stay in the log
     }
@@ -292,25 +302,30 @@ public final class RedisCluster implements Cluster {
 
     @Override
     public void publish(String room, String exceptPeer, ObjectNode event) {
+        publishing(room, exceptPeer, event);
+    }
+
+    private CompletableFuture<Long> publishing(String room, String exceptPeer, ObjectNode event) {
         ObjectNode envelope = Wire.JSON.createObjectNode();
         envelope.put("node", nodeId);
         if (exceptPeer != null) envelope.put("except", exceptPeer);
         envelope.set("event", event);
-        post(ROOM_CHANNEL + room, Wire.write(envelope));
+        return post(ROOM_CHANNEL + room, Wire.write(envelope));
     }
 
     @Override
     public void send(String node, String room, String peerId, ObjectNode event) {
         ObjectNode envelope = Wire.JSON.createObjectNode();
+        envelope.put("node", nodeId); // the receiver checks that the sender is a member on this node
         envelope.put("room", room);
         envelope.put("to", peerId);
         envelope.set("event", event);
         post(NODE_CHANNEL + node, Wire.write(envelope));
     }
 
-    private void post(String channel, String text) {
+    private CompletableFuture<Long> post(String channel, String text) {
         busOut.increment();
-        redis.publish(channel, text).whenComplete((v, failure) -> countFailure(failure));
+        return redis.publish(channel, text).toCompletableFuture().whenComplete((v, failure) -> countFailure(failure));
     }
 
     /** A bus message (Lettuce thread). Anything unreadable is counted and dropped. */
@@ -322,7 +337,7 @@ public final class RedisCluster implements Cluster {
             busDropped.increment();
         } else if (!message.isRoomEvent()) {
             busIn.increment();
-            target.peerEvent(message.room(), message.peer(), message.event());
+            target.peerEvent(message.origin(), message.room(), message.peer(), message.event());
         } else if (!message.origin().equals(nodeId)) { // our own publications were delivered here already
             busIn.increment();
             target.roomEvent(message.origin(), message.room(), message.peer(), message.event());
@@ -342,7 +357,7 @@ public final class RedisCluster implements Cluster {
                     }
                     if (ready.compareAndSet(false, true)) log.info("Redis at {} answers again: ready", displayUri);
                     Set<String> alive = Set.of(String.valueOf(reply.get(0)).split(","));
-                    liveNodes.set(alive.size());
+                    refreshNodeUrls(alive);
                     if ("0".equals(String.valueOf(reply.get(1))) && registered) {
                         log.info("this node's registration had expired (Redis restarted or was away): restoring its peers' seats");
                         events.reannounce();
@@ -352,9 +367,33 @@ public final class RedisCluster implements Cluster {
                     for (Object node : reply.subList(2, reply.size())) gone.add(String.valueOf(node));
                     gone.remove(nodeId);
                     noticeGone(gone, alive);
-                    for (String room : List.copyOf(sfuRooms)) placement(room).whenComplete((v, f) -> countFailure(f));
+                    for (String room : List.copyOf(sfuRooms)) refreshSfu(room);
                     return null;
                 }, timer);
+    }
+
+    /** Reads the live nodes' URLs, then counts the nodes: whoever sees the count sees their URLs too. */
+    private void refreshNodeUrls(Set<String> alive) {
+        redis.mget(alive.stream().map(RedisCluster::nodeKey).toArray(String[]::new)).whenComplete((values, failure) -> {
+            if (!countFailure(failure)) {
+                Set<String> urls = new HashSet<>();
+                for (var value : values) if (value.hasValue()) urls.add(value.getValue());
+                if (nodeUrl != null) urls.add(nodeUrl);
+                nodeUrls = Set.copyOf(urls);
+            }
+            liveNodes.set(alive.size());
+        });
+    }
+
+    /**
+     * Extends a placement this node holds; never adds to {@link #sfuRooms} (vacate may have removed the
+     * room since the copy was taken). A placement found gone is forgotten, so the next sfu-join places it again.
+     */
+    private void refreshSfu(String room) {
+        this.<Long>script(ClusterScripts.REFRESH_SFU, ScriptOutputType.INTEGER, new String[] {sfuKey(room)},
+                nodeId, Long.toString(settings.nodeTimeout().toMillis())).whenComplete((extended, failure) -> {
+                    if (!countFailure(failure) && extended != null && extended == 0) sfuRooms.remove(room);
+                });
     }
 
     private void noticeGone(Set<String> gone, Set<String> alive) {
@@ -380,7 +419,7 @@ public final class RedisCluster implements Cluster {
 
     /** Removes a gone node's peers; every seat removed is reported once, by the node whose script removed it. */
     private void reap(String node) {
-        this.<List<Object>>script(ClusterScripts.REAP, ScriptOutputType.MULTI, new String[] {NODES}, node)
+        this.<List<Object>>script(ClusterScripts.REAP, ScriptOutputType.MULTI, new String[] {NODES}, node, "0")
                 .whenCompleteAsync((removed, failure) -> {
                     if (countFailure(failure)) return;
                     goneSince.remove(node);
@@ -399,7 +438,7 @@ public final class RedisCluster implements Cluster {
     /** Counts a failed command; true if it failed. */
     private boolean countFailure(Throwable failure) {
         if (failure == null) return false;
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = Failures.cause(failure);
         if (cause instanceof SignalingException) return true;
         redisErrors.increment();
         // A refused command (a script error) is a bug worth a warning; outages are logged once by the heartbeat.
@@ -423,15 +462,31 @@ public final class RedisCluster implements Cluster {
         return ready.get() && connection.isOpen() && pubsub.isOpen();
     }
 
-    /** Unregisters (other nodes treat this node's peers as gone), gives up SFU placements, disconnects. */
+    /**
+     * Gives up SFU placements, removes this node's seats and tells the rooms ({@code peer-left},
+     * reason {@code node-stopped}: the seats are free at once, not after the resume grace), then
+     * unregisters and disconnects.
+     */
     @Override
     public void close() {
         timer.shutdownNow();
         try {
+            // a heartbeat under way would register this node again after the clean-up below
+            if (!timer.awaitTermination(2, TimeUnit.SECONDS)) log.warn("cluster timer did not stop");
             for (String room : sfuRooms) {
                 this.<Long>script(ClusterScripts.RELEASE_SFU, ScriptOutputType.INTEGER, new String[] {sfuKey(room)}, nodeId)
                         .get(2, TimeUnit.SECONDS);
             }
+            List<Object> removed = this.<List<Object>>script(ClusterScripts.REAP, ScriptOutputType.MULTI, new String[] {NODES},
+                    nodeId, "1").get(2, TimeUnit.SECONDS);
+            List<CompletableFuture<Long>> told = new ArrayList<>();
+            for (int i = 0; i + 1 < removed.size(); i += 2) {
+                ObjectNode left = Wire.message("peer-left");
+                left.put("peerId", String.valueOf(removed.get(i + 1)));
+                left.put("reason", "node-stopped");
+                told.add(publishing(String.valueOf(removed.get(i)), null, left));
+            }
+            CompletableFuture.allOf(told.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
             redis.del(nodeKey(nodeId)).get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("could not unregister from Redis: {}", rootMessage(e));

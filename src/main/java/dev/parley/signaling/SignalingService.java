@@ -42,11 +42,11 @@ public final class SignalingService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SignalingService.class);
     private static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final int MAX_NAME = 64;
+    static final int MAX_NAME = 64;
     private static final int MAX_SDP = 60_000;
     /** Messages that carry an SFU session description, allowed past the frame limit. */
     private static final Set<String> SFU_DESCRIPTIONS = Set.of("sfu-publish", "sfu-answer");
-    private static final int MAX_META = 2048;
+    static final int MAX_META = 2048;
 
     private final SignalingSettings settings;
     private final SignalingMetrics metrics;
@@ -59,6 +59,7 @@ public final class SignalingService implements AutoCloseable {
     private final IceServerSource iceServers;
     private final JoinAuthorizer authorizer;
     private final Cluster cluster;
+    private final MeterRegistry registry;
     /** Remote peers marked away because their node went silent (not because their own socket dropped). */
     private final Set<String> awayWithTheirNode = new java.util.HashSet<>();
     /** Sockets whose join waits for the cluster's answer. */
@@ -92,6 +93,7 @@ public final class SignalingService implements AutoCloseable {
         this.cluster = cluster;
         if (sfu != null) sfu.events(new MediaEvents());
         this.metrics = new SignalingMetrics(registry);
+        this.registry = registry;
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "signaling");
             t.setDaemon(true);
@@ -334,7 +336,7 @@ public final class SignalingService implements AutoCloseable {
     }
 
     private SignalingException clusterFailure(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = Failures.cause(failure);
         if (cause instanceof SignalingException e) return e;
         log.warn("cluster request failed: {}", cause.toString());
         return new SignalingException(ErrorCode.CLUSTER_UNAVAILABLE);
@@ -525,29 +527,48 @@ public final class SignalingService implements AutoCloseable {
         };
         CompletableFuture<String> placement = type.equals("sfu-join") || type.equals("sfu-publish")
                 ? cluster.placeSfu(room) : CompletableFuture.completedFuture(null);
-        CompletableFuture<ObjectNode> result = placement.thenCompose(owner -> owner == null ? call.get()
-                : CompletableFuture.failedFuture(new SignalingException(ErrorCode.REDIRECT,
-                        "this room's media is served by " + owner + "; reconnect there and join again", owner)));
-        result.whenComplete((body, failure) -> onLoop(() -> {
-            if (failure == null) {
-                socket.send(Wire.write(Wire.response(id, body)));
-                return;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            if (cause instanceof SfuException sfuError) {
-                ErrorCode code = switch (sfuError.reason()) {
-                    case BAD_SDP -> ErrorCode.BAD_SDP;
-                    case STALE_ANSWER -> ErrorCode.STALE_ANSWER;
-                    case NOT_JOINED -> ErrorCode.NOT_JOINED;
-                };
-                reject(socket, id, type, new SignalingException(code, sfuError.getMessage()));
-            } else if (cause instanceof SignalingException refused) {
-                reject(socket, id, type, refused); // redirect, cluster-unavailable
+        // Back on the signaling thread before the SFU is called: the session may have ended during
+        // the placement's round trip to Redis, and an SFU join after its leave would stay behind.
+        whenDone(placement, (owner, placementFailure) -> {
+            if (placementFailure != null) {
+                answerMedia(socket, id, type, null, placementFailure);
+            } else if (owner != null) {
+                answerMedia(socket, id, type, null, new SignalingException(ErrorCode.REDIRECT,
+                        "this room's media is served by " + owner + "; reconnect there and join again", owner));
+            } else if (session.isClosed()) {
+                answerMedia(socket, id, type, null, new SignalingException(ErrorCode.NOT_JOINED, "the session ended"));
             } else {
-                log.error("media request '{}' failed", type, cause);
-                reject(socket, id, type, new SignalingException(ErrorCode.INTERNAL));
+                CompletableFuture<ObjectNode> result;
+                try {
+                    result = call.get();
+                } catch (RuntimeException e) {
+                    result = CompletableFuture.failedFuture(e);
+                }
+                result.whenComplete((body, failure) -> onLoop(() -> answerMedia(socket, id, type, body, failure)));
             }
-        }));
+        });
+    }
+
+    /** Answers a media request (signaling thread): its result, or its failure as a coded error. */
+    private void answerMedia(SignalingSocket socket, JsonNode id, String type, ObjectNode body, Throwable failure) {
+        if (failure == null) {
+            socket.send(Wire.write(Wire.response(id, body)));
+            return;
+        }
+        Throwable cause = Failures.cause(failure);
+        if (cause instanceof SfuException sfuError) {
+            ErrorCode code = switch (sfuError.reason()) {
+                case BAD_SDP -> ErrorCode.BAD_SDP;
+                case STALE_ANSWER -> ErrorCode.STALE_ANSWER;
+                case NOT_JOINED -> ErrorCode.NOT_JOINED;
+            };
+            reject(socket, id, type, new SignalingException(code, sfuError.getMessage()));
+        } else if (cause instanceof SignalingException refused) {
+            reject(socket, id, type, refused); // redirect, cluster-unavailable
+        } else {
+            log.error("media request '{}' failed", type, cause);
+            reject(socket, id, type, new SignalingException(ErrorCode.INTERNAL));
+        }
     }
 
     /**
@@ -681,6 +702,20 @@ public final class SignalingService implements AutoCloseable {
         if (room == null) return;
         String type = event.path("type").asText();
         String peerId = event.path("peerId").asText();
+        // A gone node's peers are reported by the node that reaps them, so peer-left may come from any
+        // node; one about a peer still here follows a Redis outage (this node restores its seats): not news here.
+        if (type.equals("peer-left") && room.member(peerId) != null) return;
+        boolean claimsTooMuch = switch (type) {
+            case "peer-joined" -> room.member(event.path("peer").path("id").asText()) != null;
+            case "peer-left" -> false;
+            case "peer-disconnected", "peer-reconnected" -> !remoteOn(room, origin, peerId);
+            case "message" -> !remoteOn(room, origin, event.path("from").asText());
+            default -> true; // BusMessage lets no other type through
+        };
+        if (claimsTooMuch) {
+            busDropped();
+            return;
+        }
         switch (type) {
             case "peer-joined" -> {
                 if (!(event.get("peer") instanceof ObjectNode peer) || !peer.path("id").isTextual()) return;
@@ -704,11 +739,28 @@ public final class SignalingService implements AutoCloseable {
         broadcastHere(room, exceptPeer, event);
     }
 
-    /** A relay from another node for one of this node's peers. */
-    void onPeerEvent(String roomId, String peerId, ObjectNode event) {
+    /** A relay from another node for one of this node's peers, from a member on that node. */
+    void onPeerEvent(String origin, String roomId, String peerId, ObjectNode event) {
         Room room = rooms.get(roomId);
         Session target = room == null ? null : room.member(peerId);
-        if (target != null && !target.isClosed()) deliver(target, event);
+        if (target == null || target.isClosed()) return;
+        if (!remoteOn(room, origin, event.path("from").asText())) {
+            busDropped();
+            return;
+        }
+        deliver(target, event);
+    }
+
+    /** True if {@code peerId} is a member of {@code room} on node {@code origin} (not one of this node's). */
+    private static boolean remoteOn(Room room, String origin, String peerId) {
+        Cluster.RemotePeer remote = room.remote(peerId);
+        return remote != null && remote.node().equals(origin) && room.member(peerId) == null;
+    }
+
+    /** A bus message that passed parsing ({@link BusMessage}) but claims what its node may not: dropped, counted. */
+    private void busDropped() {
+        io.micrometer.core.instrument.Counter.builder("parley.cluster.bus.dropped")
+                .description("bus messages that could not be read, dropped").register(registry).increment();
     }
 
     /**
@@ -751,8 +803,8 @@ public final class SignalingService implements AutoCloseable {
         }
 
         @Override
-        public void peerEvent(String room, String peerId, ObjectNode event) {
-            service.onLoop(() -> service.onPeerEvent(room, peerId, event));
+        public void peerEvent(String origin, String room, String peerId, ObjectNode event) {
+            service.onLoop(() -> service.onPeerEvent(origin, room, peerId, event));
         }
 
         @Override
@@ -923,6 +975,12 @@ public final class SignalingService implements AutoCloseable {
             }
         } catch (Exception e) {
             log.warn("signaling shutdown did not finish cleanly", e);
+        }
+        try {
+            // What is queued (sockets that closed meanwhile) reaches the cluster before the cluster closes.
+            loop.submit(() -> { }).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("signaling loop did not drain before shutdown", e);
         }
         loop.shutdown();
     }

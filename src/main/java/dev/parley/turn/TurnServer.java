@@ -203,7 +203,6 @@ public final class TurnServer implements AutoCloseable {
         return tcpPort;
     }
 
-    /** Bound TLS port, or -1. */
     /**
      * Presents {@code identity} on turns: connections from now on (a renewed certificate); open
      * connections keep the one they were made with.
@@ -217,6 +216,7 @@ public final class TurnServer implements AutoCloseable {
         }
     }
 
+    /** Bound TLS port, or -1. */
     public int tlsPort() {
         return tlsPort;
     }

@@ -1,12 +1,14 @@
 package dev.parley.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
 import dev.parley.testing.Chromium;
 import dev.parley.testing.IceStats;
 import dev.parley.testing.TestServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -25,9 +27,9 @@ class BrowserSignalingTest {
 
     /** Joins, then negotiates a data channel with whoever else is in the room; logs what arrives. */
     static final String PEER_SCRIPT = """
-            async ({ room, name, offerer, relayOnly }) => {
+            async ({ room, name, offerer, relayOnly, backoff }) => {
               const { SignalingClient } = await import('/sdk/signaling.js');
-              const client = new SignalingClient();
+              const client = new SignalingClient(undefined, backoff ? { backoff } : {});
               window.client = client;
               window.received = [];
               window.states = [];
@@ -138,14 +140,20 @@ class BrowserSignalingTest {
         Page drops = openLanding();
         Map<String, Object> first = (Map<String, Object>) stays.evaluate(PEER_SCRIPT, Map.of("name", "Ann", "offerer", false));
         String room = (String) first.get("room");
+        // Its first reconnect waits 2.5-5 s (backoff with jitter), so the message below finds it away.
         Map<String, Object> second = (Map<String, Object>) drops.evaluate(PEER_SCRIPT,
-                Map.of("room", room, "name", "Bob", "offerer", true));
+                Map.of("room", room, "name", "Bob", "offerer", true, "backoff", Map.of("initial", 5000, "max", 5000)));
         String dropsId = (String) second.get("peerId");
         drops.waitForFunction("window.received.includes('hello from answerer')");
 
         drops.evaluate("window.resumed = new Promise(r => window.client.on('resumed', r)); window.client.dropSocket(); true");
         stays.waitForFunction("peerId => window.client.peers.get(peerId)?.away === true", dropsId);
-        stays.evaluate("peerId => window.client.sendTo(peerId, 'message', { data: 'sent while you were away' })", dropsId);
+        assertTrue(serverSeesAway(dropsId), "the server told Ann after it marked Bob's session away");
+        // A request: its response comes after the server has relayed (here: queued) the message.
+        stays.evaluate("peerId => window.client.request('message', { to: peerId, data: 'sent while you were away' }).then(() => true)",
+                dropsId);
+        assertTrue(serverSeesAway(dropsId), "the message was relayed while Bob was still away, so it can only arrive queued");
+        assertFalse((Boolean) drops.evaluate("window.received.includes('signal:sent while you were away')"));
 
         drops.evaluate("window.resumed.then(() => true)");
         drops.waitForFunction("window.received.includes('signal:sent while you were away')");
@@ -155,5 +163,12 @@ class BrowserSignalingTest {
         stays.waitForFunction("peerId => window.client.peers.get(peerId)?.away === false", dropsId);
         drops.evaluate("window.channel.send('data channel survived'); true");
         stays.waitForFunction("window.received.includes('data channel survived')");
+    }
+
+    /** True while the server keeps {@code peerId}'s session without a socket (resume grace). */
+    private static boolean serverSeesAway(String peerId) {
+        return server.server().signaling().adminView(Duration.ofSeconds(5)).stream()
+                .flatMap(room -> room.peers().stream())
+                .anyMatch(peer -> peer.peerId().equals(peerId) && peer.away());
     }
 }

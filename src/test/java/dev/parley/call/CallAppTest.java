@@ -212,6 +212,39 @@ class CallAppTest {
         assertEquals("connected", ann.evaluate("window.parleyCall.state"), "the call itself is undisturbed");
     }
 
+    /** The optional name field: what is typed shows on the other side's video and header, and is remembered. */
+    @Test
+    void aTypedNameIsShownToTheOtherPersonAndRemembered() {
+        Page ann = pages.open("");
+        open = new Page[] {ann};
+        awaitState(ann, "waiting");
+        assertTrue(ann.isVisible("#my-name"), "the waiting screen asks for a name");
+        ann.fill("#my-name", "Ann Lee");
+        ann.locator("#my-name").dispatchEvent("change");
+        String room = (String) ann.evaluate("window.parleyCall.room");
+        Page bob = pages.open("room=" + room);
+        open = new Page[] {ann, bob};
+        awaitState(ann, "connected");
+        awaitState(bob, "connected");
+        bob.waitForFunction("() => document.getElementById('remote-name').textContent === 'Ann Lee'");
+        assertEquals("In a call with Ann Lee", bob.textContent("#with"));
+        assertEquals("Guest", ann.textContent("#remote-name"), "Bob typed nothing");
+        CallPages.screenshot(bob, "call-named-bob");
+
+        bob.click("#devices");
+        bob.fill("#settings-name", "Bob");
+        bob.locator("#settings-name").dispatchEvent("change");
+        ann.waitForFunction("() => document.getElementById('remote-name').textContent === 'Bob'");
+        assertEquals("In a call with Bob", ann.textContent("#with"));
+        assertEquals("B", ann.textContent("#remote-avatar"));
+
+        Page again = ann.context().newPage(); // same browser profile: the name is remembered
+        open = new Page[] {ann, bob, again};
+        again.navigate(server.httpUrl("/call"));
+        again.waitForFunction("() => window.parleyCall && window.parleyCall.state === 'waiting'");
+        assertEquals("Ann Lee", again.inputValue("#my-name"));
+    }
+
     @Test
     void leavingThePageEndsTheCallForTheOtherSideAtOnce() {
         Page[] call = call();

@@ -75,6 +75,9 @@ class CallTokenBrowserTest {
         }
         assertEquals("Bob", ann.textContent("#remote-name"));
         assertEquals("Ann", bob.textContent("#remote-name"));
+        assertEquals("In a call with Bob", ann.textContent("#with"));
+        assertTrue(!ann.isVisible("#name-row") && ann.locator("#settings-name-row").isHidden(),
+                "with a token there is no name to type: the token names the person");
         assertEquals("standup", ann.evaluate("window.parleyCall.room"));
     }
 
@@ -86,6 +89,14 @@ class CallTokenBrowserTest {
         page.waitForFunction("() => document.getElementById('overlay-reason').textContent.length > 0");
         assertEquals("This link has expired — ask for a new one.", page.textContent("#overlay-reason"));
         assertTrue(page.isVisible("#overlay-reason"), "the message is on screen");
+        // Only the explanation and a way home: retrying or starting a new call cannot help a refused link.
+        assertTrue(page.locator("#retry").isHidden(), "no Retry");
+        assertTrue(page.locator("#new-call").isHidden(), "no Start a new call");
+        assertTrue(page.locator("#name-row").isHidden(), "no name field");
+        assertTrue(page.isVisible("#home"), "a link home");
+        assertEquals("/", page.getAttribute("#home", "href"));
+        assertTrue(page.isDisabled("#mic") && page.isDisabled("#camera") && page.isDisabled("#hangup"), "no call controls");
+        assertEquals(Boolean.TRUE, page.evaluate("window.parleyCall.media.cameraTrack === null"), "the camera is released");
         CallPages.screenshot(page, "call-token-expired");
         double refused = server.server().metrics().find("parley.signaling.errors").tag("code", "token-expired").counter().count();
         assertEquals(1, refused, "the server counted the refusal");

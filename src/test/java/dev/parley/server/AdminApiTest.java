@@ -90,6 +90,22 @@ class AdminApiTest {
             assertEquals(403, proxied.statusCode());
             assertTrue(json(proxied).get("message").asText().contains("--admin-token"));
             assertEquals(403, get(server, "/admin", "Forwarded", "for=203.0.113.9").statusCode());
+            // nginx's plain proxy_pass adds no forwarding header: the public Host still gives it away
+            assertEquals(403, statusWithHost(server, "/admin/api/state", "parley.example.org"));
+            assertEquals(403, statusWithHost(server, "/admin", "parley.example.org:443"));
+            assertEquals(200, statusWithHost(server, "/admin/api/state", "localhost:" + server.port()));
+            assertEquals(200, statusWithHost(server, "/admin/api/state", "[::1]:" + server.port()));
+        }
+    }
+
+    /** A raw HTTP/1.1 GET with a chosen Host header (the JDK client will not send a foreign one). */
+    private static int statusWithHost(TestServer server, String path, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
         }
     }
 
@@ -119,6 +135,14 @@ class AdminApiTest {
         assertFalse(AdminAuth.isLocalClient(InetAddress.getByName("10.0.0.1"), false));
         assertFalse(AdminAuth.isLocalClient(InetAddress.getByName("::ffff:203.0.113.9"), false));
         assertFalse(AdminAuth.isLocalClient(null, false));
+        for (String local : List.of("localhost", "localhost:8080", "LOCALHOST.", "127.0.0.1:8080", "127.1.2.3", "[::1]", "[::1]:8080")) {
+            assertTrue(AdminAuth.isLoopbackHostName(local), local);
+        }
+        for (String foreign : List.of("parley.example.org", "192.168.1.20:8080", "localhost.example.org", "127.0.0.1.nip.io",
+                "[::2]", "", "[::1")) {
+            assertFalse(AdminAuth.isLoopbackHostName(foreign), foreign);
+        }
+        assertFalse(AdminAuth.isLoopbackHostName(null));
 
         AdminAuth open = new AdminAuth(Optional.empty());
         assertEquals(403, open.checkApi(null, InetAddress.getByName("192.168.1.20"), false).status());

@@ -117,6 +117,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void helpDescriptionsStartInOneColumnEvenAfterTheLongestFlag() {
+        java.util.Set<Integer> columns = new java.util.TreeSet<>();
+        for (String line : ConfigLoader.helpText().split("\n")) {
+            String rest = line.stripLeading();
+            if (rest.startsWith("--")) {
+                int column = line.indexOf("  ", line.indexOf("--"));
+                while (line.charAt(column) == ' ') column++;
+                columns.add(column);
+            } else if (rest.startsWith("env PARLEY_")) {
+                columns.add(line.length() - rest.length()); // the line under its option
+            }
+        }
+        assertEquals(1, columns.size(), "descriptions and env lines start at " + columns + ":\n" + ConfigLoader.helpText());
+    }
+
+    @Test
     void turnStaticUsersIpv6RelayLoopsAndOldChannelNumbers() {
         ParleyConfig config = ConfigLoader.load(new String[] {"--turn-relay-address-v6", "::1", "--turn-io-threads", "3",
                 "--turn-rfc5766-channels", "on"}, Map.of("PARLEY_TURN_USERS", "alice:pw1, bob:pa:ss"));

@@ -78,10 +78,37 @@ class JoinTokenServerTest {
         String room = mint(Map.of("PARLEY_API_KEY", "APIkey1", "PARLEY_API_SECRET", SECRET), fixed,
                 "--identity", "bob", "--room", "r1", "--app", "room", "--url", "https://meet.example.org/")[1];
         assertTrue(room.startsWith("https://meet.example.org/room/?token=ey") && room.endsWith("#r1"), room);
+        // a bare server switch takes no value: the option after it is still read
+        String[] afterSwitch = mint(Map.of("PARLEY_API_KEY", "APIkey1", "PARLEY_API_SECRET", SECRET), fixed,
+                "--tls-dev-cert", "--identity", "carol", "--room", "r2");
+        assertEquals("carol", new TokenVerifier(KEY, fixed, TokenVerifier.DEFAULT_LEEWAY).verify(afterSwitch[0]).identity());
         IllegalStateException noKey = assertThrows(IllegalStateException.class,
                 () -> mint(Map.of(), fixed, "--identity", "a", "--room", "r"));
         assertTrue(noKey.getMessage().contains("--api-key"), noKey.getMessage());
         assertThrows(IllegalStateException.class, () -> mint("--room", "r"), "identity is required");
+    }
+
+    @Test
+    void transferTokensNameAShareCodeAndGiveSenderAndReceiverLinks() throws Exception {
+        Clock fixed = Clock.fixed(NOW, ZoneOffset.UTC);
+        Map<String, String> env = Map.of("PARLEY_API_KEY", "APIkey1", "PARLEY_API_SECRET", SECRET);
+        TokenVerifier verifier = new TokenVerifier(KEY, fixed, TokenVerifier.DEFAULT_LEEWAY);
+
+        String[] sender = mint(env, fixed, "--identity", "alice", "--app", "transfer", "--url", "https://files.example.org");
+        String code = verifier.verify(sender[0]).room();
+        assertTrue(code.matches("[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}"), "a drawn share code: " + code);
+        assertEquals("https://files.example.org/transfer/?token=" + sender[0], sender[1], "the sender's page joins the token's room");
+
+        String[] receiver = mint(env, fixed, "--identity", "bob", "--app", "transfer", "--receiver", "--room", "7qx2z-k4mlp");
+        assertEquals("7QX2Z-K4M1P", verifier.verify(receiver[0]).room(), "the code as the app reads it (case, l → 1)");
+        assertEquals("http://localhost:8080/transfer/?token=" + receiver[0] + "#7QX2Z-K4M1P", receiver[1]);
+
+        for (String[] bad : new String[][] {{"--app", "transfer", "--room", "standup"}, {"--app", "transfer", "--receiver"},
+                {"--app", "transfer", "--create"}, {"--app", "room", "--room", "r", "--receiver"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--identity", "x"), java.util.Arrays.stream(bad))
+                    .toArray(String[]::new);
+            assertThrows(IllegalStateException.class, () -> mint(env, fixed, args), String.join(" ", bad));
+        }
     }
 
     private static String outcome(JsonNode answer) {

@@ -32,13 +32,15 @@ class ClusterGroupCallTest {
         redis = RedisProcess.start();
         nodeA = node();
         nodeB = node();
+        nodeA.awaitClusterNodes(2);
+        nodeB.awaitClusterNodes(2);
         chromium = Chromium.launch();
     }
 
     private TestServer node() {
-        // The page comes from node B, its socket is redirected to node A: allow the other node's origin.
-        return TestServer.start(c -> c.withCluster(Optional.of(ClusterSettings.of(redis.uri(), null, Duration.ofSeconds(30))))
-                .withAllowedOrigins(List.of("*")));
+        // Only --redis, as the README starts nodes: the page comes from node B and its socket is
+        // redirected to node A, which allows B's origin because B is a live node of the cluster.
+        return TestServer.start(c -> c.withCluster(Optional.of(ClusterSettings.of(redis.uri(), null, Duration.ofSeconds(30)))));
     }
 
     @AfterEach
@@ -60,5 +62,36 @@ class ClusterGroupCallTest {
         SfuBrowserTest.awaitMedia(bob, 1, 1);
         assertEquals(List.of("Bob"), ann.evaluate("[...document.querySelectorAll('#grid .tile:not(.local) .name')].map(e => e.textContent)"));
         assertEquals(List.of("Ann"), bob.evaluate("[...document.querySelectorAll('#grid .tile:not(.local) .name')].map(e => e.textContent)"));
+    }
+
+    @Test
+    void guestsRedirectedToTheRoomsNodeGetMediaAgainThroughTheirOwnNodeWhenThatNodeStops() {
+        Page ann = SimulcastBrowserTest.joinRoom(chromium, nodeA, "Ann", null);
+        String room = ((String) ann.evaluate("location.hash")).substring(1);
+        Page bob = SimulcastBrowserTest.joinRoom(chromium, nodeB, "Bob", room);
+        Page cy = SimulcastBrowserTest.joinRoom(chromium, nodeB, "Cy", room);
+        assertEquals(nodeA.wsUri().toString(), bob.evaluate("window.room.signaling.url"), "Bob's signaling moved to node A");
+        assertEquals(nodeA.wsUri().toString(), cy.evaluate("window.room.signaling.url"), "Cy's signaling moved to node A");
+        SfuBrowserTest.awaitMedia(bob, 2, 2);
+        String bobBefore = (String) bob.evaluate("window.room.signaling.peerId");
+        String cyBefore = (String) cy.evaluate("window.room.signaling.peerId");
+
+        String home = nodeB.wsUri().toString();
+        nodeA.close(); // the room's node stops: its socket refuses connections from now on
+        nodeA = null;
+
+        // Each page goes back to the node that served it, joins the room again (a new peer id) and
+        // restarts its media, which node B now holds.
+        String rejoinedHome = "({ url: window.room.signaling.url, state: window.room.signaling.state, peerId: window.room.signaling.peerId, sfu: Boolean(window.room.sfu?.subscribePc) })";
+        SimulcastBrowserTest.poll(bob, rejoinedHome, v -> home.equals(v.get("url")) && "open".equals(v.get("state"))
+                && !bobBefore.equals(v.get("peerId")) && Boolean.TRUE.equals(v.get("sfu")), 60, "Bob back on node B in the room");
+        SimulcastBrowserTest.poll(cy, rejoinedHome, v -> home.equals(v.get("url")) && "open".equals(v.get("state"))
+                && !cyBefore.equals(v.get("peerId")) && Boolean.TRUE.equals(v.get("sfu")), 60, "Cy back on node B in the room");
+        SfuBrowserTest.awaitMedia(bob, 1, 1);
+        SfuBrowserTest.awaitMedia(cy, 1, 1);
+        SimulcastBrowserTest.poll(bob, "({ names: [...document.querySelectorAll('#grid .tile:not(.local) .name')].map(e => e.textContent) })",
+                v -> List.of("Cy").equals(v.get("names")), 30, "Bob sees Cy only");
+        SimulcastBrowserTest.poll(cy, "({ names: [...document.querySelectorAll('#grid .tile:not(.local) .name')].map(e => e.textContent) })",
+                v -> List.of("Bob").equals(v.get("names")), 30, "Cy sees Bob only");
     }
 }

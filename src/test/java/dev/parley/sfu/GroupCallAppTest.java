@@ -96,6 +96,50 @@ class GroupCallAppTest {
         screenshot(bob, "room-grid-bob");
     }
 
+    /**
+     * Three people at 1280×800: every tile is on screen without scrolling, a muted person's tile
+     * says so, and the header names the call with a short label and a copy-link button instead of
+     * the raw room id.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void threePeopleFitTheScreenWithMuteBadgesAndAFriendlyHeader() {
+        Page ann = SimulcastBrowserTest.joinRoom(chromium, server, "Ann", null);
+        String room = ((String) ann.evaluate("location.hash")).substring(1);
+        Page bob = SimulcastBrowserTest.joinRoom(chromium, server, "Bob", room);
+        SimulcastBrowserTest.joinRoom(chromium, server, "Cy", room);
+        SfuBrowserTest.awaitMedia(ann, 2, 2);
+        String bobId = peerId(bob);
+        awaitTileVideo(ann, "[data-key='" + bobId + "']");
+        bob.click("#mic");
+        ann.waitForFunction("id => document.querySelector(`#people li[data-peer='${id}']`)?.dataset.muted === 'true'", bobId);
+        ann.waitForTimeout(1000); // let the tiles settle before the screenshot
+        screenshot(ann, "room-three-ann");
+
+        List<Number> bottoms = (List<Number>) ann.evaluate(
+                "[...document.querySelectorAll('#grid .tile')].map(t => t.getBoundingClientRect().bottom)");
+        assertEquals(3, bottoms.size(), "three tiles in the grid");
+        double viewport = ((Number) ann.evaluate("window.innerHeight")).doubleValue();
+        for (Number bottom : bottoms) assertTrue(bottom.doubleValue() <= viewport, "tile bottom " + bottom + " within " + viewport);
+        assertEquals(0L, ((Number) ann.evaluate("Math.round(document.scrollingElement.scrollHeight - window.innerHeight)")).longValue(),
+                "nothing to scroll");
+
+        String badge = "[data-key='" + bobId + "'] .muted-badge";
+        assertTrue(ann.isVisible(badge), "Bob's tile shows a muted badge");
+        assertEquals("Muted", ann.textContent(badge).trim());
+        assertTrue(!ann.isVisible("[data-key='local'] .muted-badge") && !ann.isVisible("#grid .tile:not(.local):not([data-key='" + bobId + "']) .muted-badge"),
+                "nobody else is shown muted");
+
+        String header = ann.textContent("header");
+        assertTrue(!header.contains(room), "the header does not show the raw room id: " + header);
+        assertTrue(ann.textContent("#room-label").matches("Call [0-9A-Z]{4}"), ann.textContent("#room-label"));
+        assertTrue(ann.isVisible("#copy-link"), "a copy-link button");
+        ann.context().grantPermissions(List.of("clipboard-read", "clipboard-write"));
+        ann.click("#copy-link");
+        ann.waitForFunction("() => document.getElementById('copy-link').textContent === 'Copied'");
+        assertEquals(server.httpUrl("/room") + "#" + room, ann.evaluate("navigator.clipboard.readText()"));
+    }
+
     @Test
     void aParticipantStaysInTheRoomThroughASignalingDropAndALostMediaConnection() {
         Page ann = SimulcastBrowserTest.joinRoom(chromium, server, "Ann", null);

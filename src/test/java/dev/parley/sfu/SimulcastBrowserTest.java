@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two Chromium pages: one publishes its fake camera in three simulcast layers (q/h/f), the other
+ * Two Chromium pages: one publishes its 640x480 fake camera in the simulcast layers libwebrtc
+ * sends at that size (two: h at 320x240 and f at 640x480; see simulcastEncodingsFor), the other
  * asks the SFU for a small tile, then a large one. The receiver's getStats shows the frame size
  * follow, frames keep being decoded across the switch (no freeze), the switch lands on a key frame,
  * and the rewritten sequence numbers leave no hole (no loss counted).
@@ -43,7 +44,9 @@ class SimulcastBrowserTest {
               const pc = window.room.sfu?.publishPc;
               const layers = {};
               if (pc) (await pc.getStats()).forEach((s) => {
-                if (s.type === 'outbound-rtp' && s.kind === 'video') layers[s.rid ?? '-'] = { frames: s.framesEncoded ?? 0, height: s.frameHeight ?? 0 };
+                if (s.type === 'outbound-rtp' && s.kind === 'video') layers[s.rid ?? '-'] = { frames: s.framesEncoded ?? 0,
+                  width: s.frameWidth ?? 0, height: s.frameHeight ?? 0, limit: s.qualityLimitationReason ?? '',
+                  limits: JSON.stringify(s.qualityLimitationDurations ?? {}) };
               });
               return layers;
             }
@@ -55,9 +58,8 @@ class SimulcastBrowserTest {
     @BeforeEach
     void start() {
         server = TestServer.start();
-        // 640x480 would be limited to two layers by libwebrtc's legacy table; this machine
-        // cannot afford encoding 720p three times, so lift the limit instead.
-        chromium = Chromium.launch(List.of("--force-fieldtrials=WebRTC-LegacySimulcastLayerLimit/Disabled/"));
+        // Default flags, as a user's Chromium: libwebrtc's layer limit applies (two layers at 640x480).
+        chromium = Chromium.launch();
     }
 
     @AfterEach
@@ -102,18 +104,24 @@ class SimulcastBrowserTest {
         String room = ((String) publisher.evaluate("location.hash")).substring(1);
         Page subscriber = joinRoom(chromium, server, "Sub", room);
 
-        Map<String, Object> layers = poll(publisher, LAYERS, l -> l.size() == 3
-                && l.values().stream().allMatch(v -> num((Map<String, Object>) v, "frames") > 10), 60,
-                "the publisher encodes three simulcast layers");
+        // The f layer is encoded at the camera's full 640x480 (before simulcastEncodingsFor, libwebrtc
+        // dropped f at this size and the SFU saw 320x240 at most). Frames encoded, not a rate.
+        Map<String, Object> layers = poll(publisher, LAYERS, l -> l.size() == 2
+                && l.values().stream().allMatch(v -> num((Map<String, Object>) v, "frames") > 10)
+                && l.get("f") instanceof Map<?, ?> f && num((Map<String, Object>) f, "width") == 640, 60,
+                "the publisher encodes h and f, f at 640x480 (qualityLimitationReason says why not)");
         System.out.println("publisher layers: " + layers);
+        String publisherId = (String) publisher.evaluate("window.room.signaling.peerId");
+        MediaView seen = server.server().sfu().mediaViews().join().get(room).get(publisherId);
+        assertEquals(640, seen.videoWidth(), "the SFU sees the full layer's width: " + seen);
 
         String subscriberId = (String) subscriber.evaluate("window.room.signaling.peerId");
         subscriber.evaluate("window.room.autoQuality = false"); // this test drives sfu-constraints itself
         subscriber.evaluate("window.room.sfu.setConstraints({ defaultMaxHeight: 180 }).then(() => true)");
-        Map<String, Object> low = poll(subscriber, VIDEO, v -> num(v, "height") > 0 && num(v, "height") <= 180
+        Map<String, Object> low = poll(subscriber, VIDEO, v -> num(v, "height") > 0 && num(v, "height") <= 240
                 && num(v, "frames") > 20, 40, "the subscriber decodes the low layer");
-        assertEquals(List.of("q"), List.copyOf(server.server().sfu().forwardedLayers(room, subscriberId).values()),
-                "the SFU forwards the q layer to a 180-pixel tile");
+        assertEquals(List.of("h"), List.copyOf(server.server().sfu().forwardedLayers(room, subscriberId).values()),
+                "the SFU forwards the lowest layer (h, 240 rows) to a 180-pixel tile");
 
         subscriber.evaluate("window.room.sfu.setConstraints({ defaultMaxHeight: 1080 }).then(() => true)");
         Map<String, Object> high = poll(subscriber, VIDEO, v -> num(v, "height") >= 480, 40,
@@ -163,7 +171,7 @@ class SimulcastBrowserTest {
                     + " return window.room.sfu.setConstraints({ maxHeight: { [e.trackId]: 1080 }, defaultMaxHeight: 0 }).then(() => true); }",
                     publisherId);
         }
-        poll(publisher, LAYERS, l -> l.size() == 3, 60, "the publisher encodes three simulcast layers");
+        poll(publisher, LAYERS, l -> l.size() == 2, 60, "the publisher encodes two simulcast layers");
         String narrowId = (String) narrow.evaluate("window.room.signaling.peerId");
         String wideId = (String) wide.evaluate("window.room.signaling.peerId");
         Sfu sfu = server.server().sfu();
@@ -175,15 +183,20 @@ class SimulcastBrowserTest {
                 throw new AssertionError(e.getMessage() + "; SFU: " + sfu.congestionSummary(room, id), e);
             }
         }
-        // Transport-cc feedback from the SFU lets the publisher's estimate grow past its 1.5 Mbit/s start.
-        Map<String, Object> publishEstimate = poll(publisher, PUBLISH_ESTIMATE, e -> num(e, "bps") > 1_500_000, 60,
-                "the publisher's send-side estimate grows on the SFU's transport-cc feedback");
+        // Transport-cc feedback from the SFU keeps the publisher's estimate where both layers are fed
+        // (above 1 Mbit/s; on a loaded machine it dips after the start and climbs back). It need not
+        // pass its 1.5 Mbit/s start: at 640x480 Chromium sends h+f, about 0.8-1.3 Mbit/s of fake
+        // camera, and while application-limited GCC grows only to about 1.5x what is acknowledged
+        // (docs/benchmarks.md, Simulcast layers in /room).
+        Map<String, Object> publishEstimate = poll(publisher, PUBLISH_ESTIMATE, e -> num(e, "bps") > 1_000_000, 60,
+                "the publisher's send-side estimate covers both layers on the SFU's transport-cc feedback");
 
         long estimateBefore = sfu.subscriberEstimate(room, narrowId);
-        // 350 kbit/s on the path to one subscriber: f does not fit; q (~150 kbit/s) does, and so may
-        // h at half its frame rate (Chromium's VP8 layers carry three temporal layers, and the
-        // allocator drops the top one before the resolution), depending on the measured rates.
-        sfu.capSubscriberForTest(room, narrowId, 350_000);
+        // 400 kbit/s on the path to one subscriber: f (640x480, most of the publisher's estimate
+        // above h's 500 kbit/s) does not fit; h does at least at about 60 % of its rate without its
+        // top temporal layer (Chromium's VP8 layers carry three; the allocator drops the top one
+        // before the resolution), depending on the measured rates.
+        sfu.capSubscriberForTest(room, narrowId, 400_000);
         Map<String, Object> low = poll(narrow, VIDEO, v -> num(v, "height") > 0 && num(v, "height") <= 240, 60,
                 "the narrow subscriber's estimate moves it below the f layer");
         long estimateCapped = sfu.subscriberEstimate(room, narrowId);

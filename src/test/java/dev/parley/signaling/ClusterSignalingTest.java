@@ -8,11 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.StartupException;
 import dev.parley.server.TestConfigs;
+import dev.parley.testing.ParleyProcess;
 import dev.parley.testing.RedisProcess;
+import dev.parley.testing.TestCertificates;
 import dev.parley.testing.TestServer;
 import dev.parley.testing.WsClient;
 import java.net.URI;
-import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -149,38 +150,33 @@ class ClusterSignalingTest {
     }
 
     @Test
-    void peersOfANodeThatShutsDownLeaveAfterTheGrace() {
+    void aNodeThatStopsCleanlyFreesItsSeatsAtOnce() {
+        // Before the fix, the stopped node's seat stayed taken (and its peer "away") until the other
+        // nodes noticed its missing heartbeats and the resume grace passed (peer-left "node-lost"):
+        // a client told "shutdown" that joined again through another node found the room full.
+        WsClient stays = client(nodeA);
+        assertEquals("response", outcome(stays.request(WsClient.msg("join", "room", "node-stop", "name", "stays", "capacity", 2))));
+        String goneId;
         try (TestServer nodeC = clusterNode(redis.uri())) {
-            WsClient stays = client(nodeA);
-            stays.join("node-lost", "stays");
             WsClient onC = WsClient.connect(nodeC.wsUri());
             clients.add(onC);
-            String goneId = onC.join("node-lost", "on C").path("peerId").asText();
-            stays.next(m -> m.path("type").asText().equals("peer-joined"));
-            nodeC.close();
-            JsonNode away = stays.next(typed("peer-disconnected", "peerId", goneId), Duration.ofSeconds(20));
-            assertEquals(goneId, away.path("peerId").asText());
-            JsonNode left = stays.next(typed("peer-left", "peerId", goneId), Duration.ofSeconds(20));
-            assertEquals("node-lost", left.path("reason").asText());
-            // the seat is free again: a capacity-2 room would otherwise stay full
-            assertEquals("unknown-peer", outcome(stays.request(WsClient.msg("message", "to", goneId, "data", "x"))));
+            goneId = onC.join("node-stop", "on C").path("peerId").asText();
+            stays.next(typed("peer-joined", "type", "peer-joined"));
+            assertEquals("room-full", outcome(client(nodeA).request(WsClient.msg("join", "room", "node-stop", "name", "third"))));
         }
+        JsonNode left = stays.next(typed("peer-left", "peerId", goneId), Duration.ofSeconds(20));
+        assertEquals("node-stopped", left.path("reason").asText());
+        JsonNode rejoined = client(nodeA).request(WsClient.msg("join", "room", "node-stop", "name", "rejoins"));
+        assertEquals("response", outcome(rejoined), "the stopped node's seat is free: " + rejoined);
+        assertEquals(List.of("stays"),
+                rejoined.path("result").path("peers").findValuesAsText("name"), "no ghost of the stopped node's peer");
     }
 
     @Test
     void aNodeThatCrashesIsNoticedByItsMissingHeartbeat() throws Exception {
-        int port;
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
         // A separate JVM, killed with SIGKILL: no clean unregistering, its key has to expire.
-        Process crashing = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.parley.server.Main",
-                "--host", "127.0.0.1", "--port", Integer.toString(port), "--redis", redis.uri(), "--resume-grace", "1s",
-                "--turn", "off", "--sfu-bind", "127.0.0.1", "--sfu-port", "0", "--sfu-tcp-port", "-1", "--sfu-announced-address", "127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            URI ready = URI.create("http://127.0.0.1:" + port + "/readyz");
+        try (ParleyProcess crashing = ParleyProcess.start("--redis", redis.uri(), "--resume-grace", "1s")) {
+            URI ready = crashing.httpUri("/readyz");
             assertTrue(eventually(() -> {
                 try {
                     return HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -190,15 +186,13 @@ class ClusterSignalingTest {
             }), "the separate node started");
             WsClient stays = client(nodeA);
             stays.join("node-crash", "stays");
-            WsClient onCrashing = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws"));
+            WsClient onCrashing = WsClient.connect(crashing.wsUri());
             clients.add(onCrashing);
             String goneId = onCrashing.join("node-crash", "crashes").path("peerId").asText();
             stays.next(typed("peer-joined", "type", "peer-joined"));
-            crashing.destroyForcibly().waitFor();
+            crashing.kill();
             stays.next(typed("peer-disconnected", "peerId", goneId), Duration.ofSeconds(30));
             assertEquals("node-lost", stays.next(typed("peer-left", "peerId", goneId), Duration.ofSeconds(30)).path("reason").asText());
-        } finally {
-            crashing.destroyForcibly();
         }
     }
 
@@ -224,6 +218,112 @@ class ClusterSignalingTest {
         JsonNode redirected = early.request(WsClient.msg("sfu-join"));
         assertEquals("redirect", outcome(redirected));
         assertEquals(urlOfA, redirected.path("url").asText());
+    }
+
+    @Test
+    void aTlsNodeRedirectsToItsHttpsPort(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        TestCertificates.PemPair pair = TestCertificates.selfSignedFiles(dir);
+        String[] flags = java.util.stream.Stream.concat(java.util.Arrays.stream(pair.tlsFlags()),
+                java.util.stream.Stream.of("--redis", redis.uri())).toArray(String[]::new);
+        try (ParleyServer secure = new ParleyServer(TestConfigs.loopback(flags)).start()) {
+            HttpClient https = HttpClient.newBuilder().sslContext(TestCertificates.trusting(pair.certificate())).build();
+            String base = "https://127.0.0.1:" + secure.tlsPort();
+            WsClient host = WsClient.connect(https, URI.create("wss://127.0.0.1:" + secure.tlsPort() + "/ws"), java.util.Map.of("Origin", base));
+            clients.add(host);
+            host.join("tls-group", "host");
+            assertEquals("response", outcome(host.request(WsClient.msg("sfu-join"))));
+            JsonNode refused = client(nodeB).request(WsClient.msg("join", "room", "tls-group", "name", "guest"));
+            assertEquals("redirect", outcome(refused));
+            assertEquals(base, refused.path("url").asText(), "the HTTPS port: the plain one answers /ws with a redirect");
+            WsClient moved = WsClient.connect(https, URI.create(refused.path("url").asText().replaceFirst("^https", "wss") + "/ws"),
+                    java.util.Map.of("Origin", base));
+            clients.add(moved);
+            assertEquals("response", outcome(moved.request(WsClient.msg("join", "room", "tls-group", "name", "guest"))));
+        }
+    }
+
+    @Test
+    void aMediaRequestWhoseSessionEndsDuringPlacementLeavesNothingInTheSfu() {
+        try (TestServer node = clusterNode(redis.uri())) {
+            for (int round = 0; round < 5; round++) {
+                WsClient peer = WsClient.connect(node.wsUri());
+                clients.add(peer);
+                peer.join("orphan-" + round, "leaves at once");
+                // Both frames go out before the placement's round trip to Redis comes back.
+                peer.send(WsClient.msg("sfu-join", "id", 101));
+                peer.send(WsClient.msg("leave", "id", 102));
+                assertEquals("response", outcome(peer.next(m -> m.path("id").asInt() == 102)));
+                String media = outcome(peer.next(m -> m.path("id").asInt() == 101));
+                assertTrue(media.equals("response") || media.equals("not-joined"), media);
+                assertEquals(0, node.server().sfu().counts().participants(), "round " + round + ": no participant left behind (" + media + ")");
+            }
+        }
+    }
+
+    @Test
+    void heartbeatsNeverPinAPlacementAgain() throws Exception {
+        WsClient host = client(nodeA);
+        host.join("unpinned", "host");
+        assertEquals("response", outcome(host.request(WsClient.msg("sfu-join"))));
+        var redisClient = io.lettuce.core.RedisClient.create(redis.uri());
+        try (var connection = redisClient.connect()) {
+            var sync = connection.sync();
+            String owner = sync.get("parley:sfu:unpinned");
+            assertTrue(owner != null && !owner.isEmpty(), "node A holds the placement");
+            sync.del("parley:sfu:unpinned"); // as vacate's release does, while a heartbeat holds an old copy of the rooms
+            for (int beat = 0; beat < 2; beat++) {
+                long before = sync.pttl("parley:node:" + owner);
+                assertTrue(eventually(() -> sync.pttl("parley:node:" + owner) > before), "node A sent a heartbeat");
+            }
+            assertEquals(null, sync.get("parley:sfu:unpinned"), "the heartbeat only extends a placement this node still holds");
+        } finally {
+            redisClient.shutdown();
+        }
+    }
+
+    @Test
+    void busMessagesClaimingWhatTheirNodeMayNotAreDropped() throws Exception {
+        WsClient ann = client(nodeA);
+        String annId = ann.join("bus-forgery", "Ann").path("peerId").asText();
+        WsClient bob = client(nodeB);
+        String bobId = bob.join("bus-forgery", "Bob").path("peerId").asText();
+        ann.next(typed("peer-joined", "type", "peer-joined"));
+        var redisClient = io.lettuce.core.RedisClient.create(redis.uri());
+        try (var connection = redisClient.connect()) {
+            var sync = connection.sync();
+            String nodeOfA = Wire.JSON.readTree(sync.hget("parley:room:bus-forgery:peers", annId)).path("node").asText();
+            String nodeOfB = Wire.JSON.readTree(sync.hget("parley:room:bus-forgery:peers", bobId)).path("node").asText();
+            double before = nodeMetric(nodeA, "parley.cluster.bus.dropped");
+            String longName = "x".repeat(65);
+            List<String[]> forged = List.of(
+                    // a relay without its node, and one whose sender is not on the node it names
+                    new String[] {"parley:bus:node:" + nodeOfA, "{\"room\":\"bus-forgery\",\"to\":\"" + annId
+                            + "\",\"event\":{\"type\":\"message\",\"from\":\"" + bobId + "\",\"data\":\"forged\"}}"},
+                    new String[] {"parley:bus:node:" + nodeOfA, "{\"node\":\"elsewhere\",\"room\":\"bus-forgery\",\"to\":\"" + annId
+                            + "\",\"event\":{\"type\":\"message\",\"from\":\"" + bobId + "\",\"data\":\"forged\"}}"},
+                    // a type no node relays
+                    new String[] {"parley:bus:node:" + nodeOfA, "{\"node\":\"" + nodeOfB + "\",\"room\":\"bus-forgery\",\"to\":\"" + annId
+                            + "\",\"event\":{\"type\":\"sfu-offer\",\"from\":\"" + bobId + "\",\"sdp\":\"forged\"}}"},
+                    // a room message in the name of node A's own peer
+                    new String[] {"parley:bus:room:bus-forgery", "{\"node\":\"" + nodeOfB
+                            + "\",\"event\":{\"type\":\"message\",\"from\":\"" + annId + "\",\"data\":\"forged\"}}"},
+                    // a peer beyond the limits of a join, and one that claims a local peer's id
+                    new String[] {"parley:bus:room:bus-forgery", "{\"node\":\"" + nodeOfB
+                            + "\",\"event\":{\"type\":\"peer-joined\",\"peer\":{\"id\":\"p9\",\"name\":\"" + longName + "\"}}}"},
+                    new String[] {"parley:bus:room:bus-forgery", "{\"node\":\"" + nodeOfB
+                            + "\",\"event\":{\"type\":\"peer-joined\",\"peer\":{\"id\":\"" + annId + "\",\"name\":\"Ann again\"}}}"},
+                    // a remote peer's state changed by a node it is not on
+                    new String[] {"parley:bus:room:bus-forgery", "{\"node\":\"elsewhere\",\"event\":{\"type\":\"peer-disconnected\",\"peerId\":\""
+                            + bobId + "\"}}"});
+            for (String[] message : forged) sync.publish(message[0], message[1]);
+            assertTrue(eventually(() -> nodeMetric(nodeA, "parley.cluster.bus.dropped") >= before + forged.size()),
+                    "every forged message counted on node A");
+        } finally {
+            redisClient.shutdown();
+        }
+        bob.request(WsClient.msg("message", "to", annId, "data", "real"));
+        assertEquals("real", ann.next(m -> m.path("type").asText().startsWith("message") || m.path("type").asText().startsWith("sfu")
+                || m.path("type").asText().startsWith("peer-")).path("data").asText(), "nothing forged reached Ann before Bob's message");
     }
 
     @Test

@@ -51,6 +51,23 @@ public final class TestServer implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port() + "/ws");
     }
 
+    /**
+     * Cluster mode: waits until this node's last heartbeat counted {@code nodes} live nodes (their URLs,
+     * which the WebSocket Origin check allows, are read before the count); fails after 30 s.
+     */
+    public void awaitClusterNodes(int nodes) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (server.metrics().find("parley.cluster.nodes").gauge().value() < nodes) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the cluster never had " + nodes + " live nodes seen from port " + port());
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
     @Override
     public void close() {
         server.close();
