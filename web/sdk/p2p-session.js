@@ -33,6 +33,8 @@ export class P2PSession extends EventTarget {
    * @param {number} [options.maxConnections] new connections before giving up (state failed)
    * @param {(sdp: string, type: 'offer'|'answer') => string} [options.sdpTransform] rewrites the SDP sent to
    *   the peer (not the local description), e.g. Opus fmtp parameters that steer the peer's encoder
+   * @param {import('./e2ee.js').E2EE} [options.e2ee] encrypts every sender's and decrypts every
+   *   receiver's frames end to end (attached before each offer and answer)
    */
   constructor(signaling, peerId, options = {}) {
     super();
@@ -109,11 +111,26 @@ export class P2PSession extends EventTarget {
 
   // ---- negotiation -------------------------------------------------------------------------
 
+  /**
+   * With E2EE, every sender and receiver gets its transform before it is negotiated (once each).
+   * Receivers too: Chromium delivers no frames to a transform set on a receiver of an offerer's
+   * own transceiver only in `track`, after its media started.
+   */
+  _encrypt(pc) {
+    const e2ee = this.options.e2ee;
+    if (!e2ee) return;
+    for (const t of pc.getTransceivers()) {
+      if (t.stopped || !t.receiver.track) continue;
+      e2ee.attachSender(t.sender, t.receiver.track.kind);
+      e2ee.attachReceiver(t.receiver, this.peerId, t.receiver.track.kind);
+    }
+  }
+
   _build() {
     this.generation += 1;
     this._connectionsBuilt += 1;
     const config = this.options.rtcConfig ?? { iceServers: this.signaling.iceServers };
-    const pc = new RTCPeerConnection(config);
+    const pc = new RTCPeerConnection(this.options.e2ee ? this.options.e2ee.rtcConfig(config) : config);
     const generation = this.generation;
     this.pc = pc;
     this._makingOffer = false;
@@ -129,6 +146,7 @@ export class P2PSession extends EventTarget {
       try {
         this._makingOffer = true;
         this._holdLocalCandidates = true;
+        this._encrypt(pc);
         await pc.setLocalDescription();
         // A colliding remote offer may have rolled this offer back (polite side) while it was being
         // set: then the description is gone or already our answer, and there is no offer to send.
@@ -151,7 +169,10 @@ export class P2PSession extends EventTarget {
       if (this._holdLocalCandidates) this._heldLocalCandidates.push(body);
       else this._signal('candidate', body);
     };
-    pc.ontrack = (event) => current() && this._emit('track', { event, streams: event.streams, track: event.track });
+    pc.ontrack = (event) => {
+      this.options.e2ee?.attachReceiver(event.receiver, this.peerId, event.track.kind);
+      if (current()) this._emit('track', { event, streams: event.streams, track: event.track });
+    };
     pc.ondatachannel = ({ channel }) => current() && this._emit('datachannel', { channel });
     pc.oniceconnectionstatechange = () => current() && this._onIceState();
     pc.onconnectionstatechange = () => current() && this._onIceState();
@@ -198,6 +219,7 @@ export class P2PSession extends EventTarget {
       this._addEarlyRemoteCandidates(pc);
       if (description.type === 'offer' && this.pc === pc) {
         this._holdLocalCandidates = true;
+        this._encrypt(pc);
         await pc.setLocalDescription();
         if (this.pc === pc) {
           this._signal('answer', { sdp: this._outgoing(pc.localDescription) });

@@ -48,13 +48,17 @@ export function tracksOfOffer(sdp) {
 export class SfuSession extends EventTarget {
   /**
    * @param {import('./signaling.js').SignalingClient} signaling a client that has joined a room
-   * @param {{rtcConfig?: RTCConfiguration, subscribe?: boolean}} [options] `subscribe: false` for a
-   *   publish-only participant (a join token with canSubscribe false): no `sfu-join`, no receive connection
+   * @param {{rtcConfig?: RTCConfiguration, subscribe?: boolean, e2ee?: import('./e2ee.js').E2EE}} [options]
+   *   `subscribe: false` for a publish-only participant (a join token with canSubscribe false): no
+   *   `sfu-join`, no receive connection; `e2ee` encrypts every published frame and decrypts every
+   *   received one (end-to-end: the SFU forwards ciphertext)
    */
   constructor(signaling, options = {}) {
     super();
     this.signaling = signaling;
+    this.e2ee = options.e2ee ?? null;
     this.rtcConfig = options.rtcConfig ?? { iceServers: [] };
+    if (this.e2ee) this.rtcConfig = this.e2ee.rtcConfig(this.rtcConfig);
     this.subscribe = options.subscribe !== false;
     this.publishPc = null;
     this.subscribePc = null;
@@ -125,7 +129,8 @@ export class SfuSession extends EventTarget {
           const { width, height } = track.getSettings?.() ?? {};
           init.sendEncodings = simulcastEncodingsFor(width, height);
         }
-        pc.addTransceiver(track, init);
+        const transceiver = pc.addTransceiver(track, init);
+        this.e2ee?.attachSender(transceiver.sender, track.kind);
       }
       await this._negotiatePublish();
     });
@@ -196,6 +201,7 @@ export class SfuSession extends EventTarget {
       pc.onconnectionstatechange = () => this._emitState();
       pc.ontrack = ({ track, streams, transceiver }) => {
         const stream = streams[0] ?? new MediaStream([track]);
+        this.e2ee?.attachReceiver(transceiver.receiver, stream.id, track.kind);
         const ids = this.trackIds.get(transceiver.mid);
         const entry = { peerId: stream.id, trackId: ids?.trackId ?? track.id, track, stream, mid: transceiver.mid };
         this.remoteTracks.set(transceiver.mid, entry);

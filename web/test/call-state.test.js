@@ -42,6 +42,8 @@ test('query options: room ids are validated, caps and timers parsed, junk ignore
   assert.equal(bad.room, null);
   assert.equal(bad.maxVideoKbps, 1500);
   assert.deepEqual(bad.session, {});
+  assert.equal(parseCallOptions('?e2eeApi=encoded-streams').e2eeApi, 'encoded-streams');
+  assert.equal(parseCallOptions('?e2eeApi=rot13').e2eeApi, null);
 });
 
 test('reasons on screen say what is being tried without protocol words', () => {

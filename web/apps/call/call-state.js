@@ -89,6 +89,8 @@ export function parseCallOptions(search) {
     // Where the peer's bandwidth estimate starts (Chromium); 0 keeps the browser's default.
     videoStartKbps: q.get('videoStartKbps') === '0' ? null : number('videoStartKbps') ?? 800,
     videoCodec: q.get('videoCodec') || null,
+    // Which encoded-transform API end-to-end encryption uses (tests force the older one); default: the best there is.
+    e2eeApi: ['script-transform', 'encoded-streams'].includes(q.get('e2eeApi')) ? q.get('e2eeApi') : null,
     relayOnly: q.get('relay') === '1',
     dtx: q.get('dtx') !== '0',
     fec: q.get('fec') !== '0',

@@ -9,11 +9,13 @@ import { P2PSession } from '/sdk/p2p-session.js';
 import { LocalMedia, applyOpusSettings, applyVideoBitrateHints, capBitrate, preferCodecs, describeMediaError, restartEncoding } from '/sdk/media.js';
 import { QualityMonitor } from '/sdk/call-quality.js';
 import { describeTokenError, isTokenError } from '/sdk/join-token.js';
+import { E2EE, fragmentWithPassphrase } from '/sdk/e2ee.js';
 import { canMove, describeSessionStep, stateForSession } from './call-state.js';
 
 /**
  * Events (CustomEvent detail): state {state, reason, previous}, local {micOn, cameraOn, screenSharing},
- * remote {peer}, quality {sample, quality}, signaling {state}, notice {text}.
+ * remote {peer}, quality {sample, quality}, signaling {state}, notice {text},
+ * e2ee {enabled, sent, received, decryptFailures, failing} (end-to-end encryption on or off, and its counts).
  */
 export class CallController extends EventTarget {
   /**
@@ -47,6 +49,9 @@ export class CallController extends EventTarget {
     this.connectedAt = null;
     this.endedAt = null;
     this.senders = { audio: null, video: null };
+    /** End-to-end encryption (web/sdk/e2ee.js) when a passphrase is set, else null. */
+    this.e2ee = null;
+    this.passphrase = null;
     /** Key frames forced by pausing and resuming the encoder after a reconnect (tests read it). */
     this.keyFramesForced = 0;
     this.quality = new QualityMonitor(() => this.session?.pc, {
@@ -171,7 +176,28 @@ export class CallController extends EventTarget {
   }
 
   shareLink(location = globalThis.location) {
-    return this.room ? `${location.origin}/call?room=${encodeURIComponent(this.room)}` : null;
+    return this.room ? `${location.origin}/call?room=${encodeURIComponent(this.room)}${fragmentWithPassphrase('', this.passphrase)}` : null;
+  }
+
+  /**
+   * Turns end-to-end encryption on with `passphrase` (null turns it off). Only before the
+   * connection to the other person is built: both sides must encrypt from the first frame.
+   */
+  async setPassphrase(passphrase) {
+    if (this.session) throw new Error('encryption is chosen before the call connects');
+    if (passphrase) {
+      if (!this.e2ee) {
+        this.e2ee = new E2EE({ mode: this.options.e2eeApi ?? undefined });
+        this.e2ee.addEventListener('status', ({ detail }) => this._emit('e2ee', { enabled: true, ...detail }));
+      }
+      await this.e2ee.setPassphrase(passphrase);
+    } else {
+      this.e2ee?.close();
+      this.e2ee = null;
+    }
+    this.passphrase = passphrase || null;
+    this._emit('e2ee', { enabled: Boolean(this.e2ee), ...(this.e2ee?.status() ?? {}) });
+    if (this.room) this._emit('room', { room: this.room, link: this.shareLink() });
   }
 
   // ---- signaling ---------------------------------------------------------------------------
@@ -311,6 +337,7 @@ export class CallController extends EventTarget {
       label: 'call',
       rtcConfig,
       setup: (pc, info) => this._setupConnection(pc, info),
+      e2ee: this.e2ee ?? undefined,
       // What we put in the SDP we send steers how the peer sends to us.
       sdpTransform: (sdp) => applyVideoBitrateHints(applyOpusSettings(sdp, {
         fec: options.fec !== false, dtx: options.dtx !== false,
@@ -355,7 +382,9 @@ export class CallController extends EventTarget {
       const audio = this._claimTransceiver(pc, 'audio', this.media.audioTrack, stream);
       const video = this._claimTransceiver(pc, 'video', this.media.videoTrack, stream);
       this.senders = { audio: audio.sender, video: video.sender };
-      if (this.options.videoCodec) preferCodecs(video, [`video/${this.options.videoCodec}`]);
+      // Encrypted frames keep only VP8's header clear (e2ee-frame.js): no other codec then.
+      if (this.e2ee) preferCodecs(video, ['video/VP8']);
+      else if (this.options.videoCodec) preferCodecs(video, [`video/${this.options.videoCodec}`]);
     };
     const waitForOffer = this._answerFirst && generation === 1;
     const fallback = waitForOffer ? setTimeout(attach, this.options.offerWait ?? 3000) : null;

@@ -4,6 +4,7 @@ import { listDevices, canChooseSpeaker } from '/sdk/media.js';
 import { CallController } from './call.js';
 import { describeReason, formatDuration, parseCallOptions } from './call-state.js';
 import { tokenFromPage } from '/sdk/join-token.js';
+import { e2eeSupport, passphraseFromFragment, randomPassphrase } from '/sdk/e2ee.js';
 
 const $ = (id) => document.getElementById(id);
 const options = { ...parseCallOptions(location.search), token: tokenFromPage() };
@@ -72,10 +73,38 @@ call.addEventListener('state', ({ detail: { state, reason } }) => {
 call.addEventListener('room', ({ detail: { room, link } }) => {
   $('share-link').value = link;
   const url = new URL(location.href);
-  if (url.searchParams.get('room') !== room) {
+  const hash = new URL(link).hash;
+  if (url.searchParams.get('room') !== room || url.hash !== hash) {
     url.searchParams.set('room', room);
+    url.hash = hash; // the passphrase stays in the fragment: browsers never send it to the server
     history.replaceState(null, '', url);
   }
+});
+
+// ---- end-to-end encryption ----------------------------------------------------------------------
+
+call.addEventListener('e2ee', ({ detail }) => {
+  const pill = $('e2ee');
+  pill.hidden = !detail.enabled;
+  const failing = detail.enabled && detail.failing?.length > 0;
+  pill.className = `pill ${failing ? 'bad' : 'good'}`;
+  pill.textContent = failing ? 'Can’t decrypt: different passphrase?' : '🔒 End-to-end encrypted';
+  pill.title = detail.enabled
+    ? `Media is encrypted in this browser; the server relays only ciphertext.\n${detail.sent ?? 0} frames sent, ${detail.received ?? 0} decrypted, ${detail.decryptFailures ?? 0} could not be decrypted`
+    : '';
+  document.body.dataset.e2ee = !detail.enabled ? 'off' : failing ? 'failing' : 'on';
+  $('e2ee-toggle').checked = detail.enabled;
+  $('e2ee-fields').hidden = !detail.enabled;
+});
+$('e2ee-option').hidden = !e2eeSupport();
+$('e2ee-toggle').addEventListener('change', async (event) => {
+  const passphrase = event.target.checked ? randomPassphrase() : null;
+  $('e2ee-passphrase').value = passphrase ?? '';
+  await call.setPassphrase(passphrase).catch((error) => notice(`Encryption: ${error.message}`));
+});
+$('e2ee-passphrase').addEventListener('change', async (event) => {
+  const passphrase = event.target.value.trim();
+  if (passphrase) await call.setPassphrase(passphrase).catch((error) => notice(`Encryption: ${error.message}`));
 });
 
 $('copy-link').addEventListener('click', async () => {
@@ -257,7 +286,16 @@ function setPressed(id, pressed, label) {
 // Leaving the page ends the call for real: camera light off, connection closed, peer told.
 window.addEventListener('pagehide', () => call.dispose());
 
-call.start().catch((error) => {
+const linkPassphrase = passphraseFromFragment(location.hash);
+(async () => {
+  if (linkPassphrase) {
+    $('e2ee-passphrase').value = linkPassphrase;
+    // An encrypted call's link never falls back to sending media in the clear.
+    await call.setPassphrase(linkPassphrase);
+  }
+  await call.start();
+})().catch((error) => {
   console.error('parley call: start failed', error);
   notice(`Could not start the call: ${error.message}`);
+  $('overlay-reason').textContent = error.message;
 });

@@ -12,6 +12,7 @@ import { QualityMonitor } from '/sdk/call-quality.js';
 import { chooseTiles, constraintsFor, fitGrid, MAX_TILES } from '/apps/room/layout.js';
 import { roomLabel, roomStatus } from '/apps/room/room-label.js';
 import { tokenFromPage, describeTokenError } from '/sdk/join-token.js';
+import { E2EE, e2eeSupport, fragmentWithPassphrase, passphraseFromFragment, randomPassphrase, roomFromFragment } from '/sdk/e2ee.js';
 
 const $ = (id) => document.getElementById(id);
 const STATE_INTERVAL_MS = 5000;
@@ -35,12 +36,27 @@ const state = {
   /** Ask the SFU for layers by tile size (tests switch it off to drive sfu-constraints themselves). */
   autoQuality: true,
   restartedAt: -Infinity,
+  /** End-to-end encryption (web/sdk/e2ee.js) when the person joined with a passphrase, else null. */
+  e2ee: null,
+  passphrase: null,
+  undecryptable: '', // peer ids whose media fails to decrypt, joined (to re-render only on change)
 };
 window.room = state; // for tests and debugging
 
 const params = new URLSearchParams(location.search);
 $('name').value = params.get('name') ?? localStorage.getItem('parley.name') ?? '';
 startPreview();
+{
+  const linkPassphrase = passphraseFromFragment(location.hash);
+  $('e2ee-option').hidden = !e2eeSupport() && !linkPassphrase;
+  $('e2ee-toggle').checked = Boolean(linkPassphrase);
+  $('e2ee-passphrase').value = linkPassphrase ?? '';
+  $('e2ee-fields').hidden = !linkPassphrase;
+  $('e2ee-toggle').addEventListener('change', (event) => {
+    $('e2ee-fields').hidden = !event.target.checked;
+    if (event.target.checked && !$('e2ee-passphrase').value) $('e2ee-passphrase').value = randomPassphrase();
+  });
+}
 
 $('join-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -85,14 +101,16 @@ async function join(name) {
   localStorage.setItem('parley.name', name);
   if (!state.local) await startPreview();
   setStatus('joining…');
+  if ($('e2ee-toggle').checked && !state.e2ee) await startE2ee($('e2ee-passphrase').value.trim() || randomPassphrase());
   const signaling = new SignalingClient();
   state.signaling = signaling;
   // A #token=… fragment is the invitation, not a room id: the token then names the room.
-  const hashRoom = location.hash.includes('token=') ? '' : location.hash.slice(1);
+  const hashRoom = roomFromFragment(location.hash);
   const joined = await signaling.join({ room: hashRoom || undefined, name, token: tokenFromPage() });
   state.canPublish = joined.canPublish !== false;
   state.canSubscribe = joined.canSubscribe !== false;
-  history.replaceState(null, '', `#${joined.room}`);
+  // The passphrase stays in the fragment (browsers never send it): the invite link carries it.
+  history.replaceState(null, '', fragmentWithPassphrase(`#${joined.room}`, state.passphrase));
   // The link to share carries no token (docs/operations.md): with tokens on, invitations come from the backend.
   state.shareLink = location.href.replace(location.search, '');
   $('room-label').textContent = roomLabel(joined.room);
@@ -142,8 +160,8 @@ async function join(name) {
 // ---- media ------------------------------------------------------------------------------
 
 async function startMedia() {
-  // A token without canSubscribe makes a publish-only participant: it sends, and the SFU sends it nothing.
-  const sfu = new SfuSession(state.signaling, { rtcConfig: { iceServers: state.signaling.iceServers }, subscribe: state.canSubscribe });
+  const sfu = new SfuSession(state.signaling, { rtcConfig: { iceServers: state.signaling.iceServers }, subscribe: state.canSubscribe,
+    e2ee: state.e2ee ?? undefined });
   state.sfu = sfu;
   sfu.addEventListener('track', ({ detail }) => addTrack(detail));
   sfu.addEventListener('trackended', ({ detail }) => removeTrack(detail));
@@ -182,6 +200,7 @@ async function restartMedia(reason) {
   const old = state.sfu;
   state.sfu = null;
   old?.close();
+  state.e2ee?.forgetTransforms();
   for (const person of state.people.values()) person.videos.clear();
   for (const element of state.audio.values()) element.remove();
   state.audio.clear();
@@ -419,6 +438,9 @@ function fill(entry, person, video, videoOn, isScreen) {
   entry.div.classList.toggle('video-on', Boolean(video) && videoOn && !held);
   entry.div.classList.toggle('held', held);
   entry.avatar.textContent = (person.name || '?').slice(0, 1).toUpperCase();
+  const undecryptable = !isScreen && state.undecryptable.split(' ').includes(person.id);
+  entry.div.classList.toggle('undecryptable', undecryptable);
+  if (undecryptable) entry.caption.textContent += ' — can’t decrypt: different passphrase?';
   entry.trackId = video?.trackId ?? null;
   const current = entry.video.srcObject?.getVideoTracks?.()[0] ?? null;
   if ((video?.track ?? null) !== current) {
@@ -532,6 +554,8 @@ function sendConstraints() {
 
 function leave() {
   clearInterval(state.stateTimer);
+  state.e2ee?.close();
+  state.e2ee = null;
   state.monitor?.stop();
   state.sfu?.close();
   state.local?.getTracks().forEach((t) => t.stop());
@@ -547,6 +571,32 @@ function leave() {
   $('media-status').textContent = '';
   $('room-name').hidden = true;
   $('left').hidden = false;
+}
+
+// ---- end-to-end encryption ----------------------------------------------------------------------
+
+async function startE2ee(passphrase) {
+  const e2ee = new E2EE(); // throws in a browser without encoded transforms: better than joining in the clear
+  await e2ee.setPassphrase(passphrase);
+  state.e2ee = e2ee;
+  state.passphrase = passphrase;
+  e2ee.addEventListener('status', ({ detail }) => showE2ee(detail));
+  showE2ee(e2ee.status());
+}
+
+function showE2ee({ failing, sent, received, decryptFailures }) {
+  const pill = $('e2ee');
+  pill.hidden = false;
+  const names = failing.map((id) => state.people.get(id)?.name ?? 'someone');
+  pill.classList.toggle('bad', failing.length > 0);
+  pill.textContent = failing.length ? `Can’t decrypt ${names.join(', ')}: different passphrase?` : '🔒 End-to-end encrypted';
+  pill.title = `Media is encrypted in this browser; the server relays only ciphertext.\n${sent} frames sent, ${received} decrypted, ${decryptFailures} could not be decrypted`;
+  document.body.dataset.e2ee = failing.length ? 'failing' : 'on';
+  const undecryptable = failing.join(' ');
+  if (undecryptable !== state.undecryptable) {
+    state.undecryptable = undecryptable;
+    render();
+  }
 }
 
 function setStatus(text) {
