@@ -166,7 +166,14 @@ public final class RedisCluster implements Cluster {
         pubsub.sync().subscribe(NODE_CHANNEL + nodeId);
         heartbeat().join();
         long every = settings.heartbeatInterval().toMillis();
-        timer.scheduleWithFixedDelay(() -> heartbeat(), every, every, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                heartbeat();
+            } catch (RuntimeException e) { // a scheduled task that throws is never run again: keep beating
+                redisErrors.increment();
+                log.warn("cluster heartbeat failed: {}", e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
         log.info("cluster node {} ({}) registered in Redis at {}", nodeId, url, displayUri);
     }
 
