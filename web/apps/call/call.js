@@ -3,7 +3,7 @@
 //
 // Wire messages between the two pages go over signaling `message` (they survive a broken media
 // path, and are queued across a signaling reconnect): {app: 'call', kind: 'state', micOn, cameraOn,
-// screenSharing, name} whenever the local state changes or the peer (re)appears, {app: 'call', kind: 'bye'}
+// screenSharing, name, e2ee} whenever the local state changes or the peer (re)appears, {app: 'call', kind: 'bye'}
 // on hang-up. `name` is what the person typed (absent with a join token: the token names them).
 import { P2PSession } from '/sdk/p2p-session.js';
 import { LocalMedia, applyOpusSettings, applyVideoBitrateHints, capBitrate, preferCodecs, describeMediaError, restartEncoding } from '/sdk/media.js';
@@ -197,6 +197,7 @@ export class CallController extends EventTarget {
     }
     this.passphrase = passphrase || null;
     this._emit('e2ee', { enabled: Boolean(this.e2ee), ...(this.e2ee?.status() ?? {}) });
+    this._announce();
     if (this.room) this._emit('room', { room: this.room, link: this.shareLink() });
   }
 
@@ -291,7 +292,7 @@ export class CallController extends EventTarget {
       // With join tokens the server's name (from the token) is the one to trust, not the peer's word.
       const name = this.options.token ? null : cleanName(data.name);
       this.remote = { ...this.remote, micOn: data.micOn !== false, cameraOn: data.cameraOn !== false,
-        screenSharing: data.screenSharing === true, ...(name ? { name } : {}) };
+        screenSharing: data.screenSharing === true, e2ee: data.e2ee === true, ...(name ? { name } : {}) };
       this._emit('remote', { peer: this.remote });
     } else if (data.kind === 'bye') {
       this._byeFrom.add(message.from);
@@ -315,7 +316,7 @@ export class CallController extends EventTarget {
     if (!this.remote || this.state === 'ended') return;
     this.signaling.sendTo(this.remote.id, 'message', {
       data: { app: 'call', kind: 'state', micOn: this.media.micOn, cameraOn: this.media.cameraOn,
-        screenSharing: this.media.screenSharing, name: this.name ?? undefined },
+        screenSharing: this.media.screenSharing, name: this.name ?? undefined, e2ee: Boolean(this.e2ee) },
     });
   }
 

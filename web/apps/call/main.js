@@ -83,19 +83,39 @@ call.addEventListener('room', ({ detail: { room, link } }) => {
 
 // ---- end-to-end encryption ----------------------------------------------------------------------
 
+let e2eeDetail = { enabled: false };
 call.addEventListener('e2ee', ({ detail }) => {
+  e2eeDetail = detail;
+  renderE2ee();
+});
+
+/** The lock pill, and what to say when only one side encrypts (the other opened the link without its #e2ee= part). */
+function renderE2ee() {
+  const detail = e2eeDetail;
+  const peer = call.remote;
+  const name = peer?.name || 'Guest';
   const pill = $('e2ee');
-  pill.hidden = !detail.enabled;
+  // Only one side encrypts: the unencrypted side sees ciphertext decoded as noise, so hide the video.
+  const theyOnly = !detail.enabled && peer?.e2ee === true;
+  const weOnly = detail.enabled && peer && peer.e2ee === false;
+  pill.hidden = !detail.enabled && !theyOnly;
   const failing = detail.enabled && detail.failing?.length > 0;
-  pill.className = `pill ${failing ? 'bad' : 'good'}`;
-  pill.textContent = failing ? 'Can’t decrypt: different passphrase?' : '🔒 End-to-end encrypted';
+  pill.className = `pill ${failing || theyOnly ? 'bad' : 'good'}`;
+  pill.textContent = theyOnly ? `${name} encrypts this call end to end — open the full link (with its #e2ee=… part) to see and hear them`
+    : failing && weOnly ? `${name} is not encrypting — they need the full link`
+    : failing ? 'Can’t decrypt: different passphrase?' : '🔒 End-to-end encrypted';
+  remoteVideo.hidden = theyOnly;
+  if (theyOnly) {
+    $('remote-off').hidden = false;
+    $('remote-off-text').textContent = `${name} encrypts this call end to end — open the full link (with its #e2ee=… part) to see and hear them`;
+  }
   pill.title = detail.enabled
     ? `Media is encrypted in this browser; the server relays only ciphertext.\n${detail.sent ?? 0} frames sent, ${detail.received ?? 0} decrypted, ${detail.decryptFailures ?? 0} could not be decrypted`
     : '';
-  document.body.dataset.e2ee = !detail.enabled ? 'off' : failing ? 'failing' : 'on';
+  document.body.dataset.e2ee = theyOnly ? 'remote-only' : !detail.enabled ? 'off' : failing ? 'failing' : 'on';
   $('e2ee-toggle').checked = detail.enabled;
   $('e2ee-fields').hidden = !detail.enabled;
-});
+}
 $('e2ee-option').hidden = !e2eeSupport();
 $('e2ee-toggle').addEventListener('change', async (event) => {
   const passphrase = event.target.checked ? randomPassphrase() : null;
@@ -201,6 +221,7 @@ call.addEventListener('remote', ({ detail: { peer } }) => {
   if (!peer) {
     renderWith();
     $('remote-off').hidden = true;
+    renderE2ee();
     return;
   }
   const name = peer.name || 'Guest';
@@ -215,6 +236,7 @@ call.addEventListener('remote', ({ detail: { peer } }) => {
   $('remote-off-text').textContent = `${name}'s camera is off`;
   document.body.dataset.remoteMic = peer.micOn ? 'on' : 'muted';
   document.body.dataset.remoteCamera = peer.cameraOn ? 'on' : 'off';
+  renderE2ee();
 });
 
 call.addEventListener('remotetrack', ({ detail: { track } }) => {

@@ -143,4 +143,25 @@ class E2eeCallTest {
         assertEquals("failing", ann.evaluate("document.body.dataset.e2ee"), "and the other way round");
         CallPages.screenshot(eve, "call-e2ee-wrong-passphrase");
     }
+
+    @Test
+    void aPageOpenedWithoutThePassphraseSaysSoAndHidesTheNoise() {
+        Object[] locked = lockedCall();
+        Page ann = (Page) locked[0];
+        String link = (String) locked[1];
+        Page bob = pages.newPage();
+        bob.navigate(link.substring(0, link.indexOf('#')) + "&name=Bob");
+        awaitState(bob, "connected");
+        bob.waitForFunction("() => document.body.dataset.e2ee === 'remote-only'", null,
+                new Page.WaitForFunctionOptions().setTimeout(90_000));
+        assertTrue(bob.textContent("#remote-off-text").contains("Ann encrypts this call end to end — open the full link"),
+                "the page says why: " + bob.textContent("#remote-off-text"));
+        assertTrue(bob.isVisible("#remote-off-text"), "the explanation is on screen");
+        assertTrue(bob.isHidden("#remote-video"), "the undecryptable video is not shown");
+        ann.waitForFunction("() => document.body.dataset.e2ee === 'failing'", null,
+                new Page.WaitForFunctionOptions().setTimeout(90_000));
+        assertTrue(ann.textContent("#e2ee").contains("Bob is not encrypting — they need the full link"),
+                "the encrypted side names the cause: " + ann.textContent("#e2ee"));
+        CallPages.screenshot(bob, "call-e2ee-without-passphrase");
+    }
 }
