@@ -39,6 +39,7 @@ const state = {
   /** End-to-end encryption (web/sdk/e2ee.js) when the person joined with a passphrase, else null. */
   e2ee: null,
   passphrase: null,
+  encryptedNotice: null, // banner text once a peer encrypts and this page has no passphrase
   undecryptable: '', // peer ids whose media fails to decrypt, joined (to re-render only on change)
 };
 window.room = state; // for tests and debugging
@@ -106,7 +107,7 @@ async function join(name) {
   state.signaling = signaling;
   // A #token=… fragment is the invitation, not a room id: the token then names the room.
   const hashRoom = roomFromFragment(location.hash);
-  const joined = await signaling.join({ room: hashRoom || undefined, name, token: tokenFromPage() });
+  const joined = await signaling.join({ room: hashRoom || undefined, name, token: tokenFromPage(), meta: { e2ee: Boolean(state.e2ee) } });
   state.canPublish = joined.canPublish !== false;
   state.canSubscribe = joined.canSubscribe !== false;
   // The passphrase stays in the fragment (browsers never send it): the invite link carries it.
@@ -307,7 +308,13 @@ async function stopScreen() {
 function addPerson(peer) {
   if (peer.id === state.signaling.peerId || state.people.has(peer.id)) return;
   state.people.set(peer.id, { id: peer.id, name: peer.name, micOn: true, cameraOn: true, screenSharing: false,
-    screenTrackId: null, quality: 'unknown', away: Boolean(peer.away), videos: new Map() });
+    screenTrackId: null, quality: 'unknown', away: Boolean(peer.away), videos: new Map(),
+    // What the peer said in its join meta: true encrypts, false does not, undefined an older page.
+    e2ee: typeof peer.meta?.e2ee === 'boolean' ? peer.meta.e2ee : undefined });
+  if (!state.e2ee && peer.meta?.e2ee === true && !state.encryptedNotice) {
+    state.encryptedNotice = `${peer.name || 'Someone'} encrypts this room end to end — open the full link (with its #e2ee=… part) to see and hear them`;
+    banner(null);
+  }
   state.joinOrder.push(peer.id);
   render();
 }
@@ -440,7 +447,14 @@ function fill(entry, person, video, videoOn, isScreen) {
   entry.avatar.textContent = (person.name || '?').slice(0, 1).toUpperCase();
   const undecryptable = !isScreen && state.undecryptable.split(' ').includes(person.id);
   entry.div.classList.toggle('undecryptable', undecryptable);
-  if (undecryptable) entry.caption.textContent += ' — can’t decrypt: different passphrase?';
+  if (undecryptable) entry.caption.textContent += person.e2ee === false ? ' — not encrypting: they need the full link' : ' — can’t decrypt: different passphrase?';
+  // They encrypt and this page does not: their frames would decode as noise, so show the avatar.
+  const encryptedOnly = !state.e2ee && person.e2ee === true;
+  entry.div.classList.toggle('encrypted-only', encryptedOnly);
+  if (encryptedOnly) {
+    entry.div.classList.remove('video-on');
+    entry.caption.textContent += ' — encrypted — open the full link';
+  }
   entry.trackId = video?.trackId ?? null;
   const current = entry.video.srcObject?.getVideoTracks?.()[0] ?? null;
   if ((video?.track ?? null) !== current) {
@@ -588,8 +602,11 @@ function showE2ee({ failing, sent, received, decryptFailures }) {
   const pill = $('e2ee');
   pill.hidden = false;
   const names = failing.map((id) => state.people.get(id)?.name ?? 'someone');
+  const clear = failing.filter((id) => state.people.get(id)?.e2ee === false);
   pill.classList.toggle('bad', failing.length > 0);
-  pill.textContent = failing.length ? `Can’t decrypt ${names.join(', ')}: different passphrase?` : '🔒 End-to-end encrypted';
+  pill.textContent = !failing.length ? '🔒 End-to-end encrypted'
+    : clear.length === failing.length ? `${names.join(', ')} not encrypting — they need the full link`
+    : `Can’t decrypt ${names.join(', ')}: different passphrase?`;
   pill.title = `Media is encrypted in this browser; the server relays only ciphertext.\n${sent} frames sent, ${received} decrypted, ${decryptFailures} could not be decrypted`;
   document.body.dataset.e2ee = failing.length ? 'failing' : 'on';
   const undecryptable = failing.join(' ');
@@ -604,6 +621,7 @@ function setStatus(text) {
 }
 
 function banner(text) {
+  text = text || state.encryptedNotice; // set once a peer encrypts and this page cannot decrypt
   $('banner').hidden = !text;
   $('banner').textContent = text ?? '';
 }

@@ -181,4 +181,30 @@ class E2eeRoomBrowserTest {
                 "Ann's tile is marked");
         screenshot(eve, "room-e2ee-wrong-passphrase");
     }
+
+    @Test
+    void aParticipantWithoutThePassphraseIsToldAndSeesNoNoise() {
+        Page ann = createLockedRoom();
+        String fragment = (String) ann.evaluate("location.hash");
+        String room = fragment.substring(1, fragment.indexOf('&'));
+        Page bob = joinByLink("#" + room, "Bob");
+        String annId = peerId(ann);
+        String tile = "[data-key='" + annId + "']";
+
+        bob.waitForFunction("() => !document.getElementById('banner').hidden");
+        assertTrue(bob.textContent("#banner").contains("Ann encrypts this room end to end — open the full link"),
+                "the banner says why: " + bob.textContent("#banner"));
+        bob.waitForSelector(tile);
+        // Ann's video reaches Bob (the SFU forwards it) but its tile shows her avatar, not the noise.
+        poll(bob, VIDEO_BY_PEER, v -> frames(v, annId, "packets") > 100, 60, "the SFU forwards Ann's video packets to Bob");
+        assertTrue((Boolean) bob.evaluate("s => document.querySelector(s).classList.contains('encrypted-only')", tile), "Ann's tile is marked");
+        assertTrue(bob.isHidden(tile + " video"), "Ann's undecryptable video is not shown");
+        assertTrue(bob.textContent(tile).contains("encrypted — open the full link"), "the tile says why: " + bob.textContent(tile));
+
+        ann.waitForFunction("() => document.body.dataset.e2ee === 'failing'", null,
+                new Page.WaitForFunctionOptions().setTimeout(90_000));
+        assertTrue(ann.textContent("#e2ee").contains("Bob not encrypting — they need the full link"),
+                "the encrypted side names the cause: " + ann.textContent("#e2ee"));
+        screenshot(bob, "room-e2ee-without-passphrase");
+    }
 }
