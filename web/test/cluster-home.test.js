@@ -2,7 +2,7 @@ import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignalingClient } from '../sdk/signaling.js';
 import { SfuSession } from '../sdk/sfu-session.js';
-import { FakeWebSocket, tick, until } from './fake-websocket.js';
+import { FakeWebSocket, tick, until, connectedClient, joinAnswered } from './fake-websocket.js';
 
 // Cluster mode: a client redirected to the node that holds its room's media goes back to its own
 // URL (the load balancer or home node) when that node is gone, and joins the room again there.
@@ -16,16 +16,8 @@ const fast = { WebSocket: FakeWebSocket, requestTimeout: 1000, backoff: { initia
 
 /** A client joined at home, then moved by a redirected sfu-join to node A, joined there as p2. */
 async function movedToNodeA() {
-  const client = new SignalingClient(HOME, fast);
-  const connected = client.connect();
-  await tick();
-  const home = FakeWebSocket.last;
-  home.welcome();
-  await connected;
-  const joining = client.join({ room: 'group', name: 'Ann' });
-  await until(() => home.lastSent('join'));
-  home.receive({ type: 'response', id: home.lastSent('join').id, result: result('p1') });
-  await joining;
+  const { client, socket: home } = await connectedClient(HOME, fast);
+  await joinAnswered(client, home, { room: 'group', name: 'Ann' }, result('p1'));
   const session = new SfuSession(client);
   const started = session.start();
   await until(() => home.lastSent('sfu-join'));

@@ -1,3 +1,5 @@
+import { SignalingClient } from '../sdk/signaling.js';
+
 // A scriptable stand-in for the browser WebSocket: tests play the server's part.
 export class FakeWebSocket {
   static instances = [];
@@ -71,4 +73,23 @@ export async function until(predicate, ms = 2000) {
     if (Date.now() > deadline) throw new Error('condition not met in time: ' + predicate);
     await tick(5);
   }
+}
+
+/** A SignalingClient on a fake socket that has had its welcome. */
+export async function connectedClient(url, options = {}) {
+  const client = new SignalingClient(url, { WebSocket: FakeWebSocket, requestTimeout: 1000, ...options });
+  const connected = client.connect();
+  await tick();
+  const socket = FakeWebSocket.last;
+  socket.welcome();
+  await connected;
+  return { client, socket };
+}
+
+/** Joins with `params` and answers the join on `socket` with `result`, as the server would. */
+export async function joinAnswered(client, socket, params, result) {
+  const joining = client.join(params);
+  await until(() => socket.lastSent('join'));
+  socket.receive({ type: 'response', id: socket.lastSent('join').id, result });
+  return joining;
 }

@@ -1,24 +1,16 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { SignalingClient, signalingUrlOf, redirectTarget } from '../sdk/signaling.js';
+import { signalingUrlOf, redirectTarget } from '../sdk/signaling.js';
 import { SfuSession } from '../sdk/sfu-session.js';
-import { FakeWebSocket, tick, until } from './fake-websocket.js';
+import { FakeWebSocket, tick, until, connectedClient, joinAnswered } from './fake-websocket.js';
 
 beforeEach(() => FakeWebSocket.reset());
 
 const result = (peerId) => ({ room: 'group', peerId, name: 'Ann', resumeToken: `t-${peerId}`, peers: [], iceServers: [] });
 
 test('SfuSession.start moves the client to the node named by a redirected sfu-join and asks there (cluster mode)', async () => {
-  const client = new SignalingClient('ws://node1/ws', { WebSocket: FakeWebSocket, requestTimeout: 1000 });
-  const connected = client.connect();
-  await tick();
-  const node1 = FakeWebSocket.last;
-  node1.welcome();
-  await connected;
-  const joining = client.join({ room: 'group', name: 'Ann' });
-  await tick();
-  node1.receive({ type: 'response', id: node1.lastSent('join').id, result: result('p1') });
-  await joining;
+  const { client, socket: node1 } = await connectedClient('ws://node1/ws');
+  await joinAnswered(client, node1, { room: 'group', name: 'Ann' }, result('p1'));
 
   const session = new SfuSession(client);
   const started = session.start();
@@ -62,18 +54,8 @@ test('redirectTarget never moves from a secure page or socket to an insecure one
   assert.equal(redirectTarget('http://node2:8080', 'ws://node1/ws', undefined), 'ws://node2:8080/ws', 'outside a browser');
 });
 
-async function joinedOn(url) {
-  const client = new SignalingClient(url, { WebSocket: FakeWebSocket, requestTimeout: 1000 });
-  const connected = client.connect();
-  await tick();
-  const socket = FakeWebSocket.last;
-  socket.welcome();
-  await connected;
-  return { client, socket };
-}
-
 test('a join redirected from a wss socket to an http node is refused, not followed', async () => {
-  const { client, socket } = await joinedOn('wss://node1/ws');
+  const { client, socket } = await connectedClient('wss://node1/ws');
   const joining = client.join({ room: 'group', name: 'Ann' });
   await until(() => socket.lastSent('join'));
   socket.receive({ type: 'error', id: socket.lastSent('join').id, code: 'redirect', url: 'http://node2:8080', message: 'elsewhere' });
@@ -84,7 +66,7 @@ test('a join redirected from a wss socket to an http node is refused, not follow
 });
 
 test('a join redirected to a non-http URL is refused, not followed', async () => {
-  const { client, socket } = await joinedOn('ws://node1/ws');
+  const { client, socket } = await connectedClient('ws://node1/ws');
   const joining = client.join({ room: 'group', name: 'Ann' });
   await until(() => socket.lastSent('join'));
   socket.receive({ type: 'error', id: socket.lastSent('join').id, code: 'redirect', url: 'javascript:alert(1)', message: 'elsewhere' });
@@ -94,7 +76,7 @@ test('a join redirected to a non-http URL is refused, not followed', async () =>
 });
 
 test('moveTo an insecure node from a wss socket refuses before leaving the room', async () => {
-  const { client, socket } = await joinedOn('wss://node1/ws');
+  const { client, socket } = await connectedClient('wss://node1/ws');
   const joining = client.join({ room: 'group', name: 'Ann' });
   await until(() => socket.lastSent('join'));
   socket.receive({ type: 'response', id: socket.lastSent('join').id, result: result('p1') });
