@@ -41,16 +41,14 @@ class AdminPageBrowserTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
-        chromium = Chromium.launch();
-        pages = new CallPages(chromium, server);
+        pages = CallPages.launch(c -> c, List.of());
+        server = pages.server();
+        chromium = pages.chromium();
     }
 
     @AfterAll
     static void stop() {
-        pages.close();
-        chromium.close();
-        server.close();
+        pages.close(); // and its server and browser
     }
 
     @AfterEach

@@ -58,8 +58,21 @@ final class CallPages implements AutoCloseable {
 
     /** A server and a browser (with extra flags) for one test class; {@link #close()} stops both. */
     static CallPages launch(List<String> chromiumArgs) {
-        TestServer server = TestServer.start();
+        return launch(c -> c, chromiumArgs);
+    }
+
+    /** As {@link #launch(List)}, with the server's configuration changed by {@code customise}. */
+    static CallPages launch(java.util.function.UnaryOperator<dev.parley.server.ParleyConfig> customise, List<String> chromiumArgs) {
+        TestServer server = TestServer.start(customise);
         return new CallPages(Chromium.launch(chromiumArgs), server, true);
+    }
+
+    TestServer server() {
+        return server;
+    }
+
+    Chromium chromium() {
+        return chromium;
     }
 
     /** Closes every page opened since the last call (after each test). */

@@ -17,6 +17,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -37,16 +38,14 @@ class CallTokenBrowserTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(c -> c.withApiKey(Optional.of(KEY)));
-        chromium = Chromium.launch();
-        pages = new CallPages(chromium, server);
+        pages = CallPages.launch(c -> c.withApiKey(Optional.of(KEY)), List.of());
+        server = pages.server();
+        chromium = pages.chromium();
     }
 
     @AfterAll
     static void stop() {
-        pages.close();
-        chromium.close();
-        server.close();
+        pages.close(); // and its server and browser
     }
 
     @AfterEach

@@ -32,15 +32,14 @@ class E2eeCallTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
-        chromium = Chromium.launch(List.of());
-        pages = new CallPages(chromium, server);
+        pages = CallPages.launch(List.of());
+        server = pages.server();
+        chromium = pages.chromium();
     }
 
     @AfterAll
     static void stop() {
-        chromium.close();
-        server.close();
+        pages.close(); // and its server and browser
     }
 
     @AfterEach
